@@ -1,0 +1,28 @@
+// nnfs: a neural-network engine written by hand (no autograd) for the nnfs-ts labs.
+// Readable first; the kernels are the only place that is tuned for speed.
+export { Matrix, assertShape, assertSameShape } from "./tensor";
+export type { DType, FloatArray } from "./tensor";
+export { ConfigError, ShapeError, DivergenceError } from "./errors";
+export { Rng } from "./random";
+export { initWeights, INIT_NAMES } from "./init";
+export type { InitName } from "./init";
+export * as kernels from "./kernels";
+export { Linear, BatchNorm1d, ReLU, Sigmoid } from "./layers";
+export type { Layer, Param, StateBuffer, ForwardOptions, LinearOptions, BatchNormOptions } from "./layers";
+export { softmax, softmaxCrossEntropy, meanSquaredError } from "./losses";
+export type { LossAndGrad } from "./losses";
+export { Sequential, MLP, MLPClassifier, MLPRegressor, ACTIVATIONS, accuracy } from "./models";
+export type { TrainableModel, Targets, Activation, MLPOptions, MLPConfig } from "./models";
+export { SGD, l2Penalty } from "./optim/sgd";
+export type { SGDOptions } from "./optim/sgd";
+export { fit, evaluate, batchBounds, lastEpoch } from "./train/trainer";
+export type { FitOptions, History } from "./train/trainer";
+export { takeRows, takeTargets, takeSamples, trainValSplit, checkDataset } from "./data/dataset";
+export type { Dataset } from "./data/dataset";
+export { makeSpirals, makeCurve, curveTarget } from "./data/synthetic";
+export type { SpiralOptions, CurveOptions } from "./data/synthetic";
+export { labsProfile } from "./profile";
+export type { LabsProfile } from "./profile";
+export { projectRoot, projectPath, writeFileAtomic } from "./paths";
+export * as plot from "./plot";
+export * as gradcheck from "./testing/gradcheck";

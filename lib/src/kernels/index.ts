@@ -1,0 +1,4 @@
+// The kernels: every hot loop of the engine lives under this folder.
+export { gemm, matmul, matmulTransA, matmulTransB } from "./matmul";
+export { sumOverRows, columnMeanVariance, argmaxRows } from "./reduce";
+export { addRowVector, relu, reluBackward, sigmoid, sigmoidBackward, sgdUpdate } from "./elementwise";

@@ -1,0 +1,55 @@
+// Reductions over rows or columns of a Matrix (bias gradients, BatchNorm statistics,
+// predictions). Results are (1, D) row vectors so they broadcast like the parameters.
+import { Matrix, outputFor } from "../tensor";
+
+/** Sum over the rows, one value per column, e.g. db = Σ_n dY[n, :]. @param x (N, D) @returns (1, D) */
+export function sumOverRows(x: Matrix, out?: Matrix): Matrix {
+  const s = outputFor(out, 1, x.cols, x.dtype, "sumOverRows output");
+  const S = s.data;
+  const X = x.data;
+  const d = x.cols;
+  S.fill(0);
+  for (let i = 0; i < x.rows; i++) {
+    const xi = i * d;
+    for (let j = 0; j < d; j++) S[j] += X[xi + j];
+  }
+  return s;
+}
+
+/**
+ * Per-column mean and biased variance (divides by N, as BatchNorm normalises with).
+ * Two passes for accuracy: the variance is taken around the mean, not as E[x²] − E[x]².
+ * @param x (N, D) with N >= 1 @returns mean (1, D), variance (1, D)
+ */
+export function columnMeanVariance(x: Matrix): { mean: Matrix; variance: Matrix } {
+  const n = x.rows;
+  const d = x.cols;
+  const mean = sumOverRows(x);
+  const M = mean.data;
+  for (let j = 0; j < d; j++) M[j] /= n;
+  const variance = new Matrix(1, d, x.dtype);
+  const V = variance.data;
+  const X = x.data;
+  for (let i = 0; i < n; i++) {
+    const xi = i * d;
+    for (let j = 0; j < d; j++) {
+      const c = X[xi + j] - M[j];
+      V[j] += c * c;
+    }
+  }
+  for (let j = 0; j < d; j++) V[j] /= n;
+  return { mean, variance };
+}
+
+/** Index of the largest value in each row (first one on ties). @param x (N, D) @returns (N) */
+export function argmaxRows(x: Matrix): Int32Array {
+  const result = new Int32Array(x.rows);
+  const X = x.data;
+  for (let i = 0; i < x.rows; i++) {
+    const xi = i * x.cols;
+    let best = 0;
+    for (let j = 1; j < x.cols; j++) if (X[xi + j] > X[xi + best]) best = j;
+    result[i] = best;
+  }
+  return result;
+}

@@ -1,0 +1,150 @@
+// Batch normalisation over the features of a (N, D) batch, with learnable scale γ and
+// shift β, and running statistics for evaluation. Forward and backward by hand.
+import { DType, Matrix } from "../tensor";
+import { ConfigError, ShapeError } from "../errors";
+import { columnMeanVariance, sumOverRows } from "../kernels";
+import { Layer, Param, StateBuffer, ForwardOptions, makeParam, noForwardError } from "./layer";
+
+export interface BatchNormOptions {
+  /**
+   * Weight of the old running statistic: running := momentum·running + (1 − momentum)·batch
+   * (the cs231n / Keras convention; PyTorch's momentum=0.1 is this with 0.9). Default 0.9.
+   */
+  momentum?: number;
+  /** Added to the variance before the square root. Default 1e-5. */
+  eps?: number;
+  dtype?: DType;
+  /** Prefix of the param names, e.g. "bn0". */
+  name?: string;
+}
+
+export class BatchNorm1d implements Layer {
+  readonly label: string;
+  readonly momentum: number;
+  readonly eps: number;
+  /** γ (1, D), starts at 1. Not decayed. */
+  readonly gamma: Param;
+  /** β (1, D), starts at 0. Not decayed. */
+  readonly beta: Param;
+  /** Running mean (1, D), starts at 0; used in eval mode. */
+  readonly runningMean: StateBuffer;
+  /** Running (biased) variance (1, D), starts at 1; used in eval mode. */
+  readonly runningVar: StateBuffer;
+  private cache: { xHat: Matrix; invStd: Float64Array; training: boolean } | null = null;
+
+  constructor(readonly numFeatures: number, options: BatchNormOptions = {}) {
+    const dtype = options.dtype ?? "float32";
+    const name = options.name ?? "batchnorm";
+    this.momentum = options.momentum ?? 0.9;
+    this.eps = options.eps ?? 1e-5;
+    if (!(this.momentum >= 0 && this.momentum < 1)) {
+      throw new ConfigError(`BatchNorm momentum must be a number in [0, 1) (got ${this.momentum})`);
+    }
+    if (!(this.eps > 0 && Number.isFinite(this.eps))) {
+      throw new ConfigError(`BatchNorm eps must be a finite number > 0 (got ${this.eps})`);
+    }
+    this.label = `BatchNorm1d(${numFeatures})`;
+    const ones = new Matrix(1, numFeatures, dtype);
+    ones.data.fill(1);
+    this.gamma = makeParam(`${name}.gamma`, ones, false);
+    this.beta = makeParam(`${name}.beta`, new Matrix(1, numFeatures, dtype), false);
+    this.runningMean = { name: `${name}.running_mean`, value: new Matrix(1, numFeatures, dtype) };
+    this.runningVar = { name: `${name}.running_var`, value: ones.clone() };
+  }
+
+  /**
+   * Training: normalise with the batch mean/variance and update the running statistics.
+   * Eval: normalise with the running statistics.
+   * @param x (N, D) @returns y = γ·x̂ + β (N, D)
+   */
+  forward(x: Matrix, options: ForwardOptions): Matrix {
+    const d = this.numFeatures;
+    if (x.cols !== d) throw new ShapeError(`${this.label} expects inputs with ${d} columns, got ${x.shape}`);
+    let mean: Matrix["data"];
+    let variance: Matrix["data"];
+    if (options.training) {
+      if (x.rows < 2) {
+        throw new ShapeError(`${this.label} in training mode needs a batch of at least 2 rows to estimate a variance (got ${x.rows})`);
+      }
+      const stats = columnMeanVariance(x);
+      mean = stats.mean.data;
+      variance = stats.variance.data;
+      const m = this.momentum;
+      const RM = this.runningMean.value.data;
+      const RV = this.runningVar.value.data;
+      for (let j = 0; j < d; j++) {
+        RM[j] = m * RM[j] + (1 - m) * mean[j];
+        RV[j] = m * RV[j] + (1 - m) * variance[j];
+      }
+    } else {
+      mean = this.runningMean.value.data;
+      variance = this.runningVar.value.data;
+    }
+    const invStd = new Float64Array(d);
+    for (let j = 0; j < d; j++) invStd[j] = 1 / Math.sqrt(variance[j] + this.eps);
+
+    const xHat = new Matrix(x.rows, d, x.dtype);
+    const y = new Matrix(x.rows, d, x.dtype);
+    const X = x.data;
+    const XH = xHat.data;
+    const Y = y.data;
+    const G = this.gamma.value.data;
+    const B = this.beta.value.data;
+    for (let i = 0; i < x.rows; i++) {
+      const o = i * d;
+      for (let j = 0; j < d; j++) {
+        const h = (X[o + j] - mean[j]) * invStd[j];
+        XH[o + j] = h;
+        Y[o + j] = G[j] * h + B[j];
+      }
+    }
+    this.cache = { xHat, invStd, training: options.training };
+    return y;
+  }
+
+  /**
+   * @param dOut (N, D)
+   * @returns dX (N, D); sets dγ = Σ_n dOut·x̂ and dβ = Σ_n dOut.
+   * Training mode (the mean and variance depend on x):
+   *   dX = γ·invStd/N · (N·dOut − dβ − x̂·dγ)
+   * Eval mode (fixed statistics): dX = dOut·γ·invStd.
+   */
+  backward(dOut: Matrix): Matrix {
+    if (this.cache === null) throw noForwardError(this.label);
+    const { xHat, invStd, training } = this.cache;
+    const n = xHat.rows;
+    const d = this.numFeatures;
+    if (dOut.rows !== n || dOut.cols !== d) {
+      throw new ShapeError(`${this.label} backward: dOut ${dOut.shape} does not match the forward output (${n}, ${d})`);
+    }
+    const dG = this.gamma.grad.data;
+    const GO = dOut.data;
+    const XH = xHat.data;
+    sumOverRows(dOut, this.beta.grad);
+    dG.fill(0);
+    for (let i = 0; i < n; i++) {
+      const o = i * d;
+      for (let j = 0; j < d; j++) dG[j] += GO[o + j] * XH[o + j];
+    }
+    const dx = new Matrix(n, d, dOut.dtype);
+    const DX = dx.data;
+    const G = this.gamma.value.data;
+    const dB = this.beta.grad.data;
+    for (let i = 0; i < n; i++) {
+      const o = i * d;
+      for (let j = 0; j < d; j++) {
+        const scale = G[j] * invStd[j];
+        DX[o + j] = training ? (scale / n) * (n * GO[o + j] - dB[j] - XH[o + j] * dG[j]) : scale * GO[o + j];
+      }
+    }
+    return dx;
+  }
+
+  params(): Param[] {
+    return [this.gamma, this.beta];
+  }
+
+  buffers(): StateBuffer[] {
+    return [this.runningMean, this.runningVar];
+  }
+}

@@ -1,0 +1,18 @@
+// The contract between a model and the trainer: forward/backward/params plus how to
+// score an output against targets. Targets are class indices or a matrix.
+import { Matrix } from "../tensor";
+import { Param, ForwardOptions } from "../layers";
+import { LossAndGrad } from "../losses";
+
+export type Targets = Int32Array | Matrix;
+
+export interface TrainableModel<Y extends Targets> {
+  forward(x: Matrix, options: ForwardOptions): Matrix;
+  backward(dOut: Matrix): Matrix;
+  params(): Param[];
+  /** Loss of a forward output against targets, and the gradient backward starts from. */
+  loss(output: Matrix, targets: Y): LossAndGrad;
+  /** The metric reported in histories (accuracy for classifiers, MSE for regressors). */
+  metric(output: Matrix, targets: Y): number;
+  readonly metricName: string;
+}

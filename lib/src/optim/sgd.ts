@@ -1,0 +1,44 @@
+// Plain mini-batch stochastic gradient descent with L2 weight decay:
+//   param −= lr · (grad + weightDecay · param), decay only where param.decay (weights).
+import { Param } from "../layers";
+import { sgdUpdate } from "../kernels";
+import { checkNonNegative, checkPositive } from "../validate";
+
+export interface SGDOptions {
+  /** Learning rate, > 0. */
+  lr: number;
+  /** L2 coefficient λ (the gradient of λ/2·‖W‖²), >= 0. Default 0. */
+  weightDecay?: number;
+}
+
+export class SGD {
+  readonly lr: number;
+  readonly weightDecay: number;
+
+  constructor(options: SGDOptions) {
+    this.lr = checkPositive("lr", options.lr);
+    this.weightDecay = checkNonNegative("weightDecay", options.weightDecay ?? 0);
+  }
+
+  /** The L2 term this optimiser's decay minimises: λ/2 · Σ‖W‖² over decayed params. */
+  penalty(params: readonly Param[]): number {
+    return l2Penalty(params, this.weightDecay);
+  }
+
+  /** Updates every param in place from its grad. */
+  step(params: readonly Param[]): void {
+    for (const p of params) sgdUpdate(p.value, p.grad, this.lr, p.decay ? this.weightDecay : 0);
+  }
+}
+
+/** λ/2 · Σ w² over the params with `decay` (its gradient is the λ·w that SGD adds). */
+export function l2Penalty(params: readonly Param[], weightDecay: number): number {
+  if (weightDecay === 0) return 0;
+  let sum = 0;
+  for (const p of params) {
+    if (!p.decay) continue;
+    const w = p.value.data;
+    for (let i = 0; i < w.length; i++) sum += w[i] * w[i];
+  }
+  return 0.5 * weightDecay * sum;
+}

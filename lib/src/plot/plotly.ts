@@ -1,0 +1,71 @@
+// Plotly figures as plain data, rendered to HTML that works offline: one <script> with
+// the plotly.js bundle (emitted once per notebook or page) and, per chart, a <div> plus
+// a call to Plotly.newPlot. No CDN, and no reliance on the plotly mimetype, which
+// nbconvert's HTML export does not render.
+import * as fs from "fs";
+import { randomBytes } from "crypto";
+
+/** One Plotly trace; see https://plotly.com/javascript/reference/. */
+export interface Trace {
+  type: string;
+  name?: string;
+  [key: string]: unknown;
+}
+
+export interface Figure {
+  data: Trace[];
+  layout: Record<string, unknown>;
+}
+
+let bundleScript: string | null = null;
+
+/**
+ * A <script> that defines window.Plotly from the plotly.js-dist-min package (~4.8 MB),
+ * then draws any chart that was waiting for it.
+ */
+export function plotlyBundleScript(): string {
+  if (bundleScript === null) {
+    const source = fs.readFileSync(require.resolve("plotly.js-dist-min"), "utf8");
+    // NOTE: the bundle is UMD. Jupyter Notebook loads require.js, and a UMD bundle that
+    // sees an AMD `define` registers itself there instead of setting window.Plotly.
+    // Shadowing define/module/exports makes it take the browser-global branch everywhere.
+    bundleScript =
+      '<script type="text/javascript">(function (define, module, exports) {\n' +
+      source.replace(/<\/script/gi, "<\\/script") +
+      "\n}).call(window);\n(window.__nnfsPlots || []).splice(0).forEach(function (draw) { draw(); });</script>";
+  }
+  return bundleScript;
+}
+
+/** JSON for embedding in a <script>: typed arrays become lists, "<" cannot close the tag. */
+function scriptJson(value: unknown): string {
+  const json = JSON.stringify(value, (_key, v: unknown) => {
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
+    if (typeof v === "number" && !Number.isFinite(v)) return null; // JSON has no NaN; Plotly shows a gap
+    return v;
+  });
+  return json.replace(/</g, "\\u003c");
+}
+
+/** A <div> and the script that draws `fig` into it once window.Plotly exists. */
+export function figureHtml(fig: Figure, height = 420): string {
+  const id = `nnfs-plot-${randomBytes(6).toString("hex")}`;
+  const config = { responsive: true, displaylogo: false };
+  return (
+    `<div id="${id}" class="nnfs-plot" style="width:100%;height:${height}px"></div>\n` +
+    '<script type="text/javascript">(function () {\n' +
+    `  var fig = ${scriptJson(fig)};\n` +
+    `  function draw() { window.Plotly.newPlot(${JSON.stringify(id)}, fig.data, fig.layout, ${JSON.stringify(config)}); }\n` +
+    "  if (window.Plotly) draw(); else (window.__nnfsPlots = window.__nnfsPlots || []).push(draw);\n" +
+    "})();</script>"
+  );
+}
+
+/** A complete offline HTML page showing one figure. */
+export function standaloneHtml(fig: Figure, title: string): string {
+  const safeTitle = title.replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c] ?? c);
+  return (
+    `<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<title>${safeTitle}</title>\n</head>\n<body>\n` +
+    `${plotlyBundleScript()}\n${figureHtml(fig, 560)}\n</body>\n</html>\n`
+  );
+}

@@ -1,0 +1,142 @@
+// The training loop: seeded shuffling each epoch, mini-batch forward/backward/SGD step,
+// and a history of loss and metric per epoch for the learning curves.
+import { Matrix } from "../tensor";
+import { DivergenceError } from "../errors";
+import { Rng } from "../random";
+import { SGD } from "../optim/sgd";
+import type { TrainableModel, Targets } from "../models";
+import { Dataset, checkDataset, takeSamples } from "../data/dataset";
+import { checkInt, checkKnownKeys, checkNonNegative, checkPositive, checkSeed } from "../validate";
+
+export interface FitOptions<Y extends Targets> {
+  epochs: number;
+  batchSize: number;
+  /** SGD learning rate. */
+  lr: number;
+  /** L2 coefficient on weights (not biases, not BatchNorm γ/β). Default 0. */
+  weightDecay?: number;
+  /** Seed of the per-epoch shuffling. Default 0. */
+  seed?: number;
+  /** Scored in eval mode after every epoch. */
+  val?: Dataset<Y>;
+  /** Called after every epoch, e.g. to show progress. */
+  onEpoch?: (history: History) => void;
+}
+
+/**
+ * Per-epoch curves. Train values are the mean over the epoch's mini-batches in training
+ * mode (what Keras and most PyTorch loops report); val values are one pass in eval mode.
+ * Losses are the objective SGD minimises: the data loss plus the L2 term λ/2·Σ‖W‖²
+ * (as Keras reports them); metrics are the plain data metric (accuracy, MSE).
+ */
+export interface History {
+  metricName: string;
+  epoch: number[];
+  trainLoss: number[];
+  trainMetric: number[];
+  valLoss: number[];
+  valMetric: number[];
+  /** Wall time of each epoch in seconds, training and validation included. */
+  seconds: number[];
+}
+
+const FIT_KEYS = ["epochs", "batchSize", "lr", "weightDecay", "seed", "val", "onEpoch"];
+
+/**
+ * Trains `model` in place with mini-batch SGD and returns the history.
+ * A trailing batch of one row is merged into the previous one (BatchNorm needs >= 2 rows).
+ * Throws DivergenceError as soon as a batch loss is not finite.
+ */
+export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<Y>, options: FitOptions<Y>): History {
+  checkKnownKeys("fit options", options, FIT_KEYS);
+  const epochs = checkInt("epochs", options.epochs);
+  const batchSize = checkInt("batchSize", options.batchSize);
+  const optimizer = new SGD({ lr: checkPositive("lr", options.lr), weightDecay: checkNonNegative("weightDecay", options.weightDecay ?? 0) });
+  const rng = new Rng(checkSeed("seed", options.seed ?? 0));
+  checkDataset(train, "training data");
+  if (options.val) checkDataset(options.val, "validation data");
+
+  const n = train.x.rows;
+  const history: History = { metricName: model.metricName, epoch: [], trainLoss: [], trainMetric: [], valLoss: [], valMetric: [], seconds: [] };
+  const params = model.params();
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const started = performance.now();
+    const order = rng.permutation(n);
+    let lossSum = 0;
+    let metricSum = 0;
+    for (const [start, end] of batchBounds(n, batchSize)) {
+      const batch = takeSamples(train, order, start, end);
+      const out = model.forward(batch.x, { training: true });
+      const { loss: dataLoss, grad } = model.loss(out, batch.y);
+      const loss = dataLoss + optimizer.penalty(params);
+      if (!Number.isFinite(loss)) {
+        throw new DivergenceError(
+          `training diverged at epoch ${epoch}, rows ${start}-${end - 1}: loss is ${loss} (lr=${optimizer.lr}, batchSize=${batchSize}). ` +
+            "Try a smaller lr, or check the inputs for NaN/Infinity.",
+        );
+      }
+      model.backward(grad);
+      optimizer.step(params);
+      lossSum += loss * (end - start);
+      metricSum += model.metric(out, batch.y) * (end - start);
+    }
+    history.epoch.push(epoch);
+    history.trainLoss.push(lossSum / n);
+    history.trainMetric.push(metricSum / n);
+    if (options.val) {
+      const scores = evaluate(model, options.val);
+      history.valLoss.push(scores.loss + optimizer.penalty(params));
+      history.valMetric.push(scores.metric);
+    }
+    history.seconds.push((performance.now() - started) / 1000);
+    options.onEpoch?.(history);
+  }
+  return history;
+}
+
+/** The values of the last epoch of a history (NaN where a curve is empty). */
+export function lastEpoch(history: History): { epoch: number; trainLoss: number; trainMetric: number; valLoss: number; valMetric: number } {
+  const last = (values: number[]): number => (values.length > 0 ? values[values.length - 1] : NaN);
+  return {
+    epoch: last(history.epoch),
+    trainLoss: last(history.trainLoss),
+    trainMetric: last(history.trainMetric),
+    valLoss: last(history.valLoss),
+    valMetric: last(history.valMetric),
+  };
+}
+
+/** [start, end) of each mini-batch; a last batch of one row joins the one before it. */
+export function batchBounds(n: number, batchSize: number): Array<[number, number]> {
+  const bounds: Array<[number, number]> = [];
+  for (let start = 0; start < n; start += batchSize) bounds.push([start, Math.min(n, start + batchSize)]);
+  const last = bounds[bounds.length - 1];
+  if (bounds.length > 1 && last[1] - last[0] === 1) {
+    bounds.pop();
+    bounds[bounds.length - 1][1] = n;
+  }
+  return bounds;
+}
+
+/** Data loss and metric over a whole dataset in eval mode, in chunks of `chunk` rows. */
+export function evaluate<Y extends Targets>(model: TrainableModel<Y>, data: Dataset<Y>, chunk = 4096): { loss: number; metric: number } {
+  checkDataset(data, "evaluation data");
+  const n = data.x.rows;
+  let loss = 0;
+  let metric = 0;
+  const all = identity(n);
+  for (let start = 0; start < n; start += chunk) {
+    const end = Math.min(n, start + chunk);
+    const part = takeSamples(data, all, start, end);
+    const out: Matrix = model.forward(part.x, { training: false });
+    loss += model.loss(out, part.y).loss * (end - start);
+    metric += model.metric(out, part.y) * (end - start);
+  }
+  return { loss: loss / n, metric: metric / n };
+}
+
+function identity(n: number): Int32Array {
+  const idx = new Int32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  return idx;
+}

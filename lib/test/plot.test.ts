@@ -1,0 +1,73 @@
+// Charts: figures are plain data, HTML embeds them safely, saved pages are complete
+// and written atomically, decision grids ask the model about every grid point.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Matrix, plot, History } from "../src";
+
+const history: History = { metricName: "accuracy", epoch: [1, 2], trainLoss: [1, 0.5], trainMetric: [0.5, 0.75], valLoss: [1.1, 0.6], valMetric: [0.4, 0.7], seconds: [0.1, 0.1] };
+
+test("learning curves have a train and a val line per run", () => {
+  const fig = plot.learningCurves({ a: history, b: { ...history, valMetric: [] } }, "metric", "accuracy");
+  assert.deepEqual(fig.data.map((t) => t.name), ["a: train", "a: val", "b: train"]);
+  assert.deepEqual(fig.data[1].y, [0.4, 0.7]);
+  assert.deepEqual((fig.layout.yaxis as { title: { text: string } }).title.text, "accuracy");
+});
+
+test("htmlTable formats numbers and escapes text", () => {
+  const html = plot.htmlTable([{ model: "<b>", acc: 0.98765, epochs: 300, tiny: 1.5e-7 }]);
+  assert.match(html, /<th>model<\/th><th>acc<\/th><th>epochs<\/th><th>tiny<\/th>/);
+  assert.match(html, /<td>&lt;b&gt;<\/td><td>0\.9877<\/td><td>300<\/td><td>1\.500e-7<\/td>/);
+});
+
+test("figure HTML cannot be broken out of by data, and typed arrays become lists", () => {
+  const fig: plot.Figure = { data: [{ type: "scatter", name: "</script><b>x", y: Float32Array.from([1, NaN]) }], layout: {} };
+  const html = plot.figureHtml(fig);
+  assert.equal(html.match(/<\/script>/g)?.length, 1, "only the closing tag of the chart script");
+  assert.match(html, /"y":\[1,null\]/);
+  assert.match(html, /window\.Plotly\.newPlot\("nnfs-plot-[0-9a-f]{12}"/);
+});
+
+test("the plotly bundle is wrapped so require.js cannot capture it", () => {
+  const script = plot.plotlyBundleScript();
+  assert.ok(script.length > 3_000_000, `bundle is ${script.length} characters`);
+  assert.match(script, /^<script type="text\/javascript">\(function \(define, module, exports\) \{/);
+  assert.equal(script.match(/<\/script>/gi)?.length, 1);
+});
+
+test("saveFigure writes a complete standalone page under graphs_exp/", () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-plot-"));
+  const previous = process.env.NNFS_ROOT;
+  process.env.NNFS_ROOT = root;
+  try {
+    const file = plot.saveFigure(plot.learningCurves({ run: history }, "loss", "loss"), "curves");
+    assert.equal(file, path.join(root, "graphs_exp", "curves.html"));
+    const html = fs.readFileSync(file, "utf8");
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.match(html, /<\/html>\n$/);
+    assert.ok(html.includes(plot.plotlyBundleScript()));
+    assert.deepEqual(fs.readdirSync(path.dirname(file)), ["curves.html"], "no temporary file left behind");
+    assert.throws(() => plot.saveFigure(plot.learningCurves({ run: history }, "loss", "loss"), "../escape"), /plain file name/);
+  } finally {
+    if (previous === undefined) delete process.env.NNFS_ROOT;
+    else process.env.NNFS_ROOT = previous;
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("decisionGrid asks the model about every grid point, row by row", () => {
+  const x = Matrix.fromRows([[0, 0], [1, 2]]);
+  // Class 1 right of x₁ = 0.5, class 0 left of it.
+  const grid = plot.decisionGrid((p) => Int32Array.from({ length: p.rows }, (_, i) => (p.get(i, 0) > 0.5 ? 1 : 0)), x, 5, 0);
+  assert.deepEqual(grid.xs, [0, 0.25, 0.5, 0.75, 1]);
+  assert.deepEqual(grid.ys, [0, 0.5, 1, 1.5, 2]);
+  assert.deepEqual(grid.z, Array(5).fill([0, 0, 0, 1, 1]));
+  const fig = plot.decisionRegions(grid, x, Int32Array.from([0, 1]), "regions", ["left", "right"]);
+  assert.deepEqual(fig.data.map((t) => t.name), ["prediction", "left", "right"]);
+});
+
+test("showing a chart outside a notebook explains what to do instead", () => {
+  assert.throws(() => plot.showFigure(plot.learningCurves({ run: history }, "loss", "loss")), /tslab|notebook/);
+});

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Opens the notebooks for step-through with the tslab kernel registered: JupyterLab if
+# installed, else Jupyter Notebook. Extra arguments go to Jupyter (e.g. --port 8890).
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+bash "$ROOT/scripts/setup.sh"
+cd "$ROOT/notebooks"
+extra=()
+[ "$(id -u)" -eq 0 ] && extra+=(--allow-root)
+if jupyter lab --version >/dev/null 2>&1; then
+  exec jupyter lab "${extra[@]}" "$@"
+fi
+exec jupyter notebook "${extra[@]}" "$@"

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Executes the lab notebooks headless on the tslab kernel and writes HTML reports.
+
+Stops at the first failing cell and prints that cell's stderr: tslab reports thrown
+errors and type errors only as stderr streams with an execute_reply status of "error",
+so plain `nbconvert --execute` shows nothing useful. Executed copies and reports go to
+outputs/reports/ (never back into notebooks/, which stay committed without outputs).
+"""
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Quiets a debugger warning the system Python prints when it starts the kernel manager.
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+import nbformat  # noqa: E402  (after the environment is set)
+from nbclient import NotebookClient  # noqa: E402
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError  # noqa: E402
+from jupyter_client.kernelspec import NoSuchKernel  # noqa: E402
+from nbconvert import HTMLExporter  # noqa: E402
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="notebooks to run, in order (default: notebooks/*.ipynb)")
+    parser.add_argument("--profile", choices=["quick", "full"],
+                        default=os.environ.get("LABS_PROFILE") or "full",
+                        help="LABS_PROFILE seen by the notebooks (default: $LABS_PROFILE or full)")
+    parser.add_argument("--timeout", type=int, default=1800,
+                        help="seconds one cell may run before it counts as failed (default 1800)")
+    parser.add_argument("--out", type=Path, default=ROOT / "outputs" / "reports",
+                        help="folder for executed notebooks and HTML reports")
+    parser.add_argument("--no-html", action="store_true", help="skip the HTML reports")
+    return parser.parse_args(argv)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def stream_text(cell, name):
+    return "".join(o.get("text", "") for o in cell.get("outputs", [])
+                   if o.get("output_type") == "stream" and o.get("name") == name)
+
+
+def report_failure(nb_path: Path, nb, index: int, reason: str) -> None:
+    cell = nb.cells[index] if 0 <= index < len(nb.cells) else None
+    print(f"\nFAILED: {nb_path.name}, cell {index + 1}: {reason}", file=sys.stderr)
+    if cell is not None:
+        print("--- cell source ---", file=sys.stderr)
+        print(cell.source, file=sys.stderr)
+        err = stream_text(cell, "stderr")
+        print("--- cell stderr ---", file=sys.stderr)
+        print(err.rstrip() or "(empty)", file=sys.stderr)
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "error":
+                print("\n".join(o.get("traceback", [])), file=sys.stderr)
+
+
+def run_one(nb_path: Path, args) -> bool:
+    nb = nbformat.read(nb_path, as_version=4)
+    current = {"index": -1}
+
+    def on_cell_start(cell, cell_index):
+        current["index"] = cell_index
+
+    client = NotebookClient(
+        nb, timeout=args.timeout, kernel_name="tslab", allow_errors=False,
+        resources={"metadata": {"path": str(nb_path.parent)}},
+        on_cell_start=on_cell_start,
+    )
+    started = time.time()
+    ok = False
+    try:
+        client.execute()
+        ok = True
+    except NoSuchKernel:
+        print("The tslab kernel is not registered: run `bash scripts/setup.sh` "
+              "(and keep JUPYTER_PATH from scripts/common.sh).", file=sys.stderr)
+        return False
+    except CellTimeoutError:
+        report_failure(nb_path, nb, current["index"], f"timed out after {args.timeout} s (--timeout)")
+    except CellExecutionError:
+        report_failure(nb_path, nb, current["index"], "the cell raised an error")
+    except DeadKernelError as err:
+        report_failure(nb_path, nb, current["index"], f"the kernel died ({err})")
+    seconds = time.time() - started
+
+    # Warnings printed by cells that succeeded are worth seeing, but do not fail the run.
+    for i, cell in enumerate(nb.cells):
+        err = stream_text(cell, "stderr") if cell.cell_type == "code" else ""
+        if ok and err.strip():
+            print(f"  stderr from {nb_path.name} cell {i + 1}:\n    " + err.strip().replace("\n", "\n    "))
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    executed = args.out / nb_path.name
+    write_atomic(executed, nbformat.writes(nb))
+    if not args.no_html:
+        html, _ = HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": nb_path.stem}})
+        write_atomic(args.out / f"{nb_path.stem}.html", html)
+    print(f"{'ok' if ok else 'FAILED':6} {nb_path.name}  {seconds:6.1f} s  -> {executed.parent}/{nb_path.stem}.html")
+    return ok
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv if argv is not None else sys.argv[1:])
+    os.environ["LABS_PROFILE"] = args.profile
+    jupyter_path = str(ROOT / ".jupyter")
+    if jupyter_path not in os.environ.get("JUPYTER_PATH", "").split(os.pathsep):
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [jupyter_path, os.environ.get("JUPYTER_PATH")]))
+    notebooks = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    missing = [str(p) for p in notebooks if not p.is_file()]
+    if missing:
+        print(f"No such notebook: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    if not notebooks:
+        print("No notebooks found in notebooks/", file=sys.stderr)
+        return 2
+    print(f"Running {len(notebooks)} notebook(s), profile {args.profile}, reports in {args.out}")
+    started = time.time()
+    for nb_path in notebooks:
+        if not run_one(nb_path, args):
+            print(f"Stopped at {nb_path.name}; later notebooks read its artifacts, so they were not run.",
+                  file=sys.stderr)
+            return 1
+    print(f"All {len(notebooks)} notebook(s) ran in {time.time() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: set-up, compile lib and its tests, then node's test runner
+# over the lib tests and the notebook tests (every notebook, quick profile).
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+bash "$ROOT/scripts/setup.sh"
+cd "$ROOT"
+rm -rf lib/build
+npx tsc -p lib/tsconfig.test.json
+exec node --test lib/build/test/ scripts/test/ "$@"
