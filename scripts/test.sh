@@ -3,7 +3,7 @@
 # over the lib tests and the notebook tests (every notebook, quick profile).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-bash "$ROOT/scripts/setup.sh"
+bash "$ROOT/scripts/setup.sh" --test
 cd "$ROOT"
 rm -rf lib/build
 npx tsc -p lib/tsconfig.test.json

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const RUNNER = path.join(ROOT, "scripts", "run_notebooks.py");
@@ -36,9 +37,12 @@ function notebook(cells) {
 }
 
 const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-nb-"));
+// The quick run's artifacts, shared with the browser check of its reports below.
+const quickRun = scratch();
+process.on("exit", () => fs.rmSync(quickRun, { recursive: true, force: true }));
 
 test("every notebook runs headless in the quick profile without a cell error", () => {
-  const root = scratch();
+  const root = quickRun;
   const out = path.join(root, "reports");
   const result = runNotebooks(["--profile", "quick", "--out", out], root);
   assert.equal(result.status, 0, `runner failed:\n${result.stdout}\n${result.stderr}`);
@@ -56,7 +60,44 @@ test("every notebook runs headless in the quick profile without a cell error", (
     const html = fs.readFileSync(path.join(root, "graphs_exp", `${name}.html`), "utf8");
     assert.match(html, /Plotly\.newPlot/, `${name}.html has no chart`);
   }
-  fs.rmSync(root, { recursive: true, force: true });
+});
+
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
+
+test("the Lab 1 report draws all its charts in a browser, offline, without console errors", async (t) => {
+  if (!fs.existsSync(CHROMIUM)) return t.skip(`no ${CHROMIUM} (apt-get install chromium)`);
+  const report = path.join(quickRun, "reports", "01-lab1-mlp.html");
+  assert.ok(fs.existsSync(report), "the quick run above did not write the Lab 1 report");
+  const { chromium } = createRequire(import.meta.url)("playwright-core");
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  try {
+    const page = await browser.newPage();
+    const problems = [];
+    const blocked = [];
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(String(e)));
+    await page.route("**/*", (route) => {
+      if (route.request().url().startsWith("file://")) return route.continue();
+      blocked.push(route.request().url());
+      return route.abort();
+    });
+    await page.goto(`file://${report}`, { waitUntil: "load" });
+    const drawn = page.waitForFunction(() => {
+      const plots = [...document.querySelectorAll(".nnfs-plot")];
+      return plots.length > 0 && plots.every((p) => p.querySelector("svg.main-svg"));
+    }, null, { timeout: 30_000 });
+    await drawn.catch((err) => assert.fail(`charts not drawn (${err.message}); page errors: ${problems.join(" | ") || "none"}`));
+    const plots = await page.$$eval(".nnfs-plot", (els) => els.map((e) => e.querySelectorAll("g.trace").length));
+    // Four learning curves (4 lines each), the decision regions (3 classes), the fitted curves (4).
+    assert.equal(plots.length, 6, `charts drawn: ${plots.length}`);
+    assert.ok(plots.every((traces) => traces >= 3), `traces per chart: ${plots}`);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(blocked, [], "the report asked for something over the network");
+  } finally {
+    await browser.close();
+  }
 });
 
 test("the runner exits non-zero and prints the failing cell's stderr", () => {

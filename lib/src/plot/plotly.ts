@@ -26,13 +26,11 @@ let bundleScript: string | null = null;
 export function plotlyBundleScript(): string {
   if (bundleScript === null) {
     const source = fs.readFileSync(require.resolve("plotly.js-dist-min"), "utf8");
-    // NOTE: the bundle is UMD. Jupyter Notebook loads require.js, and a UMD bundle that
-    // sees an AMD `define` registers itself there instead of setting window.Plotly.
-    // Shadowing define/module/exports makes it take the browser-global branch everywhere.
+    // The bundle sets window.Plotly itself. "</script" inside it would end the tag early.
     bundleScript =
-      '<script type="text/javascript">(function (define, module, exports) {\n' +
+      '<script type="text/javascript">\n' +
       source.replace(/<\/script/gi, "<\\/script") +
-      "\n}).call(window);\n(window.__nnfsPlots || []).splice(0).forEach(function (draw) { draw(); });</script>";
+      "\n;(window.__nnfsPlots || []).splice(0).forEach(function (draw) { draw(); });\n</script>";
   }
   return bundleScript;
 }
