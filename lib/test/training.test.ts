@@ -65,8 +65,19 @@ test("a huge learning rate stops with a DivergenceError naming epoch and lr", ()
   const model = new MLPRegressor({ inputDim: 1, hiddenDims: [16], outputDim: 1, seed: 1 });
   assert.throws(
     () => fit(model, data, { epochs: 50, batchSize: 16, lr: 1e6, seed: 1 }),
-    (err: unknown) => err instanceof DivergenceError && /diverged at epoch \d+, rows \d+-\d+: loss is (NaN|Infinity) \(lr=1000000/.test(err.message),
+    (err: unknown) => err instanceof DivergenceError && /diverged at epoch \d+, batch \d+ of 4: loss is (NaN|Infinity) \(lr=1000000/.test(err.message),
   );
+});
+
+test("NaN or Infinity in the inputs is refused before training, with its position", () => {
+  const data = makeCurve({ n: 8, seed: 1 });
+  data.x.data[5] = NaN;
+  const model = new MLPRegressor({ inputDim: 1, hiddenDims: [4], outputDim: 1 });
+  assert.throws(() => fit(model, data, { epochs: 1, batchSize: 4, lr: 0.1 }), /training data x has NaN at row 5, column 0/);
+  const clean = makeCurve({ n: 8, seed: 1 });
+  const val = makeCurve({ n: 4, seed: 2 });
+  val.x.data[3] = -Infinity;
+  assert.throws(() => fit(model, clean, { epochs: 1, batchSize: 4, lr: 0.1, val }), /validation data x has -Infinity at row 3, column 0/);
 });
 
 test("batches cover every row once and never end with a single row", () => {

@@ -1,7 +1,7 @@
 // The training loop: seeded shuffling each epoch, mini-batch forward/backward/SGD step,
 // and a history of loss and metric per epoch for the learning curves.
 import { Matrix } from "../tensor";
-import { DivergenceError } from "../errors";
+import { DivergenceError, ShapeError } from "../errors";
 import { Rng } from "../random";
 import { SGD } from "../optim/sgd";
 import type { TrainableModel, Targets } from "../models";
@@ -54,7 +54,11 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
   const optimizer = new SGD({ lr: checkPositive("lr", options.lr), weightDecay: checkNonNegative("weightDecay", options.weightDecay ?? 0) });
   const rng = new Rng(checkSeed("seed", options.seed ?? 0));
   checkDataset(train, "training data");
-  if (options.val) checkDataset(options.val, "validation data");
+  checkFinite(train.x, "training data x");
+  if (options.val) {
+    checkDataset(options.val, "validation data");
+    checkFinite(options.val.x, "validation data x");
+  }
 
   const n = train.x.rows;
   const history: History = { metricName: model.metricName, epoch: [], trainLoss: [], trainMetric: [], valLoss: [], valMetric: [], seconds: [] };
@@ -64,15 +68,16 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
     const order = rng.permutation(n);
     let lossSum = 0;
     let metricSum = 0;
-    for (const [start, end] of batchBounds(n, batchSize)) {
+    const batches = batchBounds(n, batchSize);
+    for (const [b, [start, end]] of batches.entries()) {
       const batch = takeSamples(train, order, start, end);
       const out = model.forward(batch.x, { training: true });
       const { loss: dataLoss, grad } = model.loss(out, batch.y);
       const loss = dataLoss + optimizer.penalty(params);
       if (!Number.isFinite(loss)) {
         throw new DivergenceError(
-          `training diverged at epoch ${epoch}, rows ${start}-${end - 1}: loss is ${loss} (lr=${optimizer.lr}, batchSize=${batchSize}). ` +
-            "Try a smaller lr, or check the inputs for NaN/Infinity.",
+          `training diverged at epoch ${epoch}, batch ${b + 1} of ${batches.length}: loss is ${loss} ` +
+            `(lr=${optimizer.lr}, batchSize=${batchSize}). Try a smaller lr.`,
         );
       }
       model.backward(grad);
@@ -85,6 +90,9 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
     history.trainMetric.push(metricSum / n);
     if (options.val) {
       const scores = evaluate(model, options.val);
+      if (!Number.isFinite(scores.loss)) {
+        throw new DivergenceError(`validation loss is ${scores.loss} after epoch ${epoch} (lr=${optimizer.lr}): the weights overflowed. Try a smaller lr.`);
+      }
       history.valLoss.push(scores.loss + optimizer.penalty(params));
       history.valMetric.push(scores.metric);
     }
@@ -133,6 +141,17 @@ export function evaluate<Y extends Targets>(model: TrainableModel<Y>, data: Data
     metric += model.metric(out, part.y) * (end - start);
   }
   return { loss: loss / n, metric: metric / n };
+}
+
+/** Throws at the first NaN or ±Infinity, naming where it is (it would poison every weight). */
+function checkFinite(x: Matrix, what: string): void {
+  const values = x.data;
+  let i = 0;
+  while (i < values.length && Number.isFinite(values[i])) i++;
+  if (i < values.length) {
+    const row = Math.floor(i / x.cols);
+    throw new ShapeError(`${what} has ${x.data[i]} at row ${row}, column ${i - row * x.cols}; clean or drop such rows before training`);
+  }
 }
 
 function identity(n: number): Int32Array {
