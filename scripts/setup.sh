@@ -7,9 +7,9 @@ source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
 # Debian packages: Jupyter to execute notebooks (nbclient/nbconvert) and to step
-# through them (jupyter-notebook); with --test also Chromium, which the tests use to
-# open the HTML reports.
-APT_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient jupyter-notebook)
+# through them (jupyter-notebook), OpenBLAS for the native matmul backend; with --test
+# also Chromium, which the tests use to open the HTML reports.
+APT_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient jupyter-notebook libopenblas-dev g++ make)
 if [ "${1:-}" = "--test" ]; then APT_PACKAGES+=(chromium); fi
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -68,6 +68,7 @@ ensure_npm_packages() {
 build_lib() {
   say "building lib (tsc)"
   npx tsc -p lib
+  bash "$ROOT/scripts/build-native.sh"
 }
 
 register_kernel() {

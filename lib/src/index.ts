@@ -7,6 +7,8 @@ export { Rng } from "./random";
 export { initWeights, INIT_NAMES } from "./init";
 export type { InitName } from "./init";
 export * as kernels from "./kernels";
+export { describeBackend, backendStatus } from "./kernels/backend";
+export type { BackendStatus } from "./kernels/backend";
 export { Linear, BatchNorm1d, ReLU, Sigmoid } from "./layers";
 export type { Layer, Param, StateBuffer, ForwardOptions, LinearOptions, BatchNormOptions } from "./layers";
 export { softmax, softmaxCrossEntropy, meanSquaredError } from "./losses";
@@ -26,3 +28,8 @@ export type { LabsProfile } from "./profile";
 export { projectRoot, projectPath, writeFileAtomic } from "./paths";
 export * as plot from "./plot";
 export * as gradcheck from "./testing/gradcheck";
+
+import { describeBackend } from "./kernels/backend";
+// In a notebook, say once (in the cell that first imports the engine) which matmul
+// backend runs and, if it is the fallback, why. Scripts and tests stay quiet.
+if (/[\\/]tslab[\\/]/.test(require.main?.filename ?? "")) console.log(describeBackend());

@@ -2,3 +2,7 @@
 export { gemm, matmul, matmulTransA, matmulTransB } from "./matmul";
 export { sumOverRows, columnMeanVariance, argmaxRows } from "./reduce";
 export { addRowVector, relu, reluBackward, sigmoid, sigmoidBackward, sgdUpdate } from "./elementwise";
+export { backendStatus, describeBackend, useBackend, availableBackends } from "./backend";
+export type { BackendName, BackendStatus, GemmFunction } from "./backend";
+export { jsGemm } from "./backends/js_gemm";
+export { loadBlasAddon } from "./backends/blas";

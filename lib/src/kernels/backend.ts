@@ -1,0 +1,84 @@
+// Chooses how matrices are multiplied: the native BLAS addon when it loads, else the
+// pure-TypeScript kernels. NNFS_BACKEND=js|blas|auto (default auto) overrides; asking
+// for blas where it does not load falls back with the reason, so the labs always run.
+import { ConfigError } from "../errors";
+import type { FloatArray } from "../tensor";
+import { jsGemm } from "./backends/js_gemm";
+import { BlasAddon, loadBlasAddon } from "./backends/blas";
+
+export type BackendName = "blas" | "js";
+
+/** C = alpha·op(A)·op(B) + beta·C on row-major arrays, as cblas_?gemm(CblasRowMajor, ...). */
+export type GemmFunction = (
+  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+  A: FloatArray, lda: number, B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number,
+) => void;
+
+export interface BackendStatus {
+  /** The backend in use. */
+  name: BackendName;
+  /** Library details, e.g. "OpenBLAS 0.3.21 ... Zen, 2 threads". */
+  detail: string;
+  /** Why the native backend is not in use, when it is not. */
+  fallbackReason?: string;
+}
+
+let blas: { addon: BlasAddon } | { reason: string } | null = null;
+let active: { gemm: GemmFunction; status: BackendStatus } | null = null;
+
+function blasAddon(): { addon: BlasAddon } | { reason: string } {
+  if (blas === null) blas = loadBlasAddon();
+  return blas;
+}
+
+const JS_DETAIL = "pure TypeScript, 4×8 register tiles, 1 thread";
+
+function choose(requested: string): { gemm: GemmFunction; status: BackendStatus } {
+  if (!["auto", "blas", "js"].includes(requested)) {
+    throw new ConfigError(`NNFS_BACKEND must be "auto", "blas" or "js" (got ${JSON.stringify(requested)})`);
+  }
+  if (requested === "js") {
+    return { gemm: jsGemm, status: { name: "js", detail: JS_DETAIL, fallbackReason: "NNFS_BACKEND=js" } };
+  }
+  const loaded = blasAddon();
+  if ("addon" in loaded) {
+    const info = loaded.addon.info();
+    const threads = info.threads > 0 ? `, ${info.threads} thread${info.threads === 1 ? "" : "s"}` : "";
+    return { gemm: loaded.addon.gemm, status: { name: "blas", detail: `${info.library}${threads}` } };
+  }
+  return { gemm: jsGemm, status: { name: "js", detail: JS_DETAIL, fallbackReason: loaded.reason } };
+}
+
+function current(): { gemm: GemmFunction; status: BackendStatus } {
+  if (active === null) active = choose(process.env.NNFS_BACKEND || "auto");
+  return active;
+}
+
+/** The gemm in use. */
+export function activeGemm(): GemmFunction {
+  return current().gemm;
+}
+
+/** Which backend is in use and, if it is not the native one, why. */
+export function backendStatus(): BackendStatus {
+  return { ...current().status };
+}
+
+/** Switches backend for this process (tests and benchmarks compare them). */
+export function useBackend(name: BackendName | "auto"): BackendStatus {
+  active = choose(name);
+  return backendStatus();
+}
+
+/** Each backend's gemm that can run here, by name (the native one only if it loads). */
+export function availableBackends(): Partial<Record<BackendName, GemmFunction>> {
+  const loaded = blasAddon();
+  return "addon" in loaded ? { js: jsGemm, blas: loaded.addon.gemm } : { js: jsGemm };
+}
+
+/** One line for people: "matmul backend: blas (OpenBLAS ...)" or the js fallback and why. */
+export function describeBackend(): string {
+  const s = backendStatus();
+  const why = s.fallbackReason ? `; native BLAS not used: ${s.fallbackReason}` : "";
+  return `nnfs matmul backend: ${s.name} (${s.detail}${why})`;
+}

@@ -1,0 +1,44 @@
+// Loads the native BLAS addon (lib/native, built by scripts/build-native.sh). Loading can
+// fail for many ordinary reasons (not built, no CBLAS, another platform); the caller
+// gets the reason as text and falls back to the TypeScript kernels.
+import * as fs from "fs";
+import * as path from "path";
+import type { FloatArray } from "../../tensor";
+
+/** What nnfs_blas.node exports (see lib/native/blas.cc). */
+export interface BlasAddon {
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+    a: FloatArray, lda: number, b: FloatArray, ldb: number, beta: number, c: FloatArray, ldc: number,
+  ): void;
+  info(): { library: string; core?: string; threads: number };
+  setThreads(threads: number): void;
+}
+
+/** lib/native, found by walking up from this file (it runs from lib/dist or lib/build). */
+function nativeFolder(): string | null {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "native", "binding.gyp"))) return path.join(dir, "native");
+  }
+  return null;
+}
+
+/** The built addon's path, or null when lib/native cannot be found. */
+export function blasAddonPath(): string | null {
+  const folder = nativeFolder();
+  return folder === null ? null : path.join(folder, "build", "Release", "nnfs_blas.node");
+}
+
+/** Loads the addon (from `file`, default the built one) or says why it cannot. */
+export function loadBlasAddon(file: string | null = blasAddonPath()): { addon: BlasAddon } | { reason: string } {
+  if (file === null) return { reason: "lib/native is missing" };
+  if (!fs.existsSync(file)) return { reason: "the addon is not built (bash scripts/build-native.sh)" };
+  try {
+    // A native module has no type information; BlasAddon describes it.
+    const addon = require(file) as BlasAddon;
+    addon.info();
+    return { addon };
+  } catch (err) {
+    return { reason: `the addon did not load: ${(err as Error).message.split("\n")[0]}` };
+  }
+}
