@@ -121,3 +121,12 @@ export function outputFor(out: Matrix | undefined, rows: number, cols: number, d
   if (out.dtype !== dtype) throw new ShapeError(`${what} must be ${dtype}, got ${out.dtype}`);
   return out;
 }
+
+/**
+ * `buffer` when it already is (rows, cols, dtype), else a new zero matrix. Layers keep
+ * their outputs and gradients in such buffers, so a training step allocates nothing.
+ */
+export function reuse(buffer: Matrix | null, rows: number, cols: number, dtype: DType): Matrix {
+  if (buffer !== null && buffer.rows === rows && buffer.cols === cols && buffer.dtype === dtype) return buffer;
+  return new Matrix(rows, cols, dtype);
+}

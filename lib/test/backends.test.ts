@@ -117,3 +117,73 @@ test("matmul refuses an output that overlaps an input", () => {
   const out = new Matrix(2, 2, buffer.subarray(2, 6));
   assert.throws(() => kernels.matmul(a, new Matrix(2, 2), out), /must not share memory with an input/);
 });
+
+/** Runs `fn` once with each backend and returns both results. */
+function onBoth<T>(fn: () => T): { js: T; blas: T } {
+  const before = kernels.backendStatus().name;
+  try {
+    kernels.useBackend("js");
+    const js = fn();
+    kernels.useBackend("blas");
+    const blas = fn();
+    return { js, blas };
+  } finally {
+    kernels.useBackend(before);
+  }
+}
+
+function float32(values: number[], cols: number): Matrix {
+  return Matrix.fromValues(values.length / cols, cols, values, "float32");
+}
+
+function assertClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void {
+  assert.equal(a.length, b.length, what);
+  for (let i = 0; i < a.length; i++) {
+    const same = (Number.isNaN(a[i]) && Number.isNaN(b[i])) || Math.abs(a[i] - b[i]) <= tol * Math.max(1, Math.abs(a[i]));
+    assert.ok(same, `${what}[${i}]: ${a[i]} vs ${b[i]}`);
+  }
+}
+
+test("native float32 element-wise kernels agree with the TypeScript loops", (t) => {
+  if (!backends.blas) return t.skip("native backend not loaded");
+  const rng = new Rng(5);
+  // Awkward lengths (not multiples of the SIMD width) and edge values.
+  const edge = [0, -0, 1e-30, -1e-30, 88, -88, 100, -100, 1e30, -1e30, NaN];
+  const values = [...edge, ...Array.from({ length: 1013 }, () => rng.normal() * 6)];
+  const x = float32(values, 1);
+  const g = float32(values.map(() => rng.normal()), 1);
+  const run = <T>(_what: string, fn: () => T): { js: T; blas: T } => onBoth(fn);
+  const relu = run("relu", () => Array.from(kernels.relu(x).data));
+  assertClose(relu.js, relu.blas, 0, "relu");
+  assert.ok(Number.isNaN(relu.js[edge.length - 1]), "relu keeps NaN");
+  const y = kernels.sigmoid(x.clone());
+  const reluBack = run("reluBackward", () => Array.from(kernels.reluBackward(g, kernels.relu(x)).data));
+  assertClose(reluBack.js, reluBack.blas, 0, "reluBackward");
+  const sig = run("sigmoid", () => Array.from(kernels.sigmoid(x).data));
+  // NOTE: the native exp is a float32 polynomial; values below ~1e-37 saturate to ~1e-38.
+  assertClose(sig.js, sig.blas, 5e-7, "sigmoid");
+  const sigBack = run("sigmoidBackward", () => Array.from(kernels.sigmoidBackward(g, y).data));
+  assertClose(sigBack.js, sigBack.blas, 1e-7, "sigmoidBackward");
+  const target = float32(values.map(() => rng.uniform()), 1);
+  const finite = float32(values.filter((v) => !Number.isNaN(v)).map((v) => Math.max(-50, Math.min(50, v))), 1);
+  const finiteTarget = float32(Array.from(target.data.subarray(0, finite.rows)), 1);
+  const mse = run("mse", () => {
+    const grad = new Matrix(finite.rows, 1, "float32");
+    return { loss: kernels.meanSquaredDiff(finite, finiteTarget, grad), grad: Array.from(grad.data) };
+  });
+  assertClose([mse.js.loss], [mse.blas.loss], 1e-6, "mse loss");
+  assertClose(mse.js.grad, mse.blas.grad, 1e-6, "mse grad");
+  const step = float32(Array.from(g.data.subarray(0, finite.rows)), 1);
+  const sgd = run("sgdUpdate", () => {
+    const p = finite.clone();
+    kernels.sgdUpdate(p, step, 0.1, 0.01);
+    return Array.from(p.data);
+  });
+  assertClose(sgd.js, sgd.blas, 1e-6, "sgdUpdate");
+  const wide = float32(values.slice(0, 1020), 17);
+  const sums = run("sumOverRows", () => Array.from(kernels.sumOverRows(wide).data));
+  assertClose(sums.js, sums.blas, 1e-5, "sumOverRows");
+  const bad = run("firstNonFinite", () => [kernels.firstNonFinite(x), kernels.firstNonFinite(finite), kernels.firstNonFinite(float32([...Array(5000).fill(1), Infinity], 1))]);
+  assert.deepEqual(bad.js, [edge.length - 1, -1, 5000]);
+  assert.deepEqual(bad.blas, bad.js);
+});

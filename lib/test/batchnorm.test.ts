@@ -48,11 +48,13 @@ test("eval mode uses the running statistics and leaves them unchanged", () => {
 
 test("training and eval outputs differ until the running stats match the batch", () => {
   const bn = new BatchNorm1d(2, { dtype: "float64", momentum: 0.5 });
-  const train = bn.forward(x, { training: true });
-  const evalBefore = bn.forward(x, { training: false });
+  // clone(): a layer's output buffer is overwritten by its next forward.
+  const train = bn.forward(x, { training: true }).clone();
+  const evalBefore = bn.forward(x, { training: false }).clone();
   assert.ok(Math.abs(train.data[0] - evalBefore.data[0]) > 0.1);
   for (let i = 0; i < 60; i++) bn.forward(x, { training: true });
-  close(bn.forward(x, { training: false }).data, Array.from(bn.forward(x, { training: true }).data), 1e-9);
+  const evalAfter = bn.forward(x, { training: false }).clone();
+  close(evalAfter.data, Array.from(bn.forward(x, { training: true }).data), 1e-9);
 });
 
 test("a batch of one row in training mode is refused with a clear error", () => {

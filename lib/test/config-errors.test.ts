@@ -50,12 +50,12 @@ test("sizes: inputDim, numClasses and outputDim", () => {
 });
 
 test("a misspelt option is refused instead of silently ignored", () => {
-  refuses(() => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: [4], batchnorm: true } as never), /options has no field "batchnorm"; known fields: .*batchNorm/);
+  refuses(() => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: [4], batchNorm: true } as never), /options has no field "batchNorm"; known fields: .*useBatchNorm/);
   refuses(() => fitWith({ learningRate: 0.1 }), /fit options has no field "learningRate"/);
 });
 
 test("other options: bnMomentum, seeds, splits, datasets, LABS_PROFILE", () => {
-  refuses(() => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: [4], batchNorm: true, bnMomentum: 1 }), /^bnMomentum must be a number in \[0, 1\) \(got 1\)$/);
+  refuses(() => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: [4], useBatchNorm: true, bnMomentum: 1 }), /^bnMomentum must be a number in \[0, 1\) \(got 1\)$/);
   refuses(() => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: [4], seed: 0.5 }), /^seed must be a safe integer \(got 0\.5\)$/);
   refuses(() => trainValSplit(data, 1.5, 0), /^valFraction must be a number strictly between 0 and 1 \(got 1\.5\)$/);
   refuses(() => makeSpirals({ classes: 1 }), /^classes must be an integer >= 2 \(got 1\)$/);

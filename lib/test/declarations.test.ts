@@ -21,7 +21,7 @@ test("lib/dist declarations and a notebook-style use of them type-check with tsl
     [
       `import * as nn from ${entry};`,
       "const data = nn.makeSpirals({ pointsPerClass: 5, seed: 1 });",
-      "const model = new nn.MLPClassifier({ inputDim: 2, hiddenDims: [4], numClasses: 3, batchNorm: true });",
+      "const model = new nn.MLPClassifier({ inputDim: 2, hiddenDims: [4], numClasses: 3, useBatchNorm: true });",
       "const history: nn.History = nn.fit(model, data, { epochs: 1, batchSize: 4, lr: 0.1 });",
       "const labels: Int32Array = model.predict(data.x);",
       "const w: Float32Array | Float64Array = model.params()[0].value.data;",

@@ -77,7 +77,7 @@ test("MSE gradient matches finite differences", () => {
 test("a 2-hidden-layer MLP classifier with BatchNorm: every parameter gradient matches", () => {
   const rng = new Rng(7);
   for (const activation of ["relu", "sigmoid"] as const) {
-    const model = new MLPClassifier({ inputDim: 3, hiddenDims: [6, 5], numClasses: 4, activation, batchNorm: true, dtype: "float64", seed: 11 });
+    const model = new MLPClassifier({ inputDim: 3, hiddenDims: [6, 5], numClasses: 4, activation, useBatchNorm: true, dtype: "float64", seed: 11 });
     const x = randomMatrix(10, 3, rng);
     const y = Int32Array.from({ length: 10 }, (_, i) => i % 4);
     const reports = checkModelGradients(model, x, y);

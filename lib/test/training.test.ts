@@ -7,7 +7,7 @@ import { DivergenceError, MLPClassifier, MLPRegressor, Matrix, SGD, batchBounds,
 test("an MLP overfits a tiny dataset to 100% training accuracy", () => {
   const data = makeSpirals({ pointsPerClass: 10, classes: 3, seed: 1 });
   for (const batchNorm of [false, true]) {
-    const model = new MLPClassifier({ inputDim: 2, hiddenDims: [32, 32], numClasses: 3, batchNorm, seed: 2 });
+    const model = new MLPClassifier({ inputDim: 2, hiddenDims: [32, 32], numClasses: 3, useBatchNorm: batchNorm, seed: 2 });
     const history = fit(model, data, { epochs: 400, batchSize: 10, lr: 0.2, seed: 3 });
     const { loss, metric } = evaluate(model, data);
     assert.equal(metric, 1, `batchNorm=${batchNorm}: accuracy ${metric}`);
@@ -18,7 +18,7 @@ test("an MLP overfits a tiny dataset to 100% training accuracy", () => {
 test("the same seeds give bit-identical weights after training", () => {
   const data = makeSpirals({ pointsPerClass: 30, seed: 4 });
   const train = (): Float32Array[] => {
-    const model = new MLPClassifier({ inputDim: 2, hiddenDims: [16, 8], numClasses: 3, batchNorm: true, seed: 5 });
+    const model = new MLPClassifier({ inputDim: 2, hiddenDims: [16, 8], numClasses: 3, useBatchNorm: true, seed: 5 });
     fit(model, data, { epochs: 5, batchSize: 16, lr: 0.1, weightDecay: 1e-3, seed: 6 });
     return [...model.params(), ...model.buffers()].map((p) => p.value.data as Float32Array);
   };
@@ -27,7 +27,7 @@ test("the same seeds give bit-identical weights after training", () => {
   assert.equal(a.length, b.length);
   a.forEach((w, i) => assert.deepEqual(w, b[i]));
   // And a different shuffling seed gives different weights.
-  const model = new MLPClassifier({ inputDim: 2, hiddenDims: [16, 8], numClasses: 3, batchNorm: true, seed: 5 });
+  const model = new MLPClassifier({ inputDim: 2, hiddenDims: [16, 8], numClasses: 3, useBatchNorm: true, seed: 5 });
   fit(model, data, { epochs: 5, batchSize: 16, lr: 0.1, weightDecay: 1e-3, seed: 7 });
   assert.notDeepEqual(model.params()[0].value.data, a[0]);
 });

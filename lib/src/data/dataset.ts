@@ -1,6 +1,6 @@
 // A dataset is inputs plus targets (class indices or a matrix), row i of each belonging
 // together. Helpers to check that and to gather rows for mini-batches and splits.
-import { Matrix } from "../tensor";
+import { Matrix, reuse } from "../tensor";
 import { ShapeError } from "../errors";
 import type { Targets } from "../models";
 import { Rng } from "../random";
@@ -26,10 +26,10 @@ export function checkDataset(data: Dataset<Targets>, what: string): void {
   }
 }
 
-/** Rows idx[start..end) of x, copied into a new matrix (or `out` when it fits). */
-export function takeRows(x: Matrix, idx: Int32Array, start = 0, end = idx.length): Matrix {
+/** Rows idx[start..end) of x, copied into a new matrix (or into `into` when it fits). */
+export function takeRows(x: Matrix, idx: Int32Array, start = 0, end = idx.length, into: Matrix | null = null): Matrix {
   const d = x.cols;
-  const out = new Matrix(end - start, d, x.dtype);
+  const out = reuse(into, end - start, d, x.dtype);
   for (let r = start; r < end; r++) {
     const src = idx[r] * d;
     out.data.set(x.data.subarray(src, src + d), (r - start) * d);
@@ -37,17 +37,30 @@ export function takeRows(x: Matrix, idx: Int32Array, start = 0, end = idx.length
   return out;
 }
 
-/** Targets idx[start..end), of the same kind as y. */
-export function takeTargets<Y extends Targets>(y: Y, idx: Int32Array, start = 0, end = idx.length): Y {
-  if (y instanceof Matrix) return takeRows(y, idx, start, end) as Y;
-  const out = new Int32Array(end - start);
+/** Targets idx[start..end), of the same kind as y (written into `into` when it fits). */
+export function takeTargets<Y extends Targets>(y: Y, idx: Int32Array, start = 0, end = idx.length, into: Y | null = null): Y {
+  if (y instanceof Matrix) return takeRows(y, idx, start, end, into as Matrix | null) as Y;
+  const out = into instanceof Int32Array && into.length === end - start ? into : new Int32Array(end - start);
   for (let r = start; r < end; r++) out[r - start] = y[idx[r]];
   return out as Y;
 }
 
-/** Rows idx[start..end) of a dataset. */
-export function takeSamples<Y extends Targets>(data: Dataset<Y>, idx: Int32Array, start = 0, end = idx.length): Dataset<Y> {
-  return { x: takeRows(data.x, idx, start, end), y: takeTargets(data.y, idx, start, end) };
+/**
+ * Rows idx[start..end) of a dataset, reusing the matrices of `into` when they fit.
+ * When the targets are the inputs themselves (an autoencoder), they are copied once.
+ */
+export function takeSamples<Y extends Targets>(data: Dataset<Y>, idx: Int32Array, start = 0, end = idx.length, into: Dataset<Y> | null = null): Dataset<Y> {
+  const x = takeRows(data.x, idx, start, end, into?.x ?? null);
+  if ((data.y as Targets) === data.x) return { x, y: x as Y };
+  return { x, y: takeTargets(data.y, idx, start, end, into?.y ?? null) };
+}
+
+/** Rows start..end of a dataset as views (no copy): changing them changes `data`. */
+export function sliceRows<Y extends Targets>(data: Dataset<Y>, start: number, end: number): Dataset<Y> {
+  const view = (m: Matrix): Matrix => new Matrix(end - start, m.cols, m.data.subarray(start * m.cols, end * m.cols));
+  const x = view(data.x);
+  if ((data.y as Targets) === data.x) return { x, y: x as Y };
+  return { x, y: (data.y instanceof Matrix ? view(data.y) : data.y.subarray(start, end)) as Y };
 }
 
 /**

@@ -1,10 +1,11 @@
-// Chooses how matrices are multiplied: the native BLAS addon when it loads, else the
-// pure-TypeScript kernels. NNFS_BACKEND=js|blas|auto (default auto) overrides; asking
-// for blas where it does not load falls back with the reason, so the labs always run.
+// Chooses where the hot loops run: the native addon (BLAS gemm + SIMD element-wise
+// loops on float32) when it loads, else the pure-TypeScript kernels. NNFS_BACKEND=
+// js|blas|auto (default auto) overrides; asking for blas where it does not load falls
+// back with the reason, so the labs always run.
 import { ConfigError } from "../errors";
 import type { FloatArray } from "../tensor";
 import { jsGemm } from "./backends/js_gemm";
-import { BlasAddon, loadBlasAddon } from "./backends/blas";
+import { BlasAddon, NativeKernels, loadBlasAddon } from "./backends/blas";
 
 export type BackendName = "blas" | "js";
 
@@ -23,33 +24,40 @@ export interface BackendStatus {
   fallbackReason?: string;
 }
 
-let blas: { addon: BlasAddon } | { reason: string } | null = null;
-let active: { gemm: GemmFunction; status: BackendStatus } | null = null;
+interface Active {
+  gemm: GemmFunction;
+  /** Native float32 element-wise kernels, with the blas backend only. */
+  native: NativeKernels | null;
+  status: BackendStatus;
+}
 
-function blasAddon(): { addon: BlasAddon } | { reason: string } {
+let blas: { addon: BlasAddon & NativeKernels } | { reason: string } | null = null;
+let active: Active | null = null;
+
+function blasAddon(): { addon: BlasAddon & NativeKernels } | { reason: string } {
   if (blas === null) blas = loadBlasAddon();
   return blas;
 }
 
 const JS_DETAIL = "pure TypeScript, 4×8 register tiles, 1 thread";
 
-function choose(requested: string): { gemm: GemmFunction; status: BackendStatus } {
+function choose(requested: string): Active {
   if (!["auto", "blas", "js"].includes(requested)) {
     throw new ConfigError(`NNFS_BACKEND must be "auto", "blas" or "js" (got ${JSON.stringify(requested)})`);
   }
   if (requested === "js") {
-    return { gemm: jsGemm, status: { name: "js", detail: JS_DETAIL, fallbackReason: "NNFS_BACKEND=js" } };
+    return { gemm: jsGemm, native: null, status: { name: "js", detail: JS_DETAIL, fallbackReason: "NNFS_BACKEND=js" } };
   }
   const loaded = blasAddon();
   if ("addon" in loaded) {
     const info = loaded.addon.info();
     const threads = info.threads > 0 ? `, ${info.threads} thread${info.threads === 1 ? "" : "s"}` : "";
-    return { gemm: loaded.addon.gemm, status: { name: "blas", detail: `${info.library}${threads}` } };
+    return { gemm: loaded.addon.gemm, native: loaded.addon, status: { name: "blas", detail: `${info.library}${threads}` } };
   }
-  return { gemm: jsGemm, status: { name: "js", detail: JS_DETAIL, fallbackReason: loaded.reason } };
+  return { gemm: jsGemm, native: null, status: { name: "js", detail: JS_DETAIL, fallbackReason: loaded.reason } };
 }
 
-function current(): { gemm: GemmFunction; status: BackendStatus } {
+function current(): Active {
   if (active === null) active = choose(process.env.NNFS_BACKEND || "auto");
   return active;
 }
@@ -57,6 +65,18 @@ function current(): { gemm: GemmFunction; status: BackendStatus } {
 /** The gemm in use. */
 export function activeGemm(): GemmFunction {
   return current().gemm;
+}
+
+/**
+ * The native element-wise kernels when the blas backend is active and every array is
+ * float32 (the native loops are single precision); else null, meaning "use the
+ * TypeScript loop".
+ */
+export function nativeFloat32(...arrays: FloatArray[]): NativeKernels | null {
+  const native = current().native;
+  if (native === null) return null;
+  for (const a of arrays) if (!(a instanceof Float32Array)) return null;
+  return native;
 }
 
 /** Which backend is in use and, if it is not the native one, why. */

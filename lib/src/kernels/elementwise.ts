@@ -1,6 +1,9 @@
 // Element-wise kernels used by the layers and the optimiser: bias broadcast,
-// activations and their derivatives, the SGD update. Each writes into `out` if given.
+// activations and their derivatives, squared error, the SGD update. Each writes into
+// `out` if given. On float32 with the native backend the loop runs in C++ (SIMD);
+// the TypeScript loop next to it is the same arithmetic and the fallback.
 import { Matrix, assertSameShape, assertShape, outputFor } from "../tensor";
+import { nativeFloat32 } from "./backend";
 
 /** y = x + v, v broadcast over rows (bias add). @param x (N, D) @param v (1, D) @returns (N, D) */
 export function addRowVector(x: Matrix, v: Matrix, out?: Matrix): Matrix {
@@ -17,19 +20,35 @@ export function addRowVector(x: Matrix, v: Matrix, out?: Matrix): Matrix {
   return y;
 }
 
-/** y = max(x, 0). */
+/** Copies the row vector v into every row of out. @param v (1, D) @param out (N, D) */
+export function fillRows(out: Matrix, v: Matrix): void {
+  assertShape(v, 1, out.cols, `row vector copied into ${out.shape}`);
+  for (let i = 0; i < out.rows; i++) out.data.set(v.data, i * out.cols);
+}
+
+/** y = max(x, 0); NaN stays NaN. `out` may be x. */
 export function relu(x: Matrix, out?: Matrix): Matrix {
   const y = outputFor(out, x.rows, x.cols, x.dtype, "relu output");
+  const native = nativeFloat32(x.data, y.data);
+  if (native) {
+    native.relu(x.data as Float32Array, y.data as Float32Array);
+    return y;
+  }
   const X = x.data;
   const Y = y.data;
-  for (let i = 0; i < X.length; i++) Y[i] = X[i] > 0 ? X[i] : 0;
+  for (let i = 0; i < X.length; i++) Y[i] = X[i] < 0 ? 0 : X[i];
   return y;
 }
 
-/** dX = dY where the ReLU output was positive, else 0 (y > 0 exactly when x > 0). */
+/** dX = dY where the ReLU output was positive, else 0 (y > 0 exactly when x > 0). `out` may be dOut. */
 export function reluBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
   assertSameShape(dOut, y, "reluBackward(dOut, y)");
   const dx = outputFor(out, y.rows, y.cols, y.dtype, "reluBackward output");
+  const native = nativeFloat32(dOut.data, y.data, dx.data);
+  if (native) {
+    native.reluBackward(dOut.data as Float32Array, y.data as Float32Array, dx.data as Float32Array);
+    return dx;
+  }
   const G = dOut.data;
   const Y = y.data;
   const D = dx.data;
@@ -40,6 +59,11 @@ export function reluBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
 /** y = 1 / (1 + e^(−x)), evaluated without overflow for large |x|. */
 export function sigmoid(x: Matrix, out?: Matrix): Matrix {
   const y = outputFor(out, x.rows, x.cols, x.dtype, "sigmoid output");
+  const native = nativeFloat32(x.data, y.data);
+  if (native) {
+    native.sigmoid(x.data as Float32Array, y.data as Float32Array);
+    return y;
+  }
   const X = x.data;
   const Y = y.data;
   for (let i = 0; i < X.length; i++) {
@@ -58,6 +82,11 @@ export function sigmoid(x: Matrix, out?: Matrix): Matrix {
 export function sigmoidBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
   assertSameShape(dOut, y, "sigmoidBackward(dOut, y)");
   const dx = outputFor(out, y.rows, y.cols, y.dtype, "sigmoidBackward output");
+  const native = nativeFloat32(dOut.data, y.data, dx.data);
+  if (native) {
+    native.sigmoidBackward(dOut.data as Float32Array, y.data as Float32Array, dx.data as Float32Array);
+    return dx;
+  }
   const G = dOut.data;
   const Y = y.data;
   const D = dx.data;
@@ -65,9 +94,40 @@ export function sigmoidBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
   return dx;
 }
 
+/**
+ * Mean of (pred − target)² over every element; when `grad` is given, also writes
+ * grad = 2·(pred − target) / count into it.
+ */
+export function meanSquaredDiff(pred: Matrix, target: Matrix, grad?: Matrix): number {
+  assertSameShape(pred, target, "meanSquaredDiff(pred, target)");
+  if (grad !== undefined) assertSameShape(grad, pred, "meanSquaredDiff(grad, pred)");
+  const native = grad === undefined ? nativeFloat32(pred.data, target.data) : nativeFloat32(pred.data, target.data, grad.data);
+  if (native) return native.mse(pred.data as Float32Array, target.data as Float32Array, grad?.data as Float32Array | undefined);
+  const P = pred.data;
+  const T = target.data;
+  const count = P.length;
+  let total = 0;
+  if (grad === undefined) {
+    for (let i = 0; i < count; i++) total += (P[i] - T[i]) ** 2;
+  } else {
+    const G = grad.data;
+    for (let i = 0; i < count; i++) {
+      const diff = P[i] - T[i];
+      total += diff * diff;
+      G[i] = (2 * diff) / count;
+    }
+  }
+  return count === 0 ? 0 : total / count;
+}
+
 /** In place: value −= lr · (grad + weightDecay · value). */
 export function sgdUpdate(value: Matrix, grad: Matrix, lr: number, weightDecay: number): void {
   assertSameShape(value, grad, "sgdUpdate(value, grad)");
+  const native = nativeFloat32(value.data, grad.data);
+  if (native) {
+    native.sgdUpdate(value.data as Float32Array, grad.data as Float32Array, lr, weightDecay);
+    return;
+  }
   const P = value.data;
   const G = grad.data;
   if (weightDecay === 0) {

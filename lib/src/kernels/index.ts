@@ -1,7 +1,7 @@
 // The kernels: every hot loop of the engine lives under this folder.
 export { gemm, matmul, matmulTransA, matmulTransB } from "./matmul";
-export { sumOverRows, columnMeanVariance, argmaxRows } from "./reduce";
-export { addRowVector, relu, reluBackward, sigmoid, sigmoidBackward, sgdUpdate } from "./elementwise";
+export { sumOverRows, columnMeanVariance, argmaxRows, firstNonFinite } from "./reduce";
+export { addRowVector, fillRows, relu, reluBackward, sigmoid, sigmoidBackward, meanSquaredDiff, sgdUpdate } from "./elementwise";
 export { backendStatus, describeBackend, useBackend, availableBackends } from "./backend";
 export type { BackendName, BackendStatus, GemmFunction } from "./backend";
 export { jsGemm } from "./backends/js_gemm";

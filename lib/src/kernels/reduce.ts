@@ -1,10 +1,16 @@
 // Reductions over rows or columns of a Matrix (bias gradients, BatchNorm statistics,
 // predictions). Results are (1, D) row vectors so they broadcast like the parameters.
 import { Matrix, outputFor } from "../tensor";
+import { nativeFloat32 } from "./backend";
 
 /** Sum over the rows, one value per column, e.g. db = Σ_n dY[n, :]. @param x (N, D) @returns (1, D) */
 export function sumOverRows(x: Matrix, out?: Matrix): Matrix {
   const s = outputFor(out, 1, x.cols, x.dtype, "sumOverRows output");
+  const native = nativeFloat32(x.data, s.data);
+  if (native) {
+    native.sumOverRows(x.data as Float32Array, x.rows, x.cols, s.data as Float32Array);
+    return s;
+  }
   const S = s.data;
   const X = x.data;
   const d = x.cols;
@@ -52,4 +58,13 @@ export function argmaxRows(x: Matrix): Int32Array {
     result[i] = best;
   }
   return result;
+}
+
+/** Index (in x.data) of the first NaN or ±Infinity, or -1 when every value is finite. */
+export function firstNonFinite(x: Matrix): number {
+  const native = nativeFloat32(x.data);
+  if (native) return native.firstNonFinite(x.data as Float32Array);
+  const values = x.data;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
 }

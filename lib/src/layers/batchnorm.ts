@@ -1,6 +1,6 @@
 // Batch normalisation over the features of a (N, D) batch, with learnable scale γ and
 // shift β, and running statistics for evaluation. Forward and backward by hand.
-import { DType, Matrix } from "../tensor";
+import { DType, Matrix, reuse } from "../tensor";
 import { ConfigError, ShapeError } from "../errors";
 import { columnMeanVariance, sumOverRows } from "../kernels";
 import { Layer, Param, StateBuffer, ForwardOptions, makeParam, noForwardError } from "./layer";
@@ -31,6 +31,9 @@ export class BatchNorm1d implements Layer {
   /** Running (biased) variance (1, D), starts at 1; used in eval mode. */
   readonly runningVar: StateBuffer;
   private cache: { xHat: Matrix; invStd: Float64Array; training: boolean } | null = null;
+  private xHat: Matrix | null = null;
+  private out: Matrix | null = null;
+  private dX: Matrix | null = null;
 
   constructor(readonly numFeatures: number, options: BatchNormOptions = {}) {
     const dtype = options.dtype ?? "float32";
@@ -83,8 +86,8 @@ export class BatchNorm1d implements Layer {
     const invStd = new Float64Array(d);
     for (let j = 0; j < d; j++) invStd[j] = 1 / Math.sqrt(variance[j] + this.eps);
 
-    const xHat = new Matrix(x.rows, d, x.dtype);
-    const y = new Matrix(x.rows, d, x.dtype);
+    const xHat = (this.xHat = reuse(this.xHat, x.rows, d, x.dtype));
+    const y = (this.out = reuse(this.out, x.rows, d, x.dtype));
     const X = x.data;
     const XH = xHat.data;
     const Y = y.data;
@@ -126,7 +129,7 @@ export class BatchNorm1d implements Layer {
       const o = i * d;
       for (let j = 0; j < d; j++) dG[j] += GO[o + j] * XH[o + j];
     }
-    const dx = new Matrix(n, d, dOut.dtype);
+    const dx = (this.dX = reuse(this.dX, n, d, dOut.dtype));
     const DX = dx.data;
     const G = this.gamma.value.data;
     const dB = this.beta.grad.data;

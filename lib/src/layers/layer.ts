@@ -1,5 +1,8 @@
 // What every layer provides. Gradient rule, kept by every layer: backward() OVERWRITES
 // the grads of its params (no accumulation, so there is no zeroGrad to forget).
+// Buffer rule: the matrices forward() and backward() return belong to the layer and are
+// overwritten by its next call (so training allocates nothing per step); clone() one
+// to keep it.
 import { Matrix } from "../tensor";
 
 /** A trainable tensor with its gradient. The optimiser applies L2 decay only where `decay`. */
@@ -28,6 +31,11 @@ export interface Layer {
   forward(x: Matrix, options: ForwardOptions): Matrix;
   /** @param dOut (N, outputs), ∂loss/∂output @returns dX (N, inputs); sets every param's grad. */
   backward(dOut: Matrix): Matrix;
+  /**
+   * Optional: set the param grads like backward() but skip computing dX. A network's
+   * first layer uses it in training, where nothing reads ∂loss/∂input.
+   */
+  paramGradsOnly?(dOut: Matrix): void;
   params(): Param[];
   buffers(): StateBuffer[];
 }

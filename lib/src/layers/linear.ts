@@ -1,9 +1,9 @@
 // Fully connected layer y = x·W + b with its hand-written backward.
-import { DType, Matrix } from "../tensor";
+import { DType, Matrix, reuse } from "../tensor";
 import { ShapeError } from "../errors";
 import { Rng } from "../random";
 import { InitName, initWeights } from "../init";
-import { addRowVector, matmul, matmulTransA, matmulTransB, sumOverRows } from "../kernels";
+import { fillRows, gemm, matmulTransA, matmulTransB, sumOverRows } from "../kernels";
 import { Layer, Param, StateBuffer, ForwardOptions, makeParam, noForwardError } from "./layer";
 
 export interface LinearOptions {
@@ -27,6 +27,8 @@ export class Linear implements Layer {
   /** b (1, outFeatures), not decayed; null when built with bias: false. */
   readonly bias: Param | null;
   private cache: { x: Matrix } | null = null;
+  private out: Matrix | null = null;
+  private dX: Matrix | null = null;
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions) {
     const dtype = options.dtype ?? "float32";
@@ -42,17 +44,25 @@ export class Linear implements Layer {
       throw new ShapeError(`${this.label} expects inputs with ${this.inFeatures} columns, got ${x.shape}`);
     }
     this.cache = { x };
-    const y = matmul(x, this.weight.value);
-    return this.bias === null ? y : addRowVector(y, this.bias.value, y);
+    const y = (this.out = reuse(this.out, x.rows, this.outFeatures, x.dtype));
+    if (this.bias === null) return gemm(x, this.weight.value, false, false, y);
+    // Start from the bias in every row and let gemm add x·W to it (beta = 1): one pass fewer.
+    fillRows(y, this.bias.value);
+    return gemm(x, this.weight.value, false, false, y, 1);
   }
 
   /** @param dOut (N, out) @returns dX = dOut·Wᵀ (N, in); sets dW = xᵀ·dOut, db = Σ_n dOut */
   backward(dOut: Matrix): Matrix {
+    this.paramGradsOnly(dOut);
+    this.dX = reuse(this.dX, dOut.rows, this.inFeatures, dOut.dtype);
+    return matmulTransB(dOut, this.weight.value, this.dX);
+  }
+
+  /** dW and db without dX: saves a third of this layer's backward work when dX is unused. */
+  paramGradsOnly(dOut: Matrix): void {
     if (this.cache === null) throw noForwardError(this.label);
-    const { x } = this.cache;
-    matmulTransA(x, dOut, this.weight.grad);
+    matmulTransA(this.cache.x, dOut, this.weight.grad);
     if (this.bias !== null) sumOverRows(dOut, this.bias.grad);
-    return matmulTransB(dOut, this.weight.value);
   }
 
   params(): Param[] {

@@ -1,3 +1,3 @@
 export { softmax, softmaxCrossEntropy, checkLabels } from "./softmax_cross_entropy";
 export type { LossAndGrad } from "./softmax_cross_entropy";
-export { meanSquaredError } from "./mse";
+export { meanSquaredError, meanSquaredErrorValue } from "./mse";

@@ -6,14 +6,13 @@ import { ConfigError, ShapeError } from "../errors";
 import { Rng } from "../random";
 import { INIT_NAMES, InitName } from "../init";
 import { argmaxRows } from "../kernels";
-import { BatchNorm1d, ForwardOptions, Layer, Linear, Param, StateBuffer, ReLU, Sigmoid } from "../layers";
-import { LossAndGrad, checkLabels, meanSquaredError, softmax, softmaxCrossEntropy } from "../losses";
+import { ForwardOptions, Layer, Linear, Param, StateBuffer } from "../layers";
+import { ACTIVATIONS, Activation, hiddenBlocks, isMomentum } from "./blocks";
+import { LossAndGrad, checkLabels, meanSquaredError, meanSquaredErrorValue, softmax, softmaxCrossEntropy } from "../losses";
 import { checkBoolean, checkInt, checkKnownKeys, checkOneOf, checkSeed, checkWidths } from "../validate";
 import { Sequential } from "./sequential";
 import { TrainableModel, Targets } from "./model";
 
-export const ACTIVATIONS = ["relu", "sigmoid"] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
 
 /** Options shared by every MLP. Defaults are filled in by the constructor. */
 export interface MLPOptions {
@@ -24,7 +23,7 @@ export interface MLPOptions {
   /** Weight initialisation. Default "he". */
   init?: InitName;
   /** BatchNorm1d after each hidden Linear, before the activation. Default false. */
-  batchNorm?: boolean;
+  useBatchNorm?: boolean;
   /** BatchNorm running-statistic momentum (weight of the old value). Default 0.9. */
   bnMomentum?: number;
   /** Seed of the weight initialisation. Default 0. */
@@ -39,7 +38,7 @@ export interface MLPConfig extends Required<MLPOptions> {
   outputDim: number;
 }
 
-const OPTION_KEYS = ["inputDim", "hiddenDims", "activation", "init", "batchNorm", "bnMomentum", "seed", "dtype"];
+const OPTION_KEYS = ["inputDim", "hiddenDims", "activation", "init", "useBatchNorm", "bnMomentum", "seed", "dtype"];
 
 /** Where the output width comes from: `numClasses` (>= 2) or `outputDim` (>= 1). */
 export interface OutputSpec {
@@ -50,7 +49,7 @@ export interface OutputSpec {
 
 function resolveConfig(options: MLPOptions & { inputDim: number }, output: OutputSpec): MLPConfig {
   const bnMomentum = options.bnMomentum ?? 0.9;
-  if (!(typeof bnMomentum === "number" && bnMomentum >= 0 && bnMomentum < 1)) {
+  if (!isMomentum(bnMomentum)) {
     throw new ConfigError(`bnMomentum must be a number in [0, 1) (got ${bnMomentum})`);
   }
   return {
@@ -59,7 +58,7 @@ function resolveConfig(options: MLPOptions & { inputDim: number }, output: Outpu
     hiddenDims: [...checkWidths("hiddenDims", options.hiddenDims, false)],
     activation: checkOneOf("activation", options.activation ?? "relu", ACTIVATIONS),
     init: checkOneOf("init", options.init ?? "he", INIT_NAMES),
-    batchNorm: checkBoolean("batchNorm", options.batchNorm ?? false),
+    useBatchNorm: checkBoolean("useBatchNorm", options.useBatchNorm ?? false),
     bnMomentum,
     seed: checkSeed("seed", options.seed ?? 0),
     dtype: checkOneOf("dtype", options.dtype ?? "float32", ["float32", "float64"] as const),
@@ -69,17 +68,9 @@ function resolveConfig(options: MLPOptions & { inputDim: number }, output: Outpu
 function buildLayers(config: MLPConfig): Layer[] {
   const rng = new Rng(config.seed);
   const { init, dtype } = config;
-  const layers: Layer[] = [];
-  let width = config.inputDim;
-  config.hiddenDims.forEach((hidden, i) => {
-    // No bias before BatchNorm: its β does that job (as with PyTorch's bias=False).
-    layers.push(new Linear(width, hidden, { init, rng, dtype, name: `fc${i}`, bias: !config.batchNorm }));
-    if (config.batchNorm) layers.push(new BatchNorm1d(hidden, { momentum: config.bnMomentum, dtype, name: `bn${i}` }));
-    layers.push(config.activation === "relu" ? new ReLU() : new Sigmoid());
-    width = hidden;
-  });
-  layers.push(new Linear(width, config.outputDim, { init, rng, dtype, name: `fc${config.hiddenDims.length}` }));
-  return layers;
+  const hidden = hiddenBlocks(config.inputDim, config.hiddenDims, 0, { ...config, batchNorm: config.useBatchNorm, rng });
+  const out = new Linear(hidden.width, config.outputDim, { init, rng, dtype, name: `fc${config.hiddenDims.length}` });
+  return [...hidden.layers, out];
 }
 
 export abstract class MLP<Y extends Targets> implements TrainableModel<Y> {
@@ -108,6 +99,10 @@ export abstract class MLP<Y extends Targets> implements TrainableModel<Y> {
     return this.net.backward(dOut);
   }
 
+  backwardParams(dOut: Matrix): void {
+    this.net.backwardParams(dOut);
+  }
+
   params(): Param[] {
     return this.net.params();
   }
@@ -132,7 +127,7 @@ export abstract class MLP<Y extends Targets> implements TrainableModel<Y> {
   }
 
   abstract loss(output: Matrix, targets: Y): LossAndGrad;
-  abstract metric(output: Matrix, targets: Y): number;
+  abstract metric(output: Matrix, targets: Y, dataLoss?: number): number;
 }
 
 /** Fraction of predictions equal to the labels. */
@@ -185,8 +180,8 @@ export class MLPRegressor extends MLP<Matrix> {
     return meanSquaredError(pred, target);
   }
 
-  metric(pred: Matrix, target: Matrix): number {
-    return meanSquaredError(pred, target).loss;
+  metric(pred: Matrix, target: Matrix, dataLoss?: number): number {
+    return dataLoss ?? meanSquaredErrorValue(pred, target);
   }
 
   /** Predictions (eval mode). @param x (N, inputDim) @returns (N, outputDim) */

@@ -8,11 +8,17 @@ export type Targets = Int32Array | Matrix;
 
 export interface TrainableModel<Y extends Targets> {
   forward(x: Matrix, options: ForwardOptions): Matrix;
+  /** @returns ∂loss/∂input; sets every param's grad. */
   backward(dOut: Matrix): Matrix;
+  /** Sets every param's grad, without computing ∂loss/∂input (what training needs). */
+  backwardParams(dOut: Matrix): void;
   params(): Param[];
   /** Loss of a forward output against targets, and the gradient backward starts from. */
   loss(output: Matrix, targets: Y): LossAndGrad;
-  /** The metric reported in histories (accuracy for classifiers, MSE for regressors). */
-  metric(output: Matrix, targets: Y): number;
+  /**
+   * The metric reported in histories (accuracy for classifiers, MSE for regressors).
+   * `dataLoss`, when given, is loss(output, targets).loss, for metrics that equal it.
+   */
+  metric(output: Matrix, targets: Y, dataLoss?: number): number;
   readonly metricName: string;
 }

@@ -18,6 +18,15 @@ export class Sequential {
     return g;
   }
 
+  /** Sets every param's grad like backward(), skipping dX of the first layer where it can. */
+  backwardParams(dOut: Matrix): void {
+    let g = dOut;
+    for (let i = this.layers.length - 1; i >= 1; i--) g = this.layers[i].backward(g);
+    const first = this.layers[0];
+    if (first.paramGradsOnly) first.paramGradsOnly(g);
+    else first.backward(g);
+  }
+
   params(): Param[] {
     return this.layers.flatMap((l) => l.params());
   }

@@ -74,7 +74,7 @@ export function checkLayerGradients(layer: Layer, x: Matrix, training: boolean, 
     return s;
   };
   f();
-  const dX = layer.backward(upstream);
+  const dX = layer.backward(upstream.clone()); // a copy: in-place layers overwrite dOut
   const analytic = [{ name: "x", value: x, grad: dX.data.slice() }];
   for (const p of layer.params()) analytic.push({ name: p.name, value: p.value, grad: p.grad.data.slice() });
   return analytic.map(({ name, value, grad }) => ({ name, relError: relError(grad, numericalGradient(f, value)) }));

@@ -5,7 +5,8 @@ import { DivergenceError, ShapeError } from "../errors";
 import { Rng } from "../random";
 import { SGD } from "../optim/sgd";
 import type { TrainableModel, Targets } from "../models";
-import { Dataset, checkDataset, takeSamples } from "../data/dataset";
+import { Dataset, checkDataset, sliceRows, takeSamples } from "../data/dataset";
+import { firstNonFinite } from "../kernels";
 import { checkInt, checkKnownKeys, checkNonNegative, checkPositive, checkSeed } from "../validate";
 
 export interface FitOptions<Y extends Targets> {
@@ -63,6 +64,7 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
   const n = train.x.rows;
   const history: History = { metricName: model.metricName, epoch: [], trainLoss: [], trainMetric: [], valLoss: [], valMetric: [], seconds: [] };
   const params = model.params();
+  let batch: Dataset<Y> | null = null; // reused between steps
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const started = performance.now();
     const order = rng.permutation(n);
@@ -70,7 +72,7 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
     let metricSum = 0;
     const batches = batchBounds(n, batchSize);
     for (const [b, [start, end]] of batches.entries()) {
-      const batch = takeSamples(train, order, start, end);
+      batch = takeSamples(train, order, start, end, batch);
       const out = model.forward(batch.x, { training: true });
       const { loss: dataLoss, grad } = model.loss(out, batch.y);
       const loss = dataLoss + optimizer.penalty(params);
@@ -80,10 +82,11 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
             `(lr=${optimizer.lr}, batchSize=${batchSize}). Try a smaller lr.`,
         );
       }
-      model.backward(grad);
-      optimizer.step(params);
+      // The metric first: backward may reuse the buffers `out` lives in.
+      metricSum += model.metric(out, batch.y, dataLoss) * (end - start);
       lossSum += loss * (end - start);
-      metricSum += model.metric(out, batch.y) * (end - start);
+      model.backwardParams(grad);
+      optimizer.step(params);
     }
     history.epoch.push(epoch);
     history.trainLoss.push(lossSum / n);
@@ -132,30 +135,23 @@ export function evaluate<Y extends Targets>(model: TrainableModel<Y>, data: Data
   const n = data.x.rows;
   let loss = 0;
   let metric = 0;
-  const all = identity(n);
   for (let start = 0; start < n; start += chunk) {
     const end = Math.min(n, start + chunk);
-    const part = takeSamples(data, all, start, end);
+    const part = sliceRows(data, start, end);
     const out: Matrix = model.forward(part.x, { training: false });
-    loss += model.loss(out, part.y).loss * (end - start);
-    metric += model.metric(out, part.y) * (end - start);
+    const partLoss = model.loss(out, part.y).loss;
+    loss += partLoss * (end - start);
+    metric += model.metric(out, part.y, partLoss) * (end - start);
   }
   return { loss: loss / n, metric: metric / n };
 }
 
 /** Throws at the first NaN or ±Infinity, naming where it is (it would poison every weight). */
 function checkFinite(x: Matrix, what: string): void {
-  const values = x.data;
-  let i = 0;
-  while (i < values.length && Number.isFinite(values[i])) i++;
-  if (i < values.length) {
+  const i = firstNonFinite(x);
+  if (i >= 0) {
     const row = Math.floor(i / x.cols);
     throw new ShapeError(`${what} has ${x.data[i]} at row ${row}, column ${i - row * x.cols}; clean or drop such rows before training`);
   }
 }
 
-function identity(n: number): Int32Array {
-  const idx = new Int32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  return idx;
-}

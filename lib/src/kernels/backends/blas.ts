@@ -15,6 +15,18 @@ export interface BlasAddon {
   setThreads(threads: number): void;
 }
 
+/** The addon's float32 element-wise kernels (lib/native/elementwise.cc); see elementwise.ts for their meaning. */
+export interface NativeKernels {
+  relu(x: Float32Array, y: Float32Array): void;
+  reluBackward(dOut: Float32Array, y: Float32Array, dx: Float32Array): void;
+  sigmoid(x: Float32Array, y: Float32Array): void;
+  sigmoidBackward(dOut: Float32Array, y: Float32Array, dx: Float32Array): void;
+  sgdUpdate(value: Float32Array, grad: Float32Array, lr: number, weightDecay: number): void;
+  mse(pred: Float32Array, target: Float32Array, grad?: Float32Array): number;
+  sumOverRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  firstNonFinite(x: Float32Array): number;
+}
+
 /** lib/native, found by walking up from this file (it runs from lib/dist or lib/build). */
 function nativeFolder(): string | null {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
@@ -30,12 +42,12 @@ export function blasAddonPath(): string | null {
 }
 
 /** Loads the addon (from `file`, default the built one) or says why it cannot. */
-export function loadBlasAddon(file: string | null = blasAddonPath()): { addon: BlasAddon } | { reason: string } {
+export function loadBlasAddon(file: string | null = blasAddonPath()): { addon: BlasAddon & NativeKernels } | { reason: string } {
   if (file === null) return { reason: "lib/native is missing" };
   if (!fs.existsSync(file)) return { reason: "the addon is not built (bash scripts/build-native.sh)" };
   try {
     // A native module has no type information; BlasAddon describes it.
-    const addon = require(file) as BlasAddon;
+    const addon = require(file) as BlasAddon & NativeKernels;
     addon.info();
     return { addon };
   } catch (err) {
