@@ -194,10 +194,16 @@ Napi::Value SumOverRows(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// A float is NaN or ±Infinity exactly when its 8 exponent bits are all ones; testing
+// the bits (an integer OR-reduction) vectorises where a float test would not.
 NNFS_SIMD_CLONES bool AllFinite(const float* x, size_t n) {
-  float probe = 0.0f;  // x·0 is 0 for finite x and NaN for ±Infinity or NaN
-  for (size_t i = 0; i < n; i++) probe += x[i] * 0.0f;
-  return probe == 0.0f;
+  uint32_t bad = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t bits;
+    std::memcpy(&bits, x + i, sizeof bits);
+    bad |= static_cast<uint32_t>((bits & 0x7f800000u) == 0x7f800000u);
+  }
+  return bad == 0;
 }
 
 // firstNonFinite(x): index of the first NaN or ±Infinity in x, or -1. Scans in blocks
@@ -215,6 +221,28 @@ Napi::Value FirstNonFinite(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), -1);
 }
 
+// gatherRows(src, cols, idx, start, end, out): out row r = src row idx[start + r], for
+// mini-batches drawn in shuffled order. Every index is checked against src.
+Napi::Value GatherRows(const Napi::CallbackInfo& info) {
+  F32 src, out;
+  const double colsArg = NumberAt(info, 1);
+  const double startArg = NumberAt(info, 3);
+  const double endArg = NumberAt(info, 4);
+  bool ok = GetF32(info, 0, &src) && GetF32(info, 5, &out) && info[2].IsTypedArray() &&
+            info[2].As<Napi::TypedArray>().TypedArrayType() == napi_int32_array && colsArg >= 1 && startArg >= 0 && endArg >= startArg;
+  if (!ok) return Fail(info, "gatherRows(src, cols, idx, start, end, out): Float32Array src/out, Int32Array idx");
+  Napi::Int32Array idx = info[2].As<Napi::Int32Array>();
+  const size_t cols = static_cast<size_t>(colsArg), start = static_cast<size_t>(startArg), end = static_cast<size_t>(endArg);
+  const size_t srcRows = src.length / cols;
+  if (end > idx.ElementLength() || out.length != (end - start) * cols) return Fail(info, "gatherRows: idx or out is too short");
+  for (size_t r = start; r < end; r++) {
+    const int32_t row = idx[r];
+    if (row < 0 || static_cast<size_t>(row) >= srcRows) return Fail(info, "gatherRows: an index is outside src");
+    std::memcpy(out.data + (r - start) * cols, src.data + static_cast<size_t>(row) * cols, cols * sizeof(float));
+  }
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void InitElementwise(Napi::Env env, Napi::Object exports) {
@@ -226,4 +254,5 @@ void InitElementwise(Napi::Env env, Napi::Object exports) {
   exports.Set("mse", Napi::Function::New(env, Mse));
   exports.Set("sumOverRows", Napi::Function::New(env, SumOverRows));
   exports.Set("firstNonFinite", Napi::Function::New(env, FirstNonFinite));
+  exports.Set("gatherRows", Napi::Function::New(env, GatherRows));
 }

@@ -187,3 +187,23 @@ test("native float32 element-wise kernels agree with the TypeScript loops", (t) 
   assert.deepEqual(bad.js, [edge.length - 1, -1, 5000]);
   assert.deepEqual(bad.blas, bad.js);
 });
+
+test("gatherRows and fillRows: same rows on both backends, bad indices refused", (t) => {
+  const x = Matrix.fromValues(5, 3, Array.from({ length: 15 }, (_, i) => i), "float32");
+  const idx = Int32Array.from([4, 0, 2, 2]);
+  const expected = [12, 13, 14, 0, 1, 2, 6, 7, 8];
+  for (const name of Object.keys(backends) as kernels.BackendName[]) {
+    const before = kernels.backendStatus().name;
+    try {
+      kernels.useBackend(name);
+      assert.deepEqual(Array.from(kernels.gatherRows(x, idx, 0, 3).data), expected, name);
+      assert.throws(() => kernels.gatherRows(x, Int32Array.from([5]), 0, 1), /outside/, name);
+    } finally {
+      kernels.useBackend(before);
+    }
+  }
+  const out = new Matrix(7, 3, "float32");
+  kernels.fillRows(out, Matrix.fromRows([[1, 2, 3]]));
+  assert.deepEqual(Array.from(out.data), Array(7).fill([1, 2, 3]).flat());
+  if (!backends.blas) t.diagnostic("native backend not loaded: gatherRows checked on js only");
+});

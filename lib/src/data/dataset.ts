@@ -1,6 +1,7 @@
 // A dataset is inputs plus targets (class indices or a matrix), row i of each belonging
 // together. Helpers to check that and to gather rows for mini-batches and splits.
 import { Matrix, reuse } from "../tensor";
+import { gatherRows } from "../kernels";
 import { ShapeError } from "../errors";
 import type { Targets } from "../models";
 import { Rng } from "../random";
@@ -28,13 +29,7 @@ export function checkDataset(data: Dataset<Targets>, what: string): void {
 
 /** Rows idx[start..end) of x, copied into a new matrix (or into `into` when it fits). */
 export function takeRows(x: Matrix, idx: Int32Array, start = 0, end = idx.length, into: Matrix | null = null): Matrix {
-  const d = x.cols;
-  const out = reuse(into, end - start, d, x.dtype);
-  for (let r = start; r < end; r++) {
-    const src = idx[r] * d;
-    out.data.set(x.data.subarray(src, src + d), (r - start) * d);
-  }
-  return out;
+  return gatherRows(x, idx, start, end, reuse(into, end - start, x.cols, x.dtype));
 }
 
 /** Targets idx[start..end), of the same kind as y (written into `into` when it fits). */

@@ -23,7 +23,11 @@ export function addRowVector(x: Matrix, v: Matrix, out?: Matrix): Matrix {
 /** Copies the row vector v into every row of out. @param v (1, D) @param out (N, D) */
 export function fillRows(out: Matrix, v: Matrix): void {
   assertShape(v, 1, out.cols, `row vector copied into ${out.shape}`);
-  for (let i = 0; i < out.rows; i++) out.data.set(v.data, i * out.cols);
+  const total = out.data.length;
+  if (total === 0) return;
+  out.data.set(v.data, 0);
+  // Doubling copies: log2(N) memmoves instead of N small ones.
+  for (let filled = v.data.length; filled < total; filled *= 2) out.data.copyWithin(filled, 0, Math.min(filled, total - filled));
 }
 
 /** y = max(x, 0); NaN stays NaN. `out` may be x. */

@@ -25,6 +25,7 @@ export interface NativeKernels {
   mse(pred: Float32Array, target: Float32Array, grad?: Float32Array): number;
   sumOverRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
   firstNonFinite(x: Float32Array): number;
+  gatherRows(src: Float32Array, cols: number, idx: Int32Array, start: number, end: number, out: Float32Array): void;
 }
 
 /** lib/native, found by walking up from this file (it runs from lib/dist or lib/build). */

@@ -1,0 +1,153 @@
+// npm run bench [-- matmul | ae]: speed of the engine against NumPy, measured in the same
+// run on the same machine. Every measurement runs in a child process; the runners take
+// turns for several rounds and each keeps its best round, so a noisy neighbour slows
+// everyone alike instead of deciding the ratio. Prints a table and writes
+// outputs/bench.json. Not a test: nothing here fails on a slow machine.
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, "..", "..");
+const nn = createRequire(import.meta.url)("nnfs");
+
+// The three products of a training step of a 784→256 layer with a batch of 128.
+const SHAPES = [
+  { name: "X·W (128×784)·(784×256)", transA: false, transB: false, m: 128, n: 256, k: 784 },
+  { name: "Xᵀ·dY (784×128)·(128×256)", transA: true, transB: false, m: 784, n: 256, k: 128 },
+  { name: "dY·Wᵀ (128×256)·(256×784)", transA: false, transB: true, m: 128, n: 784, k: 256 },
+];
+const ROUNDS = 3;
+const SECONDS_PER_SHAPE = 0.5;
+const AE_ROWS = 60000;
+const TARGETS = { blasVsNumpy: 0.8, aeVsNumpy: 1.0, aeStretch: 0.8, jsGflops: 4, peakRssMb: 1024 };
+
+const mode = process.argv[2] ?? "all";
+if (!["all", "matmul", "ae"].includes(mode)) {
+  console.error(`usage: npm run bench [-- matmul | ae] (got ${JSON.stringify(mode)})`);
+  process.exit(2);
+}
+
+/** A Python that has NumPy: python3 on PATH first, then the system one. */
+function findNumpyPython() {
+  for (const candidate of ["python3", "/usr/bin/python3"]) {
+    const probe = spawnSync(candidate, ["-c", "import numpy"], { encoding: "utf8" });
+    if (probe.status === 0) return candidate;
+  }
+  return null;
+}
+
+function runJson(command, args) {
+  const result = spawnSync(command, args, { encoding: "utf8", cwd: ROOT, maxBuffer: 16 << 20 });
+  if (result.status !== 0) throw new Error(`${command} ${args[0]} failed:\n${result.stderr || result.stdout}`);
+  return JSON.parse(result.stdout.trim().split("\n").pop());
+}
+
+function cpuModel() {
+  return os.cpus()[0]?.model?.trim() || "unknown CPU";
+}
+
+const fmt = (v, digits = 1) => (v === undefined || v === null || Number.isNaN(v) ? "n/a" : v.toFixed(digits));
+const pad = (s, n) => String(s).padEnd(n);
+const padLeft = (s, n) => String(s).padStart(n);
+
+function benchMatmul(python) {
+  const runners = [["js", () => runJson("node", [path.join(HERE, "matmul.mjs"), "js", JSON.stringify(SHAPES), String(SECONDS_PER_SHAPE)])]];
+  if (nn.kernels.availableBackends().blas) {
+    runners.push(["blas", () => runJson("node", [path.join(HERE, "matmul.mjs"), "blas", JSON.stringify(SHAPES), String(SECONDS_PER_SHAPE)])]);
+  }
+  if (python) runners.push(["numpy", () => runJson(python, [path.join(HERE, "matmul_numpy.py"), JSON.stringify(SHAPES), String(SECONDS_PER_SHAPE)])]);
+  const best = {}; // runner → shape name → best GFLOP/s
+  const details = {};
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [name, run] of runners) {
+      process.stderr.write(`matmul round ${round}/${ROUNDS}: ${name}\n`);
+      const out = run();
+      details[name] = out.detail;
+      for (const r of out.results) best[name] = { ...best[name], [r.name]: Math.max(best[name]?.[r.name] ?? 0, r.gflops) };
+    }
+  }
+  return SHAPES.map((s) => {
+    const numpy = best.numpy?.[s.name];
+    const row = { shape: s.name, gflops: {} };
+    for (const [name] of runners) row.gflops[name] = best[name][s.name];
+    if (numpy) {
+      row.ratio_to_numpy = {};
+      for (const [name] of runners) if (name !== "numpy") row.ratio_to_numpy[name] = best[name][s.name] / numpy;
+    }
+    return row;
+  }).map((row) => ({ ...row, details }));
+}
+
+function benchAutoencoder(python) {
+  let ts = null;
+  let numpy = null;
+  for (let round = 1; round <= ROUNDS; round++) {
+    process.stderr.write(`autoencoder epoch round ${round}/${ROUNDS}\n`);
+    const t = runJson("node", [path.join(HERE, "ae.mjs"), String(AE_ROWS), "1"]);
+    ts = ts === null || t.seconds < ts.seconds ? { ...t, peak_rss_mb: Math.max(t.peak_rss_mb, ts?.peak_rss_mb ?? 0) } : { ...ts, peak_rss_mb: Math.max(t.peak_rss_mb, ts.peak_rss_mb) };
+    if (python) {
+      const p = runJson(python, [path.join(HERE, "ae_numpy.py"), String(AE_ROWS), "1"]);
+      numpy = numpy === null || p.seconds < numpy.seconds ? p : numpy;
+    }
+  }
+  return { rows: AE_ROWS, batch: 128, typescript: ts, numpy, ratio_to_numpy: numpy ? ts.seconds / numpy.seconds : null };
+}
+
+function printMatmul(rows) {
+  const runners = Object.keys(rows[0].gflops);
+  console.log(`\nMatmul, float32, GFLOP/s (best of ${ROUNDS} interleaved rounds of ${SECONDS_PER_SHAPE} s per shape)`);
+  console.log(pad("shape", 30) + runners.map((r) => padLeft(r, 9)).join("") + (rows[0].ratio_to_numpy ? runners.filter((r) => r !== "numpy").map((r) => padLeft(`${r}/numpy`, 12)).join("") : ""));
+  for (const row of rows) {
+    const ratios = row.ratio_to_numpy ? runners.filter((r) => r !== "numpy").map((r) => padLeft(fmt(row.ratio_to_numpy[r], 2) + "×", 12)).join("") : "";
+    console.log(pad(row.shape, 30) + runners.map((r) => padLeft(fmt(row.gflops[r]), 9)).join("") + ratios);
+  }
+  for (const [name, detail] of Object.entries(rows[0].details)) console.log(`  ${name}: ${detail}`);
+  console.log(`  targets: blas ≥ ${TARGETS.blasVsNumpy}× NumPy; js ≥ ${TARGETS.jsGflops} GFLOP/s`);
+}
+
+function printAutoencoder(ae) {
+  console.log(`\nAutoencoder epoch (784-256-128-256-784, ${ae.rows} rows, batch ${ae.batch}; best of ${ROUNDS} interleaved rounds)`);
+  console.log(`  TypeScript (${ae.typescript.backend}): ${fmt(ae.typescript.seconds, 2)} s, peak RSS ${fmt(ae.typescript.peak_rss_mb, 0)} MB`);
+  if (ae.numpy) {
+    console.log(`  NumPy ${ae.numpy.numpy}: ${fmt(ae.numpy.seconds, 2)} s, peak RSS ${fmt(ae.numpy.peak_rss_mb, 0)} MB`);
+    console.log(`  ratio TypeScript / NumPy: ${fmt(ae.ratio_to_numpy, 2)}×  (target ≤ ${TARGETS.aeVsNumpy}×, stretch ≤ ${TARGETS.aeStretch}×; peak RSS < ${TARGETS.peakRssMb} MB)`);
+  } else {
+    console.log("  NumPy: not available (no python3 with numpy), so no ratio");
+  }
+}
+
+function writeAtomic(file, text) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+const python = findNumpyPython();
+if (!python) console.error("NumPy not found (python3 -m pip install numpy, or apt-get install python3-numpy): printing TypeScript figures only.");
+const report = {
+  date: new Date().toISOString(),
+  cpu: cpuModel(),
+  cores: os.cpus().length,
+  node: process.version,
+  active_backend: nn.backendStatus(),
+  targets: TARGETS,
+};
+if (mode !== "ae") {
+  report.matmul = benchMatmul(python);
+  printMatmul(report.matmul);
+}
+if (mode !== "matmul") {
+  report.autoencoder = benchAutoencoder(python);
+  printAutoencoder(report.autoencoder);
+}
+console.log(`\nCPU: ${report.cpu} (${report.cores} cores), Node ${report.node}; ${nn.describeBackend()}`);
+const file = path.join(ROOT, "outputs", "bench.json");
+// Keep the other part's figures when only one part was run.
+const previous = mode === "all" || !fs.existsSync(file) ? {} : JSON.parse(fs.readFileSync(file, "utf8"));
+writeAtomic(file, JSON.stringify({ ...previous, ...report }, null, 2) + "\n");
+console.log(`written ${path.relative(ROOT, file)}`);
