@@ -207,3 +207,17 @@ test("gatherRows and fillRows: same rows on both backends, bad indices refused",
   assert.deepEqual(Array.from(out.data), Array(7).fill([1, 2, 3]).flat());
   if (!backends.blas) t.diagnostic("native backend not loaded: gatherRows checked on js only");
 });
+
+test("the two-thread TypeScript gemm is bit-identical to the one-thread one", () => {
+  const rng = new Rng(21);
+  for (const [transA, transB, m, n, k] of [[false, false, 130, 70, 200], [true, false, 96, 257, 64], [false, true, 41, 300, 129]] as const) {
+    const A = filled(m * k, rng, "float32");
+    const B = filled(k * n, rng, "float32");
+    const C0 = filled(m * n, rng, "float32");
+    const one = C0.slice();
+    const two = C0.slice();
+    kernels.jsGemm(transA, transB, m, n, k, 0.5, A, transA ? m : k, B, transB ? k : n, 1, one, n);
+    kernels.parallelJsGemm(transA, transB, m, n, k, 0.5, A, transA ? m : k, B, transB ? k : n, 1, two, n);
+    assert.deepEqual(two, one, `m=${m} n=${n} k=${k} tA=${transA} tB=${transB}`);
+  }
+});

@@ -4,7 +4,7 @@
 // back with the reason, so the labs always run.
 import { ConfigError } from "../errors";
 import type { FloatArray } from "../tensor";
-import { jsGemm } from "./backends/js_gemm";
+import { parallelJsGemm } from "./backends/js_parallel";
 import { BlasAddon, NativeKernels, loadBlasAddon } from "./backends/blas";
 
 export type BackendName = "blas" | "js";
@@ -39,14 +39,14 @@ function blasAddon(): { addon: BlasAddon & NativeKernels } | { reason: string } 
   return blas;
 }
 
-const JS_DETAIL = "pure TypeScript, 4×8 register tiles, 1 thread";
+const JS_DETAIL = "pure TypeScript, 4×8 register tiles, rows split over 2 threads";
 
 function choose(requested: string): Active {
   if (!["auto", "blas", "js"].includes(requested)) {
     throw new ConfigError(`NNFS_BACKEND must be "auto", "blas" or "js" (got ${JSON.stringify(requested)})`);
   }
   if (requested === "js") {
-    return { gemm: jsGemm, native: null, status: { name: "js", detail: JS_DETAIL, fallbackReason: "NNFS_BACKEND=js" } };
+    return { gemm: parallelJsGemm, native: null, status: { name: "js", detail: JS_DETAIL, fallbackReason: "NNFS_BACKEND=js" } };
   }
   const loaded = blasAddon();
   if ("addon" in loaded) {
@@ -54,7 +54,7 @@ function choose(requested: string): Active {
     const threads = info.threads > 0 ? `, ${info.threads} thread${info.threads === 1 ? "" : "s"}` : "";
     return { gemm: loaded.addon.gemm, native: loaded.addon, status: { name: "blas", detail: `${info.library}${threads}` } };
   }
-  return { gemm: jsGemm, native: null, status: { name: "js", detail: JS_DETAIL, fallbackReason: loaded.reason } };
+  return { gemm: parallelJsGemm, native: null, status: { name: "js", detail: JS_DETAIL, fallbackReason: loaded.reason } };
 }
 
 function current(): Active {
@@ -93,7 +93,7 @@ export function useBackend(name: BackendName | "auto"): BackendStatus {
 /** Each backend's gemm that can run here, by name (the native one only if it loads). */
 export function availableBackends(): Partial<Record<BackendName, GemmFunction>> {
   const loaded = blasAddon();
-  return "addon" in loaded ? { js: jsGemm, blas: loaded.addon.gemm } : { js: jsGemm };
+  return "addon" in loaded ? { js: parallelJsGemm, blas: loaded.addon.gemm } : { js: parallelJsGemm };
 }
 
 /** One line for people: "matmul backend: blas (OpenBLAS ...)" or the js fallback and why. */

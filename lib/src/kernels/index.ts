@@ -6,4 +6,5 @@ export { gatherRows } from "./gather";
 export { backendStatus, describeBackend, useBackend, availableBackends } from "./backend";
 export type { BackendName, BackendStatus, GemmFunction } from "./backend";
 export { jsGemm } from "./backends/js_gemm";
+export { parallelJsGemm } from "./backends/js_parallel";
 export { loadBlasAddon } from "./backends/blas";

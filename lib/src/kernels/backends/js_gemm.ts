@@ -52,9 +52,17 @@ export function jsGemm(
 
 /** Packs rows i0..i0+mr of op(A), depth p0..p0+kc, as kc groups of MR values (zero-padded). */
 function packA(trans: boolean, A: FloatArray, lda: number, i0: number, mr: number, p0: number, kc: number, out: Float64Array): void {
-  for (let p = 0; p < kc; p++) {
-    for (let r = 0; r < MR; r++) {
-      out[p * MR + r] = r >= mr ? 0 : trans ? A[(p0 + p) * lda + i0 + r] : A[(i0 + r) * lda + p0 + p];
+  if (mr < MR) out.fill(0, 0, kc * MR);
+  if (trans) {
+    // op(A) row i is column i of A: each depth p is a contiguous run of mr values.
+    for (let p = 0; p < kc; p++) {
+      const src = (p0 + p) * lda + i0;
+      for (let r = 0; r < mr; r++) out[p * MR + r] = A[src + r];
+    }
+  } else {
+    for (let r = 0; r < mr; r++) {
+      const src = (i0 + r) * lda + p0;
+      for (let p = 0; p < kc; p++) out[p * MR + r] = A[src + p];
     }
   }
 }
@@ -66,10 +74,18 @@ function packB(trans: boolean, B: FloatArray, ldb: number, p0: number, kc: numbe
     const j0 = q * NR;
     const nr = Math.min(NR, n - j0);
     const base = q * NR * kc;
-    for (let p = 0; p < kc; p++) {
-      const o = base + p * NR;
-      for (let j = 0; j < NR; j++) {
-        out[o + j] = j >= nr ? 0 : trans ? B[(j0 + j) * ldb + p0 + p] : B[(p0 + p) * ldb + j0 + j];
+    if (nr < NR) out.fill(0, base, base + NR * kc);
+    if (trans) {
+      // op(B) column j is row j of B: contiguous along the depth.
+      for (let j = 0; j < nr; j++) {
+        const src = (j0 + j) * ldb + p0;
+        for (let p = 0; p < kc; p++) out[base + p * NR + j] = B[src + p];
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const src = (p0 + p) * ldb + j0;
+        const o = base + p * NR;
+        for (let j = 0; j < nr; j++) out[o + j] = B[src + j];
       }
     }
   }
