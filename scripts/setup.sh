@@ -7,9 +7,10 @@ source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
 # Debian packages: Jupyter to execute notebooks (nbclient/nbconvert) and to step
-# through them (jupyter-notebook), OpenBLAS for the native matmul backend; with --test
-# also Chromium, which the tests use to open the HTML reports.
-APT_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient jupyter-notebook libopenblas-dev g++ make)
+# through them (jupyter-notebook), OpenBLAS for the native matmul backend, the
+# Fashion-MNIST files for Lab 2; with --test also Chromium, which the tests use to open
+# the HTML reports.
+APT_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient jupyter-notebook libopenblas-dev g++ make dataset-fashion-mnist)
 if [ "${1:-}" = "--test" ]; then APT_PACKAGES+=(chromium); fi
 
 say() { printf '[setup] %s\n' "$*"; }

@@ -15,3 +15,8 @@ export class ShapeError extends Error {
 export class DivergenceError extends Error {
   override name = "DivergenceError";
 }
+
+/** A data or checkpoint file is missing, malformed or not the expected one. */
+export class DataError extends Error {
+  override name = "DataError";
+}

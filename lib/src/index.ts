@@ -2,7 +2,7 @@
 // Readable first; the kernels are the only place that is tuned for speed.
 export { Matrix, assertShape, assertSameShape } from "./tensor";
 export type { DType, FloatArray } from "./tensor";
-export { ConfigError, ShapeError, DivergenceError } from "./errors";
+export { ConfigError, ShapeError, DivergenceError, DataError } from "./errors";
 export { Rng } from "./random";
 export { initWeights, INIT_NAMES } from "./init";
 export type { InitName } from "./init";
@@ -22,6 +22,11 @@ export type { FitOptions, History } from "./train/trainer";
 export { takeRows, takeTargets, takeSamples, trainValSplit, checkDataset } from "./data/dataset";
 export type { Dataset } from "./data/dataset";
 export { makeSpirals, makeCurve, curveTarget } from "./data/synthetic";
+export { loadImageDataset, DATASETS, DATASET_NAMES } from "./data/image_datasets";
+export type { DatasetName, Split, ImageDataset, LoadOptions } from "./data/image_datasets";
+export { downloadDataset } from "./data/download";
+export type { DownloadOptions } from "./data/download";
+export { parseIdx, maybeGunzip, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from "./data/idx";
 export type { SpiralOptions, CurveOptions } from "./data/synthetic";
 export { labsProfile } from "./profile";
 export type { LabsProfile } from "./profile";
