@@ -34,6 +34,8 @@ export { projectRoot, projectPath, writeFileAtomic } from "./paths";
 export * as plot from "./plot";
 export * as gradcheck from "./testing/gradcheck";
 
+export * as io from "./io";
+
 import { describeBackend } from "./kernels/backend";
 // In a notebook, say once (in the cell that first imports the engine) which matmul
 // backend runs and, if it is the fallback, why. Scripts and tests stay quiet.

@@ -2,7 +2,7 @@
 // the value it got and what is allowed.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { ConfigError, MLPClassifier, MLPRegressor, SGD, fit, labsProfile, makeCurve, makeSpirals, trainValSplit } from "../src";
+import { Autoencoder, ConfigError, MLPClassifier, MLPRegressor, SGD, fit, labsProfile, makeCurve, makeSpirals, trainValSplit } from "../src";
 
 function refuses(fn: () => unknown, message: RegExp): void {
   assert.throws(fn, (err: unknown) => err instanceof ConfigError && message.test(err.message), `expected ConfigError matching ${message}`);
@@ -62,4 +62,14 @@ test("other options: bnMomentum, seeds, splits, datasets, LABS_PROFILE", () => {
   refuses(() => labsProfile({ LABS_PROFILE: "fast" }), /^LABS_PROFILE must be "quick" or "full" \(got "fast"\)$/);
   assert.equal(labsProfile({}), "full");
   assert.equal(labsProfile({ LABS_PROFILE: "quick" }), "quick");
+});
+
+test("autoencoder config fields are checked by name", () => {
+  refuses(() => new Autoencoder({ encDims: [], decDims: [256] }), /^encDims must be a non-empty list of integers >= 1, e\.g\. \[64, 64\] \(got \[\]\)$/);
+  refuses(() => new Autoencoder({ encDims: [256, 128], decDims: [0] }), /^decDims must be a list of integers >= 1/);
+  refuses(() => new Autoencoder({ encDims: [64], decDims: [], outputActivation: "tanh" as "linear" }), /^outputActivation must be one of "sigmoid", "linear" \(got "tanh"\)$/);
+  refuses(() => new Autoencoder({ encDims: [64], decDims: [], latent: 3 } as never), /Autoencoder options has no field "latent"/);
+  const ae = new Autoencoder({ encDims: [16, 4], decDims: [16] });
+  assert.equal(ae.latentDim, 4);
+  assert.deepEqual(ae.params().map((p) => p.name), ["fc0.weight", "fc0.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "fc3.weight", "fc3.bias"]);
 });

@@ -2,7 +2,7 @@
 // centred finite differences in float64 to a max relative error below 1e-6.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { BatchNorm1d, Linear, MLPClassifier, MLPRegressor, Matrix, ReLU, Rng, Sigmoid, meanSquaredError, softmaxCrossEntropy } from "../src";
+import { Autoencoder, BatchNorm1d, Linear, MLPClassifier, MLPRegressor, Matrix, ReLU, Rng, Sigmoid, meanSquaredError, softmaxCrossEntropy } from "../src";
 import { checkLayerGradients, checkModelGradients, numericalGradient, randomMatrix, relError, GradientReport } from "../src/testing/gradcheck";
 
 const TOLERANCE = 1e-6;
@@ -104,4 +104,14 @@ test("the gradient check fails on a wrong backward", () => {
   }
   const [report] = checkLayerGradients(new SlightlyWrongSigmoid(), randomMatrix(4, 3, new Rng(9)), true);
   assert.ok(report.relError > 1e-3, `a 1% error went unnoticed (${report.relError})`);
+});
+
+test("an autoencoder with BatchNorm and a sigmoid output: every parameter gradient matches", () => {
+  const rng = new Rng(12);
+  const model = new Autoencoder({ inputDim: 6, encDims: [5, 3], decDims: [4], useBatchNorm: true, dtype: "float64", seed: 2 });
+  const x = randomMatrix(9, 6, rng);
+  // The target is a separate copy: perturbing x must not move the target too.
+  const reports = checkModelGradients(model, x, x.clone());
+  assert.equal(reports.length, 1 + 4 + 3 * 2 + 1); // x, 4 weights, 3 BatchNorms (γ, β), the output bias
+  assertAllBelow(reports, "Autoencoder");
 });

@@ -1,0 +1,96 @@
+// Autoencoder checkpoints: save → load gives the same outputs, every kind of damage is
+// refused with the file and the problem, and Python + NumPy read the same tensors.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Autoencoder, DataError, Matrix, Rng, fit, io } from "../src";
+
+function trainedModel(): { model: Autoencoder; x: Matrix } {
+  const rng = new Rng(3);
+  const x = new Matrix(64, 12);
+  for (let i = 0; i < x.data.length; i++) x.data[i] = rng.uniform();
+  const model = new Autoencoder({ inputDim: 12, encDims: [8, 3], decDims: [8], useBatchNorm: true, seed: 4 });
+  fit(model, { x, y: x }, { epochs: 3, batchSize: 16, lr: 0.5, seed: 5 });
+  return { model, x };
+}
+
+const tempFile = (name: string): string => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-ckpt-")), name);
+
+test("save → load gives identical reconstructions, codes and metadata", () => {
+  const { model, x } = trainedModel();
+  const file = tempFile("ae.safetensors");
+  io.saveAutoencoder(model, file, { val_recon: "0.0123" });
+  assert.deepEqual(fs.readdirSync(path.dirname(file)), ["ae.safetensors"], "no temporary file left");
+  const loaded = io.loadAutoencoder(file);
+  assert.deepEqual(loaded.config, model.config);
+  assert.deepEqual(loaded.reconstruct(x).data, model.reconstruct(x).data);
+  assert.deepEqual(loaded.encode(x).data, model.encode(x).data);
+  const meta = io.readCheckpointMetadata(file);
+  assert.equal(meta.format, "nnfs-autoencoder");
+  assert.equal(meta.version, "1");
+  assert.equal(meta.val_recon, "0.0123");
+  assert.deepEqual(JSON.parse(meta.config).encDims, [8, 3]);
+});
+
+/** Saves a good checkpoint, lets `spoil` edit its bytes, and expects `message` on load. */
+function refuses(spoil: (bytes: Buffer) => Buffer, message: RegExp, what: string): void {
+  const { model } = trainedModel();
+  const file = tempFile("bad.safetensors");
+  io.saveAutoencoder(model, file);
+  fs.writeFileSync(file, spoil(fs.readFileSync(file)));
+  assert.throws(
+    () => io.loadAutoencoder(file),
+    (e: unknown) => e instanceof DataError && e.message.startsWith(`${file}: `) && message.test(e.message),
+    what,
+  );
+}
+
+/** Rewrites the JSON header of a safetensors file (keeping the data bytes). */
+function editHeader(bytes: Buffer, edit: (header: Record<string, any>) => void): Buffer {
+  // `any`: the header is free-form JSON that each case edits differently.
+  const length = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + length).toString());
+  edit(header);
+  const json = Buffer.from(JSON.stringify(header));
+  const prefix = Buffer.alloc(8);
+  prefix.writeBigUInt64LE(BigInt(json.length));
+  return Buffer.concat([prefix, json, bytes.subarray(8 + length)]);
+}
+
+test("damaged or foreign checkpoints are refused, naming the file and the problem", () => {
+  refuses((b) => b.subarray(0, b.length - 10), /truncated|bytes after the last tensor|ends at byte/, "truncated data");
+  refuses((b) => b.subarray(0, 5), /too short for a safetensors file/, "truncated header length");
+  refuses((b) => Buffer.concat([b.subarray(0, 8), Buffer.from("{not json"), b.subarray(17)]), /header is not valid JSON/, "bad header");
+  refuses((b) => editHeader(b, (h) => delete h["fc1.weight"]), /tensor fc1\.weight is missing|bytes after the last tensor|expected \d+ \(overlapping/, "missing tensor");
+  refuses((b) => editHeader(b, (h) => (h["fc0.weight"].shape = [3, 32])), /tensor fc0\.weight has shape \[3,32\], the config needs \[12, 8\]/, "wrong shape");
+  refuses((b) => editHeader(b, (h) => (h.__metadata__.version = "99")), /checkpoint version "99" is not supported/, "unknown version");
+  refuses((b) => editHeader(b, (h) => (h.__metadata__.format = "pytorch")), /format "pytorch", expected "nnfs-autoencoder"/, "wrong format");
+  refuses((b) => editHeader(b, (h) => (h.__metadata__.config = JSON.stringify({ encDims: [] }))), /stored model config is invalid \(encDims must be/, "bad config");
+  refuses((b) => editHeader(b, (h) => (h["fc0.weight"].dtype = "F16")), /dtype "F16"; only F32 is supported/, "dtype");
+  assert.throws(() => io.loadAutoencoder("/nonexistent/ae.safetensors"), /no such checkpoint; run the notebook that trains it first/);
+});
+
+test("Python with NumPy reads the same tensors and metadata", (t) => {
+  const probe = spawnSync("python3", ["-c", "import numpy"]);
+  if (probe.status !== 0) return t.skip("no python3 with numpy");
+  const { model } = trainedModel();
+  const file = tempFile("ae.safetensors");
+  io.saveAutoencoder(model, file);
+  const reader = path.resolve(__dirname, "..", "..", "..", "scripts", "test", "read_safetensors.py");
+  const run = spawnSync("python3", [reader, file], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  const seen = JSON.parse(run.stdout) as { metadata: Record<string, string>; tensors: Record<string, { shape: number[]; sum: number; first: number[] }> };
+  assert.equal(seen.metadata.format, "nnfs-autoencoder");
+  const state = [...model.params(), ...model.buffers()];
+  assert.deepEqual(Object.keys(seen.tensors).sort(), state.map((p) => p.name).sort());
+  for (const p of state) {
+    const tensor = seen.tensors[p.name];
+    assert.deepEqual(tensor.shape, [p.value.rows, p.value.cols], p.name);
+    assert.deepEqual(tensor.first, Array.from(p.value.data.subarray(0, 5)), p.name);
+    const sum = Array.from(p.value.data).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(tensor.sum - sum) < 1e-4 * Math.max(1, Math.abs(sum)), `${p.name}: ${tensor.sum} vs ${sum}`);
+  }
+});
