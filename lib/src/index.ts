@@ -19,6 +19,7 @@ export { SGD, l2Penalty } from "./optim/sgd";
 export type { SGDOptions } from "./optim/sgd";
 export { fit, evaluate, batchBounds, lastEpoch } from "./train/trainer";
 export type { FitOptions, History } from "./train/trainer";
+export type { EarlyStopping } from "./train/early_stopping";
 export { takeRows, takeTargets, takeSamples, trainValSplit, checkDataset } from "./data/dataset";
 export type { Dataset } from "./data/dataset";
 export { makeSpirals, makeCurve, curveTarget } from "./data/synthetic";

@@ -1,7 +1,7 @@
 // The contract between a model and the trainer: forward/backward/params plus how to
 // score an output against targets. Targets are class indices or a matrix.
 import { Matrix } from "../tensor";
-import { Param, ForwardOptions } from "../layers";
+import { Param, StateBuffer, ForwardOptions } from "../layers";
 import { LossAndGrad } from "../losses";
 
 export type Targets = Int32Array | Matrix;
@@ -13,6 +13,8 @@ export interface TrainableModel<Y extends Targets> {
   /** Sets every param's grad, without computing ∂loss/∂input (what training needs). */
   backwardParams(dOut: Matrix): void;
   params(): Param[];
+  /** Non-trainable state (BatchNorm running statistics), kept with the best weights. */
+  buffers(): StateBuffer[];
   /** Loss of a forward output against targets, and the gradient backward starts from. */
   loss(output: Matrix, targets: Y): LossAndGrad;
   /**

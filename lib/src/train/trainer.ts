@@ -2,6 +2,7 @@
 // and a history of loss and metric per epoch for the learning curves.
 import { Matrix } from "../tensor";
 import { DivergenceError, ShapeError } from "../errors";
+import { BestEpochKeeper, EarlyStopping } from "./early_stopping";
 import { Rng } from "../random";
 import { SGD } from "../optim/sgd";
 import type { TrainableModel, Targets } from "../models";
@@ -20,6 +21,11 @@ export interface FitOptions<Y extends Targets> {
   seed?: number;
   /** Scored in eval mode after every epoch. */
   val?: Dataset<Y>;
+  /**
+   * Stop when the validation value has not improved for `patience` epochs, and leave
+   * the model with the weights (and BatchNorm statistics) of its best epoch. Needs `val`.
+   */
+  earlyStopping?: EarlyStopping;
   /** Called after every epoch, e.g. to show progress. */
   onEpoch?: (history: History) => void;
 }
@@ -39,9 +45,13 @@ export interface History {
   valMetric: number[];
   /** Wall time of each epoch in seconds, training and validation included. */
   seconds: number[];
+  /** With early stopping: the epoch whose weights the model has at the end. */
+  bestEpoch?: number;
+  /** With early stopping: whether it stopped before `epochs`. */
+  stoppedEarly?: boolean;
 }
 
-const FIT_KEYS = ["epochs", "batchSize", "lr", "weightDecay", "seed", "val", "onEpoch"];
+const FIT_KEYS = ["epochs", "batchSize", "lr", "weightDecay", "seed", "val", "earlyStopping", "onEpoch"];
 
 /**
  * Trains `model` in place with mini-batch SGD and returns the history.
@@ -61,6 +71,7 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
     checkFinite(options.val.x, "validation data x");
   }
 
+  const stopper = options.earlyStopping ? new BestEpochKeeper(model, options.earlyStopping, options.val !== undefined) : null;
   const n = train.x.rows;
   const history: History = { metricName: model.metricName, epoch: [], trainLoss: [], trainMetric: [], valLoss: [], valMetric: [], seconds: [] };
   const params = model.params();
@@ -100,10 +111,14 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
       history.valMetric.push(scores.metric);
     }
     history.seconds.push((performance.now() - started) / 1000);
+    const stop = stopper !== null && stopper.shouldStop(history);
     options.onEpoch?.(history);
+    if (stop) break;
   }
+  if (stopper !== null) stopper.restoreBest(history, epochs);
   return history;
 }
+
 
 /** The values of the last epoch of a history (NaN where a curve is empty). */
 export function lastEpoch(history: History): { epoch: number; trainLoss: number; trainMetric: number; valLoss: number; valMetric: number } {
