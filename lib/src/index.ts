@@ -20,6 +20,11 @@ export type { SGDOptions } from "./optim/sgd";
 export { fit, evaluate, batchBounds, lastEpoch } from "./train/trainer";
 export type { FitOptions, History } from "./train/trainer";
 export type { EarlyStopping } from "./train/early_stopping";
+export { runAeGrid, bestRun, describeRun } from "./train/grid_search";
+export type { AeRunConfig, AeGridRow, AeGridRun } from "./train/grid_search";
+export { gridResultsTable, saveCsv, tableHtml } from "./train/results_table";
+export { progressLine, progressText } from "./train/progress";
+export type { ProgressLine } from "./train/progress";
 export { takeRows, takeTargets, takeSamples, trainValSplit, checkDataset } from "./data/dataset";
 export type { Dataset } from "./data/dataset";
 export { makeSpirals, makeCurve, curveTarget } from "./data/synthetic";
@@ -30,6 +35,7 @@ export type { DownloadOptions } from "./data/download";
 export { parseIdx, maybeGunzip, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from "./data/idx";
 export type { SpiralOptions, CurveOptions } from "./data/synthetic";
 export { labsProfile } from "./profile";
+export { inNotebook } from "./notebook";
 export type { LabsProfile } from "./profile";
 export { projectRoot, projectPath, writeFileAtomic } from "./paths";
 export * as plot from "./plot";
@@ -38,6 +44,7 @@ export * as gradcheck from "./testing/gradcheck";
 export * as io from "./io";
 
 import { describeBackend } from "./kernels/backend";
+import { inNotebook } from "./notebook";
 // In a notebook, say once (in the cell that first imports the engine) which matmul
 // backend runs and, if it is the fallback, why. Scripts and tests stay quiet.
-if (/[\\/]tslab[\\/]/.test(require.main?.filename ?? "")) console.log(describeBackend());
+if (inNotebook()) console.log(describeBackend());

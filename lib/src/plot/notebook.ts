@@ -1,39 +1,15 @@
 // Showing figures in a tslab notebook and saving them as offline HTML under graphs_exp/.
-// The only place the engine talks to the kernel's display.
 import * as path from "path";
 import { projectPath, writeFileAtomic } from "../paths";
 import { Figure, figureHtml, plotlyBundleScript, standaloneHtml } from "./plotly";
-
-/** The part of tslab's display API used here. */
-interface TslabDisplay {
-  html(s: string): void;
-}
-
-function kernelDisplay(): TslabDisplay {
-  let tslab: { display: TslabDisplay };
-  try {
-    // Loaded lazily: the engine also runs outside notebooks (tests, scripts).
-    tslab = require("tslab") as { display: TslabDisplay };
-  } catch {
-    throw new Error("showing charts needs the tslab kernel (npm run notebooks); outside a notebook, use saveFigure or figureHtml");
-  }
-  return {
-    html(s: string): void {
-      try {
-        tslab.display.html(s);
-      } catch (err) {
-        throw new Error(`cannot display: not inside a running tslab notebook cell (${(err as Error).message})`);
-      }
-    },
-  };
-}
+import { cellOutput } from "../notebook";
 
 /**
  * Emits the plotly.js bundle into the current cell's output. Call it once near the top
  * of a notebook, before the first chart; re-running the cell is harmless.
  */
 export function setupCharts(): void {
-  kernelDisplay().html(plotlyBundleScript());
+  cellOutput().html(plotlyBundleScript());
 }
 
 export interface ShowOptions {
@@ -46,12 +22,12 @@ export interface ShowOptions {
 /** Shows an interactive figure in the current cell's output, and saves it if asked. */
 export function showFigure(fig: Figure, options: ShowOptions = {}): void {
   if (options.saveAs !== undefined) saveFigure(fig, options.saveAs);
-  kernelDisplay().html(figureHtml(fig, options.height ?? 420));
+  cellOutput().html(figureHtml(fig, options.height ?? 420));
 }
 
 /** Shows raw HTML (tables, notes) in the current cell's output. */
 export function showHtml(html: string): void {
-  kernelDisplay().html(html);
+  cellOutput().html(html);
 }
 
 /**

@@ -99,6 +99,10 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
       model.backwardParams(grad);
       optimizer.step(params);
     }
+    const bad = params.find((p) => firstNonFinite(p.value) >= 0);
+    if (bad !== undefined) {
+      throw new DivergenceError(`training diverged in epoch ${epoch}: ${bad.name} holds NaN or Infinity (lr=${optimizer.lr}). Try a smaller lr.`);
+    }
     history.epoch.push(epoch);
     history.trainLoss.push(lossSum / n);
     history.trainMetric.push(metricSum / n);

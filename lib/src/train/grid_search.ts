@@ -1,0 +1,129 @@
+// Grid search over autoencoder configurations: each run trains with early stopping on
+// the validation reconstruction MSE, a run that diverges is recorded and skipped, and
+// every run leaves one row of results (the table the lab shows and saves).
+import { Matrix } from "../tensor";
+import { DivergenceError } from "../errors";
+import { Autoencoder, AutoencoderOptions } from "../models/autoencoder";
+import { checkKnownKeys } from "../validate";
+import { fit, History } from "./trainer";
+import { progressLine } from "./progress";
+
+/** One run: the model's config and how to train it. */
+export interface AeRunConfig extends AutoencoderOptions {
+  /** SGD learning rate (the loss is averaged over every pixel, so useful values are large, ~1–20). */
+  lr: number;
+  batchSize: number;
+  /** L2 coefficient on weights; runs with weightDecay > 0 count as regularised. */
+  weightDecay: number;
+  /** At most this many epochs. */
+  epochs: number;
+  /** Stop after this many epochs without a better validation MSE. */
+  patience: number;
+}
+
+/** One row of the results table. */
+export interface AeGridRow {
+  run: number;
+  encDims: string;
+  decDims: string;
+  latent: number;
+  activation: string;
+  batchNorm: boolean;
+  lr: number;
+  weightDecay: number;
+  status: "ok" | "diverged";
+  bestEpoch: number | null;
+  epochsRun: number;
+  bestValRecon: number | null;
+  trainSeconds: number;
+  note: string;
+}
+
+export interface AeGridRun {
+  row: AeGridRow;
+  config: AeRunConfig;
+  /** null when the run diverged. */
+  model: Autoencoder | null;
+  history: History | null;
+}
+
+const TRAIN_KEYS = ["lr", "batchSize", "weightDecay", "epochs", "patience"] as const;
+
+/** A short description of a run, e.g. "784-256-128-256-784 relu BN lr 10 wd 0". */
+export function describeRun(config: AeRunConfig): string {
+  const dims = [config.inputDim ?? 784, ...config.encDims, ...config.decDims, config.inputDim ?? 784].join("-");
+  return `${dims} ${config.activation ?? "relu"}${config.useBatchNorm ? " BN" : ""} lr ${config.lr} wd ${config.weightDecay}`;
+}
+
+function split(config: AeRunConfig): { model: AutoencoderOptions; train: Pick<AeRunConfig, (typeof TRAIN_KEYS)[number]> } {
+  const { lr, batchSize, weightDecay, epochs, patience, ...model } = config;
+  return { model, train: { lr, batchSize, weightDecay, epochs, patience } };
+}
+
+/**
+ * Trains one autoencoder per config on x (inputs are also the targets) and scores it on
+ * val. Every model ends with the weights of its best validation epoch.
+ * @param train (N, 784) pixels in [0, 1]; @param val (M, 784)
+ */
+export function runAeGrid(configs: AeRunConfig[], train: Matrix, val: Matrix, options: { progress?: boolean } = {}): AeGridRun[] {
+  return configs.map((config, i) => {
+    checkKnownKeys(`grid config ${i + 1}`, config, [...TRAIN_KEYS, "inputDim", "encDims", "decDims", "activation", "init", "useBatchNorm", "bnMomentum", "outputActivation", "seed", "dtype"]);
+    const { model: modelOptions, train: settings } = split(config);
+    const model = new Autoencoder(modelOptions);
+    const label = `[${i + 1}/${configs.length}] ${describeRun(config)}`;
+    const progress = options.progress === false ? null : progressLine(label, settings.epochs);
+    const row: AeGridRow = {
+      run: i + 1,
+      encDims: config.encDims.join("-"),
+      decDims: config.decDims.join("-") || "-",
+      latent: model.latentDim,
+      activation: model.config.activation,
+      batchNorm: model.config.useBatchNorm,
+      lr: settings.lr,
+      weightDecay: settings.weightDecay,
+      status: "ok",
+      bestEpoch: null,
+      epochsRun: 0,
+      bestValRecon: null,
+      trainSeconds: 0,
+      note: "",
+    };
+    const started = performance.now();
+    try {
+      const history = fit(model, { x: train, y: train }, {
+        epochs: settings.epochs,
+        batchSize: settings.batchSize,
+        lr: settings.lr,
+        weightDecay: settings.weightDecay,
+        seed: model.config.seed,
+        val: { x: val, y: val },
+        earlyStopping: { patience: settings.patience, monitor: "valMetric" },
+        onEpoch: (h) => progress?.epoch(h),
+      });
+      row.trainSeconds = (performance.now() - started) / 1000;
+      row.bestEpoch = history.bestEpoch ?? null;
+      row.epochsRun = history.epoch.length;
+      row.bestValRecon = row.bestEpoch === null ? null : history.valMetric[row.bestEpoch - 1];
+      row.note = history.stoppedEarly ? `stopped early after ${row.epochsRun} epochs` : "";
+      progress?.finish(`best val MSE ${row.bestValRecon?.toFixed(5)} at epoch ${row.bestEpoch} of ${row.epochsRun} (${row.trainSeconds.toFixed(0)} s)`);
+      return { row, config, model, history };
+    } catch (err) {
+      if (!(err instanceof DivergenceError)) throw err;
+      row.trainSeconds = (performance.now() - started) / 1000;
+      row.status = "diverged";
+      row.note = `${describeRun(config)}: ${err.message}`;
+      progress?.finish(`diverged: ${err.message}`);
+      return { row, config, model: null, history: null };
+    }
+  });
+}
+
+/** The run with the lowest validation MSE among those `accept` lets through, or null. */
+export function bestRun(runs: AeGridRun[], accept: (run: AeGridRun) => boolean = () => true): AeGridRun | null {
+  let best: AeGridRun | null = null;
+  for (const run of runs) {
+    if (run.row.status !== "ok" || run.row.bestValRecon === null || !accept(run)) continue;
+    if (best === null || run.row.bestValRecon < (best.row.bestValRecon ?? Infinity)) best = run;
+  }
+  return best;
+}

@@ -1,0 +1,59 @@
+// The autoencoder grid search: every config gets a row, a diverging run is recorded and
+// the search goes on, the best run is the one with the lowest validation MSE.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { AeRunConfig, Matrix, Rng, bestRun, gridResultsTable, progressText, runAeGrid, saveCsv } from "../src";
+
+function images(n: number, seed: number): Matrix {
+  // Low-rank "images": 16 pixels driven by 2 hidden factors, so a latent of 2 can fit them.
+  const rng = new Rng(seed);
+  const x = new Matrix(n, 16);
+  for (let i = 0; i < n; i++) {
+    const a = rng.uniform();
+    const b = rng.uniform();
+    for (let j = 0; j < 16; j++) x.set(i, j, (a * Math.sin(j) + b * Math.cos(j) + 2) / 4);
+  }
+  return x;
+}
+
+const base: AeRunConfig = { inputDim: 16, encDims: [8, 2], decDims: [8], lr: 2, batchSize: 16, weightDecay: 0, epochs: 15, patience: 3, seed: 1 };
+
+test("a diverging run is recorded, the others complete, the best is found", () => {
+  // A linear output lets a huge learning rate blow the loss up (a sigmoid would saturate).
+  const configs: AeRunConfig[] = [base, { ...base, lr: 1e7, outputActivation: "linear" }, { ...base, useBatchNorm: true }, { ...base, weightDecay: 1e-3 }];
+  const runs = runAeGrid(configs, images(256, 1), images(64, 2), { progress: false });
+  assert.deepEqual(runs.map((r) => r.row.status), ["ok", "diverged", "ok", "ok"]);
+  const diverged = runs[1];
+  assert.equal(diverged.model, null);
+  assert.match(diverged.row.note, /^16-8-2-8-16 relu lr 10000000 wd 0: training diverged (at epoch \d+, batch \d+ of 16: loss is (NaN|Infinity)|in epoch \d+: fc\d\.\w+ holds NaN or Infinity)/);
+  for (const r of [runs[0], runs[2], runs[3]]) {
+    assert.ok(r.model && r.history);
+    assert.equal(r.row.bestValRecon, r.history!.valMetric[r.row.bestEpoch! - 1]);
+    assert.ok(r.row.bestValRecon! < 0.05, `run ${r.row.run}: ${r.row.bestValRecon}`);
+  }
+  const best = bestRun(runs)!;
+  assert.equal(best.row.bestValRecon, Math.min(...[0, 2, 3].map((i) => runs[i].row.bestValRecon!)));
+  assert.equal(bestRun(runs, (r) => r.config.weightDecay > 0), runs[3]);
+  assert.equal(bestRun(runs, () => false), null);
+});
+
+test("the results table has one row per run and saves as CSV", () => {
+  const runs = runAeGrid([base, { ...base, encDims: [8, 3] }], images(128, 3), images(32, 4), { progress: false });
+  const table = gridResultsTable(runs);
+  assert.equal(table.numRows(), 2);
+  assert.deepEqual(table.columnNames().slice(0, 4), ["run", "encDims", "decDims", "latent"]);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-grid-")), "results.csv");
+  saveCsv(table, file);
+  const lines = fs.readFileSync(file, "utf8").trim().split("\n");
+  assert.equal(lines.length, 3);
+  assert.match(lines[1], /^1,8-2,8,2,relu,false,2,0,ok,\d+,\d+,0\.\d+/);
+  assert.match(lines[2], /^2,8-3,8,3,/);
+});
+
+test("the progress line shows epoch, losses and the remaining time", () => {
+  const text = progressText("[1/2] run", 20, { metricName: "mse", epoch: [1, 2], trainLoss: [0.1, 0.05], trainMetric: [0.1, 0.05], valLoss: [0.2, 0.04], valMetric: [0.2, 0.0412], seconds: [1.5, 2.5] });
+  assert.equal(text, "[1/2] run | epoch 2/20 | train mse 0.0500 val mse 0.0412 | 2.0 s/epoch, ETA ≤ 36 s");
+});
