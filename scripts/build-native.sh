@@ -6,7 +6,7 @@ set -uo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT/lib/native"
 addon=build/Release/nnfs_blas.node
-if [ -f "$addon" ] && [ -z "$(find . -maxdepth 1 \( -name "*.cc" -o -name binding.gyp \) -newer "$addon")" ]; then
+if [ -f "$addon" ] && [ -z "$(find . -maxdepth 1 \( -name "*.cc" -o -name "*.h" -o -name binding.gyp \) -newer "$addon")" ]; then
   exit 0
 fi
 # Build against the headers of the running Node when they sit next to it (offline), else

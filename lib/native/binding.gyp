@@ -6,7 +6,7 @@
   "targets": [
     {
       "target_name": "nnfs_blas",
-      "sources": ["blas.cc", "elementwise.cc"],
+      "sources": ["blas.cc", "elementwise.cc", "batchnorm.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
       "cflags_cc": ["-O3", "-fno-trapping-math"],

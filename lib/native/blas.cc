@@ -3,7 +3,7 @@
 // Float32Array (sgemm) and Float64Array (dgemm), row-major, and info() for diagnostics.
 // It checks every view is long enough for the sizes it is given, so a wrong call
 // throws a TypeError in JavaScript instead of reading or writing out of bounds.
-// The float32 element-wise kernels live in elementwise.cc.
+// The float32 element-wise kernels live in elementwise.cc, BatchNorm's in batchnorm.cc.
 #include <napi.h>
 
 #include <cstddef>
@@ -132,11 +132,13 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitElementwise(Napi::Env env, Napi::Object exports);
+void InitBatchNorm(Napi::Env env, Napi::Object exports);
 
 namespace {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitElementwise(env, exports);
+  InitBatchNorm(env, exports);
   exports.Set("gemm", Napi::Function::New(env, Gemm));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));

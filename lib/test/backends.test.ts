@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, Matrix, Rng, kernels } from "../src";
+import { BatchNorm1d, ConfigError, Matrix, Rng, kernels } from "../src";
 
 const backends = kernels.availableBackends();
 
@@ -219,5 +219,28 @@ test("the two-thread TypeScript gemm is bit-identical to the one-thread one", ()
     kernels.jsGemm(transA, transB, m, n, k, 0.5, A, transA ? m : k, B, transB ? k : n, 1, one, n);
     kernels.parallelJsGemm(transA, transB, m, n, k, 0.5, A, transA ? m : k, B, transB ? k : n, 1, two, n);
     assert.deepEqual(two, one, `m=${m} n=${n} k=${k} tA=${transA} tB=${transB}`);
+  }
+});
+
+test("BatchNorm's native loops agree with the TypeScript ones, in training and eval mode", (t) => {
+  if (!backends.blas) return t.skip("native backend not loaded");
+  const rng = new Rng(8);
+  const x = new Matrix(37, 19, "float32");
+  const dOut = new Matrix(37, 19, "float32");
+  for (let i = 0; i < x.data.length; i++) {
+    x.data[i] = rng.normal() * 3 + 1;
+    dOut.data[i] = rng.normal();
+  }
+  for (const training of [true, false]) {
+    const run = () => {
+      const bn = new BatchNorm1d(19, { name: "bn" });
+      bn.gamma.value.data.forEach((_, j) => (bn.gamma.value.data[j] = 0.5 + j / 19));
+      bn.forward(x, { training: true }); // running statistics away from their start
+      const y = Array.from(bn.forward(x, { training }).data);
+      const dX = Array.from(bn.backward(dOut).data);
+      return { y, dX, dGamma: Array.from(bn.gamma.grad.data), dBeta: Array.from(bn.beta.grad.data), running: Array.from(bn.runningVar.value.data) };
+    };
+    const { js, blas } = onBoth(run);
+    for (const key of ["y", "dX", "dGamma", "dBeta", "running"] as const) assertClose(js[key], blas[key], 2e-5, `${key} (training=${training})`);
   }
 });

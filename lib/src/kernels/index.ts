@@ -3,6 +3,7 @@ export { gemm, matmul, matmulTransA, matmulTransB } from "./matmul";
 export { sumOverRows, columnMeanVariance, argmaxRows, firstNonFinite } from "./reduce";
 export { addRowVector, fillRows, relu, reluBackward, sigmoid, sigmoidBackward, meanSquaredDiff, sgdUpdate } from "./elementwise";
 export { gatherRows } from "./gather";
+export { normalizeColumns, normalizeColumnsBackward } from "./normalize";
 export { backendStatus, describeBackend, useBackend, availableBackends } from "./backend";
 export type { BackendName, BackendStatus, GemmFunction } from "./backend";
 export { jsGemm } from "./backends/js_gemm";

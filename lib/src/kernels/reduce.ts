@@ -30,6 +30,12 @@ export function sumOverRows(x: Matrix, out?: Matrix): Matrix {
 export function columnMeanVariance(x: Matrix): { mean: Matrix; variance: Matrix } {
   const n = x.rows;
   const d = x.cols;
+  const native = nativeFloat32(x.data);
+  if (native && n > 0) {
+    const stats = { mean: new Matrix(1, d, "float32"), variance: new Matrix(1, d, "float32") };
+    native.columnMeanVariance(x.data as Float32Array, n, d, stats.mean.data as Float32Array, stats.variance.data as Float32Array);
+    return stats;
+  }
   const mean = sumOverRows(x);
   const M = mean.data;
   for (let j = 0; j < d; j++) M[j] /= n;

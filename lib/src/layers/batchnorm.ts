@@ -2,7 +2,7 @@
 // shift β, and running statistics for evaluation. Forward and backward by hand.
 import { DType, Matrix, reuse } from "../tensor";
 import { ConfigError, ShapeError } from "../errors";
-import { columnMeanVariance, sumOverRows } from "../kernels";
+import { columnMeanVariance, normalizeColumns, normalizeColumnsBackward } from "../kernels";
 import { Layer, Param, StateBuffer, ForwardOptions, makeParam, noForwardError } from "./layer";
 
 export interface BatchNormOptions {
@@ -30,7 +30,8 @@ export class BatchNorm1d implements Layer {
   readonly runningMean: StateBuffer;
   /** Running (biased) variance (1, D), starts at 1; used in eval mode. */
   readonly runningVar: StateBuffer;
-  private cache: { xHat: Matrix; invStd: Float64Array; training: boolean } | null = null;
+  private cache: { xHat: Matrix; invStd: Matrix; training: boolean } | null = null;
+  private invStd: Matrix | null = null;
   private xHat: Matrix | null = null;
   private out: Matrix | null = null;
   private dX: Matrix | null = null;
@@ -63,44 +64,30 @@ export class BatchNorm1d implements Layer {
   forward(x: Matrix, options: ForwardOptions): Matrix {
     const d = this.numFeatures;
     if (x.cols !== d) throw new ShapeError(`${this.label} expects inputs with ${d} columns, got ${x.shape}`);
-    let mean: Matrix["data"];
-    let variance: Matrix["data"];
+    let mean: Matrix;
+    let variance: Matrix;
     if (options.training) {
       if (x.rows < 2) {
         throw new ShapeError(`${this.label} in training mode needs a batch of at least 2 rows to estimate a variance (got ${x.rows})`);
       }
-      const stats = columnMeanVariance(x);
-      mean = stats.mean.data;
-      variance = stats.variance.data;
+      ({ mean, variance } = columnMeanVariance(x));
       const m = this.momentum;
       const RM = this.runningMean.value.data;
       const RV = this.runningVar.value.data;
       for (let j = 0; j < d; j++) {
-        RM[j] = m * RM[j] + (1 - m) * mean[j];
-        RV[j] = m * RV[j] + (1 - m) * variance[j];
+        RM[j] = m * RM[j] + (1 - m) * mean.data[j];
+        RV[j] = m * RV[j] + (1 - m) * variance.data[j];
       }
     } else {
-      mean = this.runningMean.value.data;
-      variance = this.runningVar.value.data;
+      mean = this.runningMean.value;
+      variance = this.runningVar.value;
     }
-    const invStd = new Float64Array(d);
-    for (let j = 0; j < d; j++) invStd[j] = 1 / Math.sqrt(variance[j] + this.eps);
-
+    const invStd = (this.invStd = reuse(this.invStd, 1, d, x.dtype));
+    for (let j = 0; j < d; j++) invStd.data[j] = 1 / Math.sqrt(variance.data[j] + this.eps);
     const xHat = (this.xHat = reuse(this.xHat, x.rows, d, x.dtype));
     const y = (this.out = reuse(this.out, x.rows, d, x.dtype));
-    const X = x.data;
-    const XH = xHat.data;
-    const Y = y.data;
-    const G = this.gamma.value.data;
-    const B = this.beta.value.data;
-    for (let i = 0; i < x.rows; i++) {
-      const o = i * d;
-      for (let j = 0; j < d; j++) {
-        const h = (X[o + j] - mean[j]) * invStd[j];
-        XH[o + j] = h;
-        Y[o + j] = G[j] * h + B[j];
-      }
-    }
+    // x̂ = (x − mean)·invStd, y = γ·x̂ + β
+    normalizeColumns(x, mean, invStd, this.gamma.value, this.beta.value, xHat, y);
     this.cache = { xHat, invStd, training: options.training };
     return y;
   }
@@ -115,31 +102,11 @@ export class BatchNorm1d implements Layer {
   backward(dOut: Matrix): Matrix {
     if (this.cache === null) throw noForwardError(this.label);
     const { xHat, invStd, training } = this.cache;
-    const n = xHat.rows;
-    const d = this.numFeatures;
-    if (dOut.rows !== n || dOut.cols !== d) {
-      throw new ShapeError(`${this.label} backward: dOut ${dOut.shape} does not match the forward output (${n}, ${d})`);
+    if (dOut.rows !== xHat.rows || dOut.cols !== this.numFeatures) {
+      throw new ShapeError(`${this.label} backward: dOut ${dOut.shape} does not match the forward output ${xHat.shape}`);
     }
-    const dG = this.gamma.grad.data;
-    const GO = dOut.data;
-    const XH = xHat.data;
-    sumOverRows(dOut, this.beta.grad);
-    dG.fill(0);
-    for (let i = 0; i < n; i++) {
-      const o = i * d;
-      for (let j = 0; j < d; j++) dG[j] += GO[o + j] * XH[o + j];
-    }
-    const dx = (this.dX = reuse(this.dX, n, d, dOut.dtype));
-    const DX = dx.data;
-    const G = this.gamma.value.data;
-    const dB = this.beta.grad.data;
-    for (let i = 0; i < n; i++) {
-      const o = i * d;
-      for (let j = 0; j < d; j++) {
-        const scale = G[j] * invStd[j];
-        DX[o + j] = training ? (scale / n) * (n * GO[o + j] - dB[j] - XH[o + j] * dG[j]) : scale * GO[o + j];
-      }
-    }
+    const dx = (this.dX = reuse(this.dX, dOut.rows, dOut.cols, dOut.dtype));
+    normalizeColumnsBackward(dOut, xHat, this.gamma.value, invStd, training, this.gamma.grad, this.beta.grad, dx);
     return dx;
   }
 

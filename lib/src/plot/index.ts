@@ -5,3 +5,7 @@ export type { Grid } from "./charts";
 export { setupCharts, showFigure, showHtml, saveFigure } from "./notebook";
 export type { ShowOptions } from "./notebook";
 export { htmlTable } from "./table";
+export { encodeGrayPng } from "./png";
+export { tileImages, reconstructionGrid } from "./image_grid";
+export type { ImageGrid, GridLayout } from "./image_grid";
+export { showPng, savePng } from "./notebook";

@@ -43,3 +43,18 @@ export function saveFigure(fig: Figure, name: string): string {
   writeFileAtomic(file, standaloneHtml(fig, title));
   return file;
 }
+
+/** Shows PNG bytes in the current cell's output. */
+export function showPng(png: Uint8Array): void {
+  cellOutput().png(png);
+}
+
+/** Writes PNG bytes as graphs_exp/<name>.png (atomically) and returns the path. */
+export function savePng(png: Uint8Array, name: string): string {
+  if (!/^[\w.-]+$/.test(name)) {
+    throw new Error(`savePng: name must be a plain file name like "ae_fashion_recon_grid" (got ${JSON.stringify(name)})`);
+  }
+  const file = projectPath("graphs_exp", name.endsWith(".png") ? name : `${name}.png`);
+  writeFileAtomic(file, png);
+  return file;
+}

@@ -1,0 +1,64 @@
+// Minimal PNG encoding for grayscale images (reconstruction grids, learned filters):
+// 8-bit gray, no interlacing, one zlib stream. Enough for real .png files any viewer
+// opens, without a browser or an image library.
+import * as zlib from "zlib";
+
+const SIGNATURE = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]);
+
+let crcTable: Uint32Array | null = null;
+
+/** CRC-32 (ISO 3309, as PNG chunks require). */
+function crc32(bytes: Uint8Array): number {
+  if (crcTable === null) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let c = 0xffffffff;
+  for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  const typeAndData = out.subarray(4, 8 + data.length);
+  typeAndData.set(Buffer.from(type, "ascii"), 0);
+  typeAndData.set(data, 4);
+  view.setUint32(8 + data.length, crc32(typeAndData));
+  return out;
+}
+
+/**
+ * Encodes a grayscale image as PNG.
+ * @param pixels height·width values in [0, 1] (clamped), row-major; 0 is black
+ */
+export function encodeGrayPng(pixels: ArrayLike<number>, width: number, height: number): Uint8Array {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || pixels.length !== width * height) {
+    throw new Error(`encodeGrayPng: ${pixels.length} pixels do not make a ${width}×${height} image`);
+  }
+  const header = new Uint8Array(13);
+  const view = new DataView(header.buffer);
+  view.setUint32(0, width);
+  view.setUint32(4, height);
+  header.set([8, 0, 0, 0, 0], 8); // 8-bit depth, grayscale, deflate, adaptive filter, no interlace
+  const raw = new Uint8Array(height * (width + 1)); // each row: filter byte 0, then the pixels
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const v = pixels[y * width + x];
+      raw[y * (width + 1) + 1 + x] = Number.isNaN(v) ? 0 : Math.round(255 * Math.min(1, Math.max(0, v)));
+    }
+  }
+  const parts = [SIGNATURE, chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", new Uint8Array(0))];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
