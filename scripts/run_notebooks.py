@@ -111,6 +111,8 @@ def run_one(nb_path: Path, args) -> bool:
 def main(argv=None) -> int:
     args = parse_args(argv if argv is not None else sys.argv[1:])
     os.environ["LABS_PROFILE"] = args.profile
+    # Training progress lines also go to this terminal (the kernel writes them to fd 2).
+    os.environ.setdefault("NNFS_TERMINAL_PROGRESS", "1")
     jupyter_path = str(ROOT / ".jupyter")
     if jupyter_path not in os.environ.get("JUPYTER_PATH", "").split(os.pathsep):
         os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [jupyter_path, os.environ.get("JUPYTER_PATH")]))

