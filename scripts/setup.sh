@@ -72,6 +72,16 @@ build_lib() {
   bash "$ROOT/scripts/build-native.sh"
 }
 
+ensure_fashion_data() {
+  # Sources in order: data/, the Debian package (apt above), then the official download.
+  local name=train-images-idx3-ubyte
+  for f in "data/$name" "data/$name.gz" "/usr/share/datasets/fashion-mnist/$name.gz"; do
+    [ -f "$f" ] && return 0
+  done
+  say "Fashion-MNIST not found in data/ or /usr/share/datasets/fashion-mnist: trying the official download"
+  node scripts/download-data.mjs fashion || say "download failed: Lab 2 needs the files in data/ (see README, Data)"
+}
+
 register_kernel() {
   # A kernel spec under .jupyter/ (found through JUPYTER_PATH, see common.sh): no global
   # install, and the path to this checkout's tslab is absolute as Jupyter requires.
@@ -89,6 +99,7 @@ ensure_apt_packages
 check_jupyter
 ensure_npm_packages
 build_lib
+ensure_fashion_data
 register_kernel
 mkdir -p outputs saved_models graphs_exp data
 say "ready (kernel spec: .jupyter/kernels/tslab, Python for Jupyter: $(find_jupyter_python))"
