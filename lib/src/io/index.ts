@@ -1,3 +1,7 @@
 export { encodeSafetensors, decodeSafetensors } from "./safetensors";
 export type { NamedTensor, SafetensorsFile } from "./safetensors";
 export { saveAutoencoder, loadAutoencoder, readCheckpointMetadata, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from "./checkpoint";
+export { encodeNpy, decodeNpy } from "./npy";
+export type { NpyArray, NpyDtype } from "./npy";
+export { saveNpz, loadNpz, npzMatrix } from "./npz";
+export type { NpzValue } from "./npz";
