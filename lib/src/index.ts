@@ -45,6 +45,14 @@ export * as plot from "./plot";
 export * as gradcheck from "./testing/gradcheck";
 
 export * as io from "./io";
+export { layer1Filters, layer2Backprojection, filterTiles } from "./analysis/filters";
+export { processTestSet, saveProcessed, loadProcessed, perClassMean, largest } from "./analysis/processed";
+export type { ProcessedTestSet } from "./analysis/processed";
+export { exactKnn } from "./analysis/neighbors";
+export type { Neighbors } from "./analysis/neighbors";
+export { trustworthiness, knnAccuracy } from "./analysis/embedding_metrics";
+export { runUmap, seededRandom } from "./analysis/umap";
+export type { UmapOptions, UmapResult } from "./analysis/umap";
 
 import { describeBackend } from "./kernels/backend";
 import { inNotebook } from "./notebook";

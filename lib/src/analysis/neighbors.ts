@@ -1,0 +1,86 @@
+// Exact k-nearest neighbours by Euclidean distance, computed in blocks of rows with the
+// matmul kernels: ‖a − b‖² = ‖a‖² + ‖b‖² − 2·a·b. For 10,000 points in 128-D that is
+// ~26 GFLOP of matmul, well under a second on the native backend.
+import { Matrix } from "../tensor";
+import { ShapeError } from "../errors";
+import { matmulTransB } from "../kernels";
+
+export interface Neighbors {
+  k: number;
+  /** (n·k) row-major: the k nearest points of each point, nearest first (the point itself first). */
+  indices: Int32Array;
+  /** (n·k) Euclidean distances matching `indices`. */
+  distances: Float32Array;
+}
+
+/** Squared norms of the rows. */
+function rowNorms(x: Matrix): Float64Array {
+  const norms = new Float64Array(x.rows);
+  for (let i = 0; i < x.rows; i++) {
+    let s = 0;
+    for (let j = 0; j < x.cols; j++) s += x.data[i * x.cols + j] ** 2;
+    norms[i] = s;
+  }
+  return norms;
+}
+
+/**
+ * Calls visit(i, d2) for every row i with the squared distances from i to all rows,
+ * computed `block` rows at a time. d2 is reused between calls.
+ */
+export function forEachDistanceRow(x: Matrix, visit: (i: number, d2: Float64Array) => void, block = 512): void {
+  const n = x.rows;
+  const norms = rowNorms(x);
+  const d2 = new Float64Array(n);
+  for (let start = 0; start < n; start += block) {
+    const end = Math.min(n, start + block);
+    const rows = new Matrix(end - start, x.cols, x.data.subarray(start * x.cols, end * x.cols));
+    const dots = matmulTransB(rows, x); // (block, n)
+    for (let i = start; i < end; i++) {
+      const dot = dots.data.subarray((i - start) * n, (i - start + 1) * n);
+      for (let j = 0; j < n; j++) d2[j] = Math.max(0, norms[i] + norms[j] - 2 * dot[j]);
+      d2[i] = 0;
+      visit(i, d2);
+    }
+  }
+}
+
+/**
+ * The k smallest entries of d2 into idx/dist, sorted, with `self` first.
+ * Insertion into a sorted window of k: O(n) when most entries are far.
+ */
+export function selectSmallest(d2: Float64Array, self: number, k: number, idx: Int32Array, dist: Float64Array): void {
+  idx.fill(-1);
+  dist.fill(Infinity);
+  idx[0] = self;
+  dist[0] = -1; // self always first
+  for (let j = 0; j < d2.length; j++) {
+    const v = d2[j];
+    if (j === self || v >= dist[k - 1]) continue;
+    let p = k - 1;
+    while (p > 0 && dist[p - 1] > v) {
+      dist[p] = dist[p - 1];
+      idx[p] = idx[p - 1];
+      p--;
+    }
+    dist[p] = v;
+    idx[p] = j;
+  }
+}
+
+/** The k nearest neighbours of every row (the row itself counts as the first). */
+export function exactKnn(x: Matrix, k: number): Neighbors {
+  if (!Number.isInteger(k) || k < 1 || k > x.rows) throw new ShapeError(`exactKnn: k must be an integer in [1, ${x.rows}] (got ${k})`);
+  const indices = new Int32Array(x.rows * k);
+  const distances = new Float32Array(x.rows * k);
+  const idx = new Int32Array(k);
+  const dist = new Float64Array(k);
+  forEachDistanceRow(x, (i, d2) => {
+    selectSmallest(d2, i, k, idx, dist);
+    for (let p = 0; p < k; p++) {
+      indices[i * k + p] = idx[p];
+      distances[i * k + p] = p === 0 ? 0 : Math.sqrt(dist[p]);
+    }
+  });
+  return { k, indices, distances };
+}

@@ -1,0 +1,153 @@
+// UMAP through umap-js, driven for speed: exact neighbours from the matmul kernels
+// instead of its approximate search, its fuzzy graph rebuilt with typed arrays instead
+// of string-keyed Map arithmetic, no search graph (only transform() needs one), and a
+// seeded random source. The layout optimisation itself is umap-js's own.
+// NOTE: the speed-ups replace three private umap-js methods (nearestNeighbors via
+// setPrecomputedKNN, fuzzySimplicialSet, makeSearchGraph). test/umap.test.ts checks
+// that the result equals stock umap-js on the same neighbours, so an upgrade that
+// changes those internals fails loudly instead of silently changing the embedding.
+import { UMAP } from "umap-js";
+import { SparseMatrix } from "umap-js/dist/matrix";
+import { Matrix } from "../tensor";
+import { ShapeError } from "../errors";
+import { exactKnn, Neighbors } from "./neighbors";
+import { checkInt, checkPositive, checkSeed } from "../validate";
+
+export interface UmapOptions {
+  /** Neighbours per point. Default 15. */
+  nNeighbors?: number;
+  /** How tightly points may pack in the embedding. Default 0.1. */
+  minDist?: number;
+  /** Optimisation epochs. Default: umap-js's rule (200 above 7,500 points, up to 500 below). */
+  nEpochs?: number;
+  /** Seed of the random source (initial layout, negative sampling). Default 0. */
+  seed?: number;
+  /** Called after each epoch (e.g. progress). */
+  onEpoch?: (epoch: number, total: number) => void;
+}
+
+export interface UmapResult {
+  /** (n, 2) coordinates. */
+  embedding: Matrix;
+  epochs: number;
+  /** Wall time of each phase in seconds. */
+  seconds: { neighbors: number; graph: number; layout: number; total: number };
+}
+
+/** A fast seeded uniform [0, 1) source for umap-js: xorshift128+ on 32-bit halves (Marsaglia). */
+export function seededRandom(seed: number): () => number {
+  let s0 = (checkSeed("seed", seed) ^ 0x9e3779b9) >>> 0 || 1;
+  let s1 = Math.imul(s0, 0x85ebca6b) >>> 0 || 2;
+  let s2 = Math.imul(s1 ^ (s1 >>> 13), 0xc2b2ae35) >>> 0 || 3;
+  let s3 = (s0 ^ s1 ^ s2 ^ 0x27d4eb2f) >>> 0 || 4;
+  return () => {
+    // xoshiro128+ : good enough for sampling, one 32-bit draw per call.
+    const result = (s0 + s3) >>> 0;
+    const t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+    return result / 4294967296;
+  };
+}
+
+/** umap-js's private surface that this driver uses (see the NOTE above). */
+interface UmapInternals {
+  nNeighbors: number;
+  localConnectivity: number;
+  smoothKNNDistance(distances: number[][], k: number, localConnectivity: number): { sigmas: number[]; rhos: number[] };
+  computeMembershipStrengths(indices: number[][], distances: number[][], sigmas: number[], rhos: number[]): { rows: number[]; cols: number[]; vals: number[] };
+  fuzzySimplicialSet(x: unknown, nNeighbors: number, setOpMixRatio: number): SparseMatrix;
+  makeSearchGraph(x: unknown): SparseMatrix;
+}
+
+/**
+ * The symmetric fuzzy graph A + Aᵀ − A∘Aᵀ of umap-js's fuzzySimplicialSet (with its
+ * default setOpMixRatio 1), built row by row with typed arrays instead of string Maps.
+ * Entries come out sorted by (row, col), the order umap-js's getAll() gives them.
+ */
+function fuzzyUnion(rows: number[], cols: number[], vals: number[], n: number): SparseMatrix {
+  // Compressed rows of A and of Aᵀ (zero entries, e.g. a point and itself, are dropped).
+  const csr = (from: number[], to: number[]): { start: Int32Array; to: Int32Array; val: Float64Array } => {
+    const start = new Int32Array(n + 1);
+    for (let e = 0; e < vals.length; e++) if (vals[e] !== 0) start[from[e] + 1]++;
+    for (let r = 0; r < n; r++) start[r + 1] += start[r];
+    const fill = start.slice(0, n);
+    const target = new Int32Array(start[n]);
+    const val = new Float64Array(start[n]);
+    for (let e = 0; e < vals.length; e++) {
+      if (vals[e] === 0) continue;
+      const at = fill[from[e]]++;
+      target[at] = to[e];
+      val[at] = vals[e];
+    }
+    return { start, to: target, val };
+  };
+  const a = csr(rows, cols);
+  const t = csr(cols, rows);
+  const aRow = new Float64Array(n);
+  const tRow = new Float64Array(n);
+  const outRows: number[] = [];
+  const outCols: number[] = [];
+  const outVals: number[] = [];
+  for (let r = 0; r < n; r++) {
+    const seen: number[] = [];
+    for (let e = a.start[r]; e < a.start[r + 1]; e++) {
+      if (aRow[a.to[e]] === 0 && tRow[a.to[e]] === 0) seen.push(a.to[e]);
+      aRow[a.to[e]] = a.val[e];
+    }
+    for (let e = t.start[r]; e < t.start[r + 1]; e++) {
+      if (aRow[t.to[e]] === 0 && tRow[t.to[e]] === 0) seen.push(t.to[e]);
+      tRow[t.to[e]] = t.val[e];
+    }
+    seen.sort((x, y) => x - y);
+    for (const c of seen) {
+      outRows.push(r);
+      outCols.push(c);
+      outVals.push(aRow[c] + tRow[c] - aRow[c] * tRow[c]);
+      aRow[c] = 0;
+      tRow[c] = 0;
+    }
+  }
+  return new SparseMatrix(outRows, outCols, outVals, [n, n]);
+}
+
+/** Embeds the rows of x in 2-D. */
+export function runUmap(x: Matrix, options: UmapOptions = {}): UmapResult {
+  const nNeighbors = checkInt("nNeighbors", options.nNeighbors ?? 15, 2);
+  const minDist = checkPositive("minDist", options.minDist ?? 0.1);
+  if (x.rows <= nNeighbors) throw new ShapeError(`UMAP needs more points (${x.rows}) than nNeighbors (${nNeighbors})`);
+  const started = performance.now();
+  const knn: Neighbors = exactKnn(x, nNeighbors);
+  const indices = Array.from({ length: x.rows }, (_, i) => Array.from(knn.indices.subarray(i * nNeighbors, (i + 1) * nNeighbors)));
+  const distances = Array.from({ length: x.rows }, (_, i) => Array.from(knn.distances.subarray(i * nNeighbors, (i + 1) * nNeighbors)));
+  const afterNeighbors = performance.now();
+
+  const umap = new UMAP({ nNeighbors, minDist, nComponents: 2, nEpochs: options.nEpochs, random: seededRandom(options.seed ?? 0) });
+  umap.setPrecomputedKNN(indices, distances);
+  // umap-js's internals are private in its types; this driver documents and tests what it uses.
+  const internals = umap as unknown as UmapInternals;
+  internals.fuzzySimplicialSet = () => {
+    const { sigmas, rhos } = internals.smoothKNNDistance(distances, nNeighbors, internals.localConnectivity);
+    const { rows, cols, vals } = internals.computeMembershipStrengths(indices, distances, sigmas, rhos);
+    return fuzzyUnion(rows, cols, vals, x.rows);
+  };
+  internals.makeSearchGraph = () => new SparseMatrix([], [], [], [x.rows, x.rows]);
+  // umap-js wants the points only for their count once the neighbours are known.
+  const epochs = umap.initializeFit(Array.from({ length: x.rows }, () => []));
+  const afterGraph = performance.now();
+  for (let e = 0; e < epochs; e++) {
+    umap.step();
+    options.onEpoch?.(e + 1, epochs);
+  }
+  const embedding = Matrix.fromRows(umap.getEmbedding());
+  const end = performance.now();
+  return {
+    embedding,
+    epochs,
+    seconds: { neighbors: (afterNeighbors - started) / 1000, graph: (afterGraph - afterNeighbors) / 1000, layout: (end - afterGraph) / 1000, total: (end - started) / 1000 },
+  };
+}
