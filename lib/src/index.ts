@@ -26,8 +26,8 @@ export { reconstructionScores, firstOfEachClass } from "./train/metrics";
 export type { ReconstructionScores } from "./train/metrics";
 export type { AeRunConfig, AeGridRow, AeGridRun } from "./train/grid_search";
 export { gridResultsTable, saveCsv, tableHtml } from "./train/results_table";
-export { progressLine, progressText } from "./train/progress";
-export type { ProgressLine } from "./train/progress";
+export { progressLine, progressText, liveLine } from "./train/progress";
+export type { ProgressLine, LiveLine } from "./train/progress";
 export { takeRows, takeTargets, takeSamples, trainValSplit, checkDataset } from "./data/dataset";
 export type { Dataset } from "./data/dataset";
 export { makeSpirals, makeCurve, curveTarget } from "./data/synthetic";
@@ -50,8 +50,11 @@ export { processTestSet, saveProcessed, loadProcessed, perClassMean, largest } f
 export type { ProcessedTestSet } from "./analysis/processed";
 export { exactKnn } from "./analysis/neighbors";
 export type { Neighbors } from "./analysis/neighbors";
-export { trustworthiness, knnAccuracy } from "./analysis/embedding_metrics";
+export { trustworthiness, knnAccuracy, embeddingScores } from "./analysis/embedding_metrics";
+export type { EmbeddingScores } from "./analysis/embedding_metrics";
 export { runUmap, seededRandom } from "./analysis/umap";
+export { analyseCheckpoint } from "./analysis/compare";
+export type { CheckpointAnalysis } from "./analysis/compare";
 export type { UmapOptions, UmapResult } from "./analysis/umap";
 
 import { describeBackend } from "./kernels/backend";

@@ -71,6 +71,27 @@ test("every notebook runs headless in the quick profile without a cell error", (
     const header = JSON.parse(ckpt.subarray(8, 8 + Number(ckpt.readBigUInt64LE(0))).toString());
     assert.equal(header.__metadata__.format, "nnfs-autoencoder", name);
   }
+  // Labs 2B-2D: real PNGs, and NPZ files that NumPy loads with the promised arrays.
+  for (const name of ["ae_fashion_filters_l1", "ae_fashion_filters_l2_backproj", "ae_fashion_recon_compare"]) {
+    assert.deepEqual([...fs.readFileSync(path.join(root, "graphs_exp", `${name}.png`)).subarray(0, 4)], [137, 80, 78, 71], name);
+  }
+  const npz = (name) => {
+    const run = spawnSync("python3", [path.join(ROOT, "scripts", "test", "check_npz.py"), path.join(root, "outputs", name)], { encoding: "utf8", maxBuffer: 1 << 30 });
+    assert.equal(run.status, 0, `${name}: ${run.stderr}`);
+    return JSON.parse(run.stdout);
+  };
+  for (const name of ["ae_fashion_test_processed.npz", "ae_fashion_test_processed_base.npz", "ae_fashion_test_processed_reg.npz"]) {
+    const arrays = npz(name);
+    const n = arrays.y.shape[0];
+    assert.deepEqual(arrays.Z.dtype, "<f4", name);
+    assert.deepEqual(arrays.Yhat.shape, [n, 784], name);
+    assert.deepEqual(arrays.mse.shape, [n], name);
+    assert.equal(arrays.y.dtype, "<i4", name);
+    assert.deepEqual(arrays.dataset.values, ["fashion"], name);
+    assert.ok(arrays.Yhat.values.every((v) => v >= 0 && v <= 1), `${name}: Yhat outside [0, 1]`);
+  }
+  const umap = npz("ae_fashion_umap.npz");
+  assert.equal(umap.embedding.shape[1], 2);
 });
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -118,6 +139,13 @@ test("the reports draw all their charts and images in a browser, offline, withou
     const lab2a = await drawnCharts(browser, path.join(reports, "02-ae-grid-search.html"));
     assert.deepEqual(lab2a.traces, [3], "Lab 2A: the learning curves with their best-epoch marker");
     assert.equal(lab2a.images, 1, "Lab 2A: the reconstruction grid");
+    const lab2b = await drawnCharts(browser, path.join(reports, "03-ae-process-test.html"));
+    assert.deepEqual(lab2b.traces.length, 2, "Lab 2B: MSE per class and the worst images");
+    assert.equal(lab2b.images, 3, "Lab 2B: two filter grids and the reconstructions");
+    const lab2c = await drawnCharts(browser, path.join(reports, "04-ae-umap.html"));
+    assert.deepEqual(lab2c.traces, [10], "Lab 2C: one scatter per class");
+    const lab2d = await drawnCharts(browser, path.join(reports, "05-ae-compare.html"));
+    assert.deepEqual(lab2d.traces, [10, 10, 2], "Lab 2D: two UMAPs and the box plots");
   } finally {
     await browser.close();
   }

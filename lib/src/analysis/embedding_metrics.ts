@@ -68,3 +68,21 @@ export function knnAccuracy(points: Matrix, labels: Int32Array, k = 5): number {
   }
   return correct / points.rows;
 }
+
+export interface EmbeddingScores {
+  /** Trustworthiness of the 2-D embedding at k = 15. */
+  trustworthiness: number;
+  /** 5-NN leave-one-out class accuracy in 2-D. */
+  knnAccuracy2d: number;
+  /** The same vote in the latent space itself, for reference. */
+  knnAccuracyLatent: number;
+}
+
+/** The numbers Lab 2C and 2D report for an embedding of latent codes. */
+export function embeddingScores(latent: Matrix, embedding: Matrix, labels: Int32Array): EmbeddingScores {
+  return {
+    trustworthiness: trustworthiness(latent, embedding, 15),
+    knnAccuracy2d: knnAccuracy(embedding, labels, 5),
+    knnAccuracyLatent: knnAccuracy(latent, labels, 5),
+  };
+}

@@ -18,10 +18,13 @@ export interface ProcessedTestSet {
   dataset: string;
 }
 
-/** Runs the model (eval mode) over the images. */
-export function processTestSet(model: Autoencoder, x: Matrix, y: Int32Array, dataset: string): ProcessedTestSet {
+/**
+ * Runs the model (eval mode) over the images.
+ * @param source where the model came from (its checkpoint), named in errors
+ */
+export function processTestSet(model: Autoencoder, x: Matrix, y: Int32Array, dataset: string, source = "the model"): ProcessedTestSet {
   if (x.cols !== model.config.inputDim) {
-    throw new DataError(`the model takes ${model.config.inputDim} pixels per image but the ${dataset} images have ${x.cols}`);
+    throw new DataError(`${source}: the model takes ${model.config.inputDim} pixels per image but the ${dataset} images have ${x.cols}; use a checkpoint trained on ${dataset}`);
   }
   if (y.length !== x.rows) throw new DataError(`${x.rows} images but ${y.length} labels`);
   const Z = model.encode(x);

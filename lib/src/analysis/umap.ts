@@ -12,6 +12,7 @@ import { Matrix } from "../tensor";
 import { ShapeError } from "../errors";
 import { exactKnn, Neighbors } from "./neighbors";
 import { checkInt, checkPositive, checkSeed } from "../validate";
+import { liveLine } from "../train/progress";
 
 export interface UmapOptions {
   /** Neighbours per point. Default 15. */
@@ -22,8 +23,10 @@ export interface UmapOptions {
   nEpochs?: number;
   /** Seed of the random source (initial layout, negative sampling). Default 0. */
   seed?: number;
-  /** Called after each epoch (e.g. progress). */
+  /** Called after each epoch. */
   onEpoch?: (epoch: number, total: number) => void;
+  /** Show a live progress line with this label (notebook and headless terminal). */
+  progress?: string;
 }
 
 export interface UmapResult {
@@ -137,14 +140,21 @@ export function runUmap(x: Matrix, options: UmapOptions = {}): UmapResult {
   };
   internals.makeSearchGraph = () => new SparseMatrix([], [], [], [x.rows, x.rows]);
   // umap-js wants the points only for their count once the neighbours are known.
+  const line = options.progress === undefined ? null : liveLine(options.progress);
+  line?.update(`neighbours of ${x.rows} points in ${((afterNeighbors - started) / 1000).toFixed(1)} s, building the graph`);
   const epochs = umap.initializeFit(Array.from({ length: x.rows }, () => []));
   const afterGraph = performance.now();
   for (let e = 0; e < epochs; e++) {
     umap.step();
     options.onEpoch?.(e + 1, epochs);
+    if (line !== null && (e + 1) % 10 === 0) {
+      const perEpoch = (performance.now() - afterGraph) / 1000 / (e + 1);
+      line.update(`epoch ${e + 1}/${epochs} | ${(perEpoch * 1000).toFixed(0)} ms/epoch, ETA ${Math.round(perEpoch * (epochs - e - 1))} s`);
+    }
   }
   const embedding = Matrix.fromRows(umap.getEmbedding());
   const end = performance.now();
+  line?.finish(`${epochs} epochs; ${((end - started) / 1000).toFixed(1)} s in all`);
   return {
     embedding,
     epochs,

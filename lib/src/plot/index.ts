@@ -9,3 +9,6 @@ export { encodeGrayPng } from "./png";
 export { tileImages, reconstructionGrid } from "./image_grid";
 export type { ImageGrid, GridLayout } from "./image_grid";
 export { showPng, savePng } from "./notebook";
+export { embeddingScatter, barChart, boxesByClass, imageTilesFigure } from "./analysis_charts";
+export { showFiguresSideBySide } from "./notebook";
+export { exportFigurePng } from "./export_png";

@@ -25,6 +25,12 @@ export function showFigure(fig: Figure, options: ShowOptions = {}): void {
   cellOutput().html(figureHtml(fig, options.height ?? 420));
 }
 
+/** Shows figures next to each other, in one row of equal columns. */
+export function showFiguresSideBySide(figs: Figure[], height = 480): void {
+  const cells = figs.map((f) => `<div style="flex: 1 1 0; min-width: 0">${figureHtml(f, height)}</div>`).join("");
+  cellOutput().html(`<div style="display: flex; gap: 8px; width: 100%">${cells}</div>`);
+}
+
 /** Shows raw HTML (tables, notes) in the current cell's output. */
 export function showHtml(html: string): void {
   cellOutput().html(html);

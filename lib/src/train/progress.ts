@@ -21,24 +21,37 @@ function targets(): { display: KernelDisplay | null; terminal: boolean; inPlace:
 
 const fmt = (v: number | undefined): string => (v === undefined ? "-" : v < 0.01 ? v.toExponential(3) : v.toFixed(4));
 
-/** The text of one progress line (exported for tests). */
-export function progressText(label: string, totalEpochs: number, h: History): string {
+/** The text of one progress line after the label (exported for tests). */
+export function progressText(totalEpochs: number, h: History): string {
   const i = h.epoch.length - 1;
   const perEpoch = h.seconds.reduce((a, b) => a + b, 0) / h.seconds.length;
   const remaining = (totalEpochs - h.epoch[i]) * perEpoch;
   const val = h.valLoss.length > 0 ? ` val ${h.metricName} ${fmt(h.valMetric[i])}` : "";
-  return `${label} | epoch ${h.epoch[i]}/${totalEpochs} | train ${h.metricName} ${fmt(h.trainMetric[i])}${val} | ${perEpoch.toFixed(1)} s/epoch, ETA ≤ ${Math.round(remaining)} s`;
+  return `epoch ${h.epoch[i]}/${totalEpochs} | train ${h.metricName} ${fmt(h.trainMetric[i])}${val} | ${perEpoch.toFixed(1)} s/epoch, ETA ≤ ${Math.round(remaining)} s`;
 }
 
-/** A progress line for one run of at most `totalEpochs` epochs. */
-export function progressLine(label: string, totalEpochs: number): ProgressLine {
+export interface LiveLine {
+  /** Replaces the line's text. */
+  update(text: string): void;
+  /** Replaces it a last time (in a terminal, moves on to a new line). */
+  finish(text: string): void;
+}
+
+/** One line of text that each update replaces, in the notebook and/or the terminal. */
+export function liveLine(label: string): LiveLine {
   const out = targets();
   const show = (text: string, final: boolean): void => {
-    out.display?.text(text);
-    if (out.terminal) terminalLine(text, out.inPlace, final);
+    out.display?.text(`${label} | ${text}`);
+    if (out.terminal) terminalLine(`${label} | ${text}`, out.inPlace, final);
   };
+  return { update: (text) => show(text, false), finish: (text) => show(text, true) };
+}
+
+/** A progress line for one training run of at most `totalEpochs` epochs. */
+export function progressLine(label: string, totalEpochs: number): ProgressLine {
+  const line = liveLine(label);
   return {
-    epoch: (history) => show(progressText(label, totalEpochs, history), false),
-    finish: (text) => show(`${label} | ${text}`, true),
+    epoch: (history) => line.update(progressText(totalEpochs, history)),
+    finish: (text) => line.finish(text),
   };
 }
