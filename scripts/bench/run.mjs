@@ -1,5 +1,5 @@
-// npm run bench [-- matmul | ae]: speed of the engine against NumPy, measured in the same
-// run on the same machine. Every measurement runs in a child process; the runners take
+// npm run bench [-- matmul | ae | umap]: speed of the engine against NumPy (and of its
+// UMAP against umap-learn), measured in the same run on the same machine. Every measurement runs in a child process; the runners take
 // turns for several rounds and each keeps its best round, so a noisy neighbour slows
 // everyone alike instead of deciding the ratio. Prints a table and writes
 // outputs/bench.json. Not a test: nothing here fails on a slow machine.
@@ -23,11 +23,12 @@ const SHAPES = [
 const ROUNDS = 3;
 const SECONDS_PER_SHAPE = 0.5;
 const AE_ROWS = 60000;
-const TARGETS = { blasVsNumpy: 0.8, aeVsNumpy: 1.0, aeStretch: 0.8, jsGflops: 4, peakRssMb: 1024 };
+const UMAP_ROUNDS = 2;
+const TARGETS = { blasVsNumpy: 0.8, aeVsNumpy: 1.0, aeStretch: 0.8, jsGflops: 4, peakRssMb: 1024, umapVsLearn: 1.0, umapStretch: 0.7, umapTrustGap: 0.005, umapPeakRssMb: 400 };
 
 const mode = process.argv[2] ?? "all";
-if (!["all", "matmul", "ae"].includes(mode)) {
-  console.error(`usage: npm run bench [-- matmul | ae] (got ${JSON.stringify(mode)})`);
+if (!["all", "matmul", "ae", "umap"].includes(mode)) {
+  console.error(`usage: npm run bench [-- matmul | ae | umap] (got ${JSON.stringify(mode)})`);
   process.exit(2);
 }
 
@@ -97,6 +98,73 @@ function benchAutoencoder(python) {
   return { rows: AE_ROWS, batch: 128, typescript: ts, numpy, ratio_to_numpy: numpy ? ts.seconds / numpy.seconds : null };
 }
 
+/**
+ * The UMAP input: the 10,000 test codes of Lab 2B if they exist, else the test images
+ * projected to 128-D by a seeded Gaussian random matrix (same input for both sides).
+ */
+function umapInput(dir) {
+  const processed = path.join(ROOT, "outputs", "ae_fashion_test_processed.npz");
+  const file = path.join(dir, "umap-input.npz");
+  if (fs.existsSync(processed)) {
+    const z = nn.loadProcessed(processed).Z;
+    if (z.rows === 10000) {
+      nn.io.saveNpz(file, { Z: z });
+      return { file, source: `latent codes from ${path.relative(ROOT, processed)}` };
+    }
+  }
+  const test = nn.loadImageDataset("fashion", "test");
+  const rng = new nn.Rng(0);
+  const projection = new nn.Matrix(784, 128);
+  for (let i = 0; i < projection.data.length; i++) projection.data[i] = rng.normal() / Math.sqrt(784);
+  nn.io.saveNpz(file, { Z: nn.kernels.matmul(test.x, projection) });
+  return { file, source: "Fashion-MNIST test images × a seeded 784×128 Gaussian projection (run Lab 2B for real codes)" };
+}
+
+function benchUmap() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-bench-umap-"));
+  const input = umapInput(dir);
+  const z = nn.io.npzMatrix(nn.io.loadNpz(input.file), "Z", input.file);
+  const labels = nn.loadImageDataset("fashion", "test").y;
+  const score = (file) => {
+    const embedding = nn.io.npzMatrix(nn.io.loadNpz(file), "embedding", file);
+    return { trustworthiness: nn.trustworthiness(z, embedding, 15), knn5_accuracy: nn.knnAccuracy(embedding, labels, 5) };
+  };
+  const haveLearn = spawnSync("/usr/bin/python3", ["-c", "import umap"], { encoding: "utf8" }).status === 0;
+  // Interleaved rounds, best time of each side (the embeddings of a seeded run are the same every round).
+  let ours = null;
+  let learn = null;
+  for (let round = 1; round <= UMAP_ROUNDS; round++) {
+    process.stderr.write(`umap round ${round}/${UMAP_ROUNDS}: nnfs (umap-js)\n`);
+    const o = runJson("node", [path.join(HERE, "umap.mjs"), input.file, path.join(dir, "ours.npz")]);
+    ours = ours === null || o.seconds < ours.seconds ? { ...o, peak_rss_mb: Math.max(o.peak_rss_mb, ours?.peak_rss_mb ?? 0) } : { ...ours, peak_rss_mb: Math.max(o.peak_rss_mb, ours.peak_rss_mb) };
+    if (haveLearn) {
+      process.stderr.write(`umap round ${round}/${UMAP_ROUNDS}: umap-learn (a cold and a warm fit)\n`);
+      const l = runJson("/usr/bin/python3", [path.join(HERE, "umap_learn.py"), input.file, path.join(dir, `learn${round}.npz`)]);
+      if (learn === null || l.seconds < learn.seconds) learn = { ...l, file: path.join(dir, `learn${round}.npz`) };
+    }
+  }
+  Object.assign(ours, score(path.join(dir, "ours.npz")));
+  if (learn !== null) {
+    Object.assign(learn, score(learn.file));
+    delete learn.file;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { input: input.source, points: z.rows, dims: z.cols, nnfs: ours, umap_learn: learn, ratio_to_umap_learn_warm: learn ? ours.seconds / learn.seconds : null };
+}
+
+function printUmap(u) {
+  console.log(`\nUMAP of ${u.points} points in ${u.dims}-D (15 neighbours, min_dist 0.1; best of ${UMAP_ROUNDS} interleaved rounds); input: ${u.input}`);
+  const p = u.nnfs.phases;
+  console.log(`  nnfs (umap-js 1.4.0, exact kNN): ${fmt(u.nnfs.seconds, 1)} s (neighbours ${fmt(p.neighbors, 1)}, graph ${fmt(p.graph, 1)}, ${u.nnfs.epochs} epochs ${fmt(p.layout, 1)}), peak RSS ${fmt(u.nnfs.peak_rss_mb, 0)} MB, trustworthiness ${fmt(u.nnfs.trustworthiness, 4)}, 5-NN accuracy ${fmt(u.nnfs.knn5_accuracy, 4)}`);
+  if (u.umap_learn) {
+    const l = u.umap_learn;
+    console.log(`  umap-learn ${l.version}: ${fmt(l.seconds, 1)} s warm (${fmt(l.first_seconds, 1)} s first call), peak RSS ${fmt(l.peak_rss_mb, 0)} MB, trustworthiness ${fmt(l.trustworthiness, 4)}, 5-NN accuracy ${fmt(l.knn5_accuracy, 4)}`);
+    console.log(`  ratio nnfs / umap-learn warm: ${fmt(u.ratio_to_umap_learn_warm, 2)}×; trustworthiness gap ${fmt(Math.abs(u.nnfs.trustworthiness - l.trustworthiness), 4)}  (targets ≤ ${TARGETS.umapVsLearn}×, stretch ≤ ${TARGETS.umapStretch}×; gap ≤ ${TARGETS.umapTrustGap}; RSS < ${TARGETS.umapPeakRssMb} MB)`);
+  } else {
+    console.log("  umap-learn: not installed (apt-get install umap-learn), so no ratio");
+  }
+}
+
 function printMatmul(rows) {
   const runners = Object.keys(rows[0].gflops);
   console.log(`\nMatmul, float32, GFLOP/s (best of ${ROUNDS} interleaved rounds of ${SECONDS_PER_SHAPE} s per shape)`);
@@ -137,13 +205,17 @@ const report = {
   active_backend: nn.backendStatus(),
   targets: TARGETS,
 };
-if (mode !== "ae") {
+if (mode === "all" || mode === "matmul") {
   report.matmul = benchMatmul(python);
   printMatmul(report.matmul);
 }
-if (mode !== "matmul") {
+if (mode === "all" || mode === "ae") {
   report.autoencoder = benchAutoencoder(python);
   printAutoencoder(report.autoencoder);
+}
+if (mode === "all" || mode === "umap") {
+  report.umap = benchUmap();
+  printUmap(report.umap);
 }
 console.log(`\nCPU: ${report.cpu} (${report.cores} cores), Node ${report.node}; ${nn.describeBackend()}`);
 const file = path.join(ROOT, "outputs", "bench.json");
