@@ -7,7 +7,10 @@ so plain `nbconvert --execute` shows nothing useful. Executed copies and reports
 outputs/reports/ (never back into notebooks/, which stay committed without outputs).
 """
 import argparse
+import datetime
+import html
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -63,7 +66,10 @@ def report_failure(nb_path: Path, nb, index: int, reason: str) -> None:
                 print("\n".join(o.get("traceback", [])), file=sys.stderr)
 
 
-def run_one(nb_path: Path, args) -> bool:
+REPORT_TEMPLATE = ROOT / "scripts" / "report" / "report.html.j2"
+
+
+def run_one(nb_path: Path, args) -> tuple:
     nb = nbformat.read(nb_path, as_version=4)
     current = {"index": -1}
 
@@ -83,7 +89,7 @@ def run_one(nb_path: Path, args) -> bool:
     except NoSuchKernel:
         print("The tslab kernel is not registered: run `bash scripts/setup.sh` "
               "(and keep JUPYTER_PATH from scripts/common.sh).", file=sys.stderr)
-        return False
+        return False, 0.0
     except CellTimeoutError:
         report_failure(nb_path, nb, current["index"], f"timed out after {args.timeout} s (--timeout)")
     except CellExecutionError:
@@ -102,10 +108,41 @@ def run_one(nb_path: Path, args) -> bool:
     executed = args.out / nb_path.name
     write_atomic(executed, nbformat.writes(nb))
     if not args.no_html:
-        html, _ = HTMLExporter().from_notebook_node(nb, resources={"metadata": {"name": nb_path.stem}})
-        write_atomic(args.out / f"{nb_path.stem}.html", html)
+        page, _ = HTMLExporter(template_file=str(REPORT_TEMPLATE)).from_notebook_node(nb, resources={"metadata": {"name": nb_path.stem}})
+        write_atomic(args.out / f"{nb_path.stem}.html", page)
     print(f"{'ok' if ok else 'FAILED':6} {nb_path.name}  {seconds:6.1f} s  -> {executed.parent}/{nb_path.stem}.html")
-    return ok
+    return ok, seconds
+
+
+def backend_line() -> str:
+    """What the notebooks' kernel will print as its matmul backend."""
+    try:
+        out = subprocess.run(["node", "-p", "require('nnfs').describeBackend()"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        return out.stdout.strip() or out.stderr.strip()
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return f"unknown ({err})"
+
+
+def write_index(out: Path, runs, profile: str, started: datetime.datetime, backend: str) -> None:
+    """outputs/reports/index.html: one link per report, with how the run went."""
+    rows = "\n".join(
+        f"<tr><td><a href=\"{html.escape(p.stem)}.html\">{html.escape(p.stem)}</a></td><td>{'ok' if ok else 'FAILED'}</td>"
+        f"<td style=\"text-align:right\">{seconds:.1f} s</td></tr>" for p, ok, seconds in runs)
+    total = sum(seconds for _, _, seconds in runs)
+    page = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>nnfs-ts lab reports</title>
+<style>body{{font-family:sans-serif;max-width:48em;margin:2em auto}}td,th{{padding:.3em .8em;border-bottom:1px solid #ddd}}</style>
+</head><body>
+<h1>nnfs-ts lab reports</h1>
+<p>Run {html.escape(started.strftime("%Y-%m-%d %H:%M %Z"))}, profile <b>{html.escape(profile)}</b>, {len(runs)} notebook(s) in {total:.1f} s.<br>
+{html.escape(backend)}</p>
+<table><tr><th>report</th><th>status</th><th>wall time</th></tr>
+{rows}
+</table>
+<p>Each report is a single offline file; charts are interactive (plotly.js is inside the page).</p>
+</body></html>
+"""
+    write_atomic(out / "index.html", page)
 
 
 def main(argv=None) -> int:
@@ -126,13 +163,23 @@ def main(argv=None) -> int:
         return 2
     print(f"Running {len(notebooks)} notebook(s), profile {args.profile}, reports in {args.out}")
     started = time.time()
+    started_at = datetime.datetime.now(datetime.timezone.utc)
+    backend = backend_line()
+    runs = []
+    status = 0
     for nb_path in notebooks:
-        if not run_one(nb_path, args):
+        ok, seconds = run_one(nb_path, args)
+        runs.append((nb_path, ok, seconds))
+        if not ok:
             print(f"Stopped at {nb_path.name}; later notebooks read its artifacts, so they were not run.",
                   file=sys.stderr)
-            return 1
-    print(f"All {len(notebooks)} notebook(s) ran in {time.time() - started:.1f} s")
-    return 0
+            status = 1
+            break
+    if not args.no_html:
+        write_index(args.out, runs, args.profile, started_at, backend)
+    if status == 0:
+        print(f"All {len(notebooks)} notebook(s) ran in {time.time() - started:.1f} s; index: {args.out / 'index.html'}")
+    return status
 
 
 if __name__ == "__main__":

@@ -54,6 +54,9 @@ export { trustworthiness, knnAccuracy, embeddingScores } from "./analysis/embedd
 export type { EmbeddingScores } from "./analysis/embedding_metrics";
 export { runUmap, seededRandom } from "./analysis/umap";
 export { analyseCheckpoint } from "./analysis/compare";
+export { trainClassifier, labelBudgetSweep, summarizeSweep, epochsFor } from "./analysis/label_budget";
+export type { ClassifierSettings, FeatureSet, Labels, ClassifierRun } from "./analysis/label_budget";
+export { confusionMatrix } from "./train/confusion";
 export type { CheckpointAnalysis } from "./analysis/compare";
 export type { UmapOptions, UmapResult } from "./analysis/umap";
 

@@ -80,10 +80,12 @@ test("NaN or Infinity in the inputs is refused before training, with its positio
   assert.throws(() => fit(model, clean, { epochs: 1, batchSize: 4, lr: 0.1, val }), /validation data x has -Infinity at row 3, column 0/);
 });
 
-test("batches cover every row once and never end with a single row", () => {
+test("batches cover every row once and never end with less than half a batch", () => {
   assert.deepEqual(batchBounds(10, 4), [[0, 4], [4, 8], [8, 10]]);
   assert.deepEqual(batchBounds(9, 4), [[0, 4], [4, 9]]);
   assert.deepEqual(batchBounds(1, 4), [[0, 1]]);
+  assert.deepEqual(batchBounds(10000, 128).slice(-2), [[9728, 9856], [9856, 10000]]);
+  assert.equal(batchBounds(54000, 128).length, 422, "a last batch of 112 of 128 stays on its own");
 });
 
 test("inputs of the wrong width or dtype are refused before any arithmetic", () => {

@@ -100,3 +100,35 @@ export function imageTilesFigure(images: Matrix, captions: string[], columns: nu
     },
   };
 }
+
+/** A confusion matrix as a heat map, rows = true class, columns = predicted, counts written in. */
+export function confusionHeatmap(cm: number[][], classNames: string[], title: string): Figure {
+  return {
+    data: [{
+      type: "heatmap",
+      name: "count",
+      z: cm,
+      x: classNames,
+      y: classNames,
+      colorscale: "Blues",
+      text: cm.map((row) => row.map(String)),
+      texttemplate: "%{text}",
+      hovertemplate: "true %{y}, predicted %{x}: %{z}<extra></extra>",
+    }],
+    layout: { title: { text: title }, xaxis: { title: { text: "predicted" }, tickangle: -30 }, yaxis: { title: { text: "true" }, autorange: "reversed" }, margin: { l: 110, b: 110 } },
+  };
+}
+
+/** Lines of means with ± error bars (e.g. over seeds), one per series. */
+export function errorBarChart(series: Array<{ name: string; x: number[]; mean: number[]; std: number[] }>, title: string, xLabel: string, yLabel: string, logX = false): Figure {
+  const data: Trace[] = series.map((s, k) => ({
+    type: "scatter",
+    mode: "lines+markers",
+    name: s.name,
+    x: s.x,
+    y: s.mean,
+    error_y: { type: "data", array: s.std, visible: true },
+    line: { color: CLASS_COLORS[k % CLASS_COLORS.length] },
+  }));
+  return { data, layout: { title: { text: title }, xaxis: { ...axis(xLabel), type: logX ? "log" : "linear" }, yaxis: axis(yLabel), hovermode: "x unified" } };
+}

@@ -2,23 +2,46 @@
 // /usr/bin/chromium, or $NNFS_CHROMIUM) through playwright-core. Optional: where no
 // browser is installed it returns null and says why, and the HTML copy still exists.
 import * as fs from "fs";
+import * as path from "path";
 import { projectPath, writeFileAtomic } from "../paths";
 import { Figure, standaloneHtml } from "./plotly";
 
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
 
 /** The part of playwright-core used here. */
+interface Page {
+  setContent(html: string, options: { waitUntil: "load" }): Promise<void>;
+  goto(url: string, options: { waitUntil: "load" }): Promise<unknown>;
+  waitForSelector(selector: string, options: { timeout: number }): Promise<unknown>;
+  locator(selector: string): { first(): { screenshot(options: { type: "png" }): Promise<Uint8Array> } };
+  close(): Promise<void>;
+}
+interface Browser {
+  newPage(options: { viewport: { width: number; height: number } }): Promise<Page>;
+  close(): Promise<void>;
+}
 interface Playwright {
-  chromium: {
-    launch(options: { executablePath: string; args: string[] }): Promise<{
-      newPage(options: { viewport: { width: number; height: number } }): Promise<{
-        setContent(html: string, options: { waitUntil: "load" }): Promise<void>;
-        waitForSelector(selector: string, options: { timeout: number }): Promise<unknown>;
-        locator(selector: string): { screenshot(options: { type: "png" }): Promise<Uint8Array> };
-      }>;
-      close(): Promise<void>;
-    }>;
-  };
+  chromium: { launch(options: { executablePath: string; args: string[] }): Promise<Browser> };
+}
+
+/** A headless browser, or why there is none. */
+async function launch(): Promise<{ browser: Browser } | { reason: string }> {
+  const executablePath = process.env.NNFS_CHROMIUM ?? "/usr/bin/chromium";
+  if (!fs.existsSync(executablePath)) return { reason: `no browser at ${executablePath} (apt-get install chromium, or set NNFS_CHROMIUM)` };
+  let playwright: Playwright;
+  try {
+    // Loaded only here: drawing PNGs is optional and the engine must load without it.
+    playwright = require("playwright-core") as Playwright;
+  } catch {
+    return { reason: "playwright-core is not installed" };
+  }
+  return { browser: await playwright.chromium.launch({ executablePath, args: FLAGS }) };
+}
+
+/** The first chart of a loaded page as PNG bytes. */
+async function chartPng(page: Page): Promise<Uint8Array> {
+  await page.waitForSelector(".nnfs-plot svg.main-svg", { timeout: 30_000 });
+  return page.locator(".nnfs-plot").first().screenshot({ type: "png" });
 }
 
 /**
@@ -26,25 +49,36 @@ interface Playwright {
  * @returns the PNG's path, or null (with `reason`) when no browser is available
  */
 export async function exportFigurePng(fig: Figure, name: string, size = { width: 900, height: 620 }): Promise<{ file: string | null; reason?: string }> {
-  const executablePath = process.env.NNFS_CHROMIUM ?? "/usr/bin/chromium";
-  if (!fs.existsSync(executablePath)) return { file: null, reason: `no browser at ${executablePath} (apt-get install chromium, or set NNFS_CHROMIUM)` };
-  let playwright: Playwright;
+  const launched = await launch();
+  if ("reason" in launched) return { file: null, reason: launched.reason };
   try {
-    // Loaded only here: drawing PNGs is optional and the engine must load without it.
-    playwright = require("playwright-core") as Playwright;
-  } catch {
-    return { file: null, reason: "playwright-core is not installed" };
-  }
-  const browser = await playwright.chromium.launch({ executablePath, args: FLAGS });
-  try {
-    const page = await browser.newPage({ viewport: size });
+    const page = await launched.browser.newPage({ viewport: size });
     await page.setContent(standaloneHtml({ ...fig, layout: { ...fig.layout, width: size.width - 20, height: size.height - 40 } }, name), { waitUntil: "load" });
-    await page.waitForSelector(".nnfs-plot svg.main-svg", { timeout: 30_000 });
-    const png = await page.locator(".nnfs-plot").screenshot({ type: "png" });
     const file = projectPath("graphs_exp", `${name}.png`);
-    writeFileAtomic(file, png);
+    writeFileAtomic(file, await chartPng(page));
     return { file };
   } finally {
-    await browser.close();
+    await launched.browser.close();
+  }
+}
+
+/** Saves each chart page (as saveFigure writes them) next to itself as a PNG, in one browser. */
+export async function exportChartPagesToPng(pages: string[], size = { width: 900, height: 620 }): Promise<{ files: string[]; reason?: string }> {
+  if (pages.length === 0) return { files: [] };
+  const launched = await launch();
+  if ("reason" in launched) return { files: [], reason: launched.reason };
+  const files: string[] = [];
+  try {
+    for (const html of pages) {
+      const page = await launched.browser.newPage({ viewport: size });
+      await page.goto(`file://${path.resolve(html)}`, { waitUntil: "load" });
+      const file = html.replace(/\.html$/, ".png");
+      writeFileAtomic(file, await chartPng(page));
+      files.push(file);
+      await page.close();
+    }
+    return { files };
+  } finally {
+    await launched.browser.close();
   }
 }

@@ -7,6 +7,7 @@ import { Autoencoder, AutoencoderOptions } from "../models/autoencoder";
 import { checkKnownKeys } from "../validate";
 import { fit, History } from "./trainer";
 import { progressLine } from "./progress";
+import { liveCurves } from "../plot/live";
 
 /** One run: the model's config and how to train it. */
 export interface AeRunConfig extends AutoencoderOptions {
@@ -66,6 +67,8 @@ function split(config: AeRunConfig): { model: AutoencoderOptions; train: Pick<Ae
  * @param train (N, 784) pixels in [0, 1]; @param val (M, 784)
  */
 export function runAeGrid(configs: AeRunConfig[], train: Matrix, val: Matrix, options: { progress?: boolean } = {}): AeGridRun[] {
+  // In a notebook: one chart of every run's validation MSE, redrawn after each epoch.
+  const live = options.progress === false ? null : liveCurves("metric", "Validation MSE of each run (dashed: training)");
   return configs.map((config, i) => {
     checkKnownKeys(`grid config ${i + 1}`, config, [...TRAIN_KEYS, "inputDim", "encDims", "decDims", "activation", "init", "useBatchNorm", "bnMomentum", "outputActivation", "seed", "dtype"]);
     const { model: modelOptions, train: settings } = split(config);
@@ -98,7 +101,10 @@ export function runAeGrid(configs: AeRunConfig[], train: Matrix, val: Matrix, op
         seed: model.config.seed,
         val: { x: val, y: val },
         earlyStopping: { patience: settings.patience, monitor: "valMetric" },
-        onEpoch: (h) => progress?.epoch(h),
+        onEpoch: (h) => {
+          progress?.epoch(h);
+          live?.update(h, `run ${i + 1}`);
+        },
       });
       row.trainSeconds = (performance.now() - started) / 1000;
       row.bestEpoch = history.bestEpoch ?? null;

