@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Runs every lab end to end: set-up, then each notebook in order, headless, with HTML
-# reports in outputs/reports/. Arguments go to the runner, e.g. --profile quick.
+# reports and an index in outputs/reports/; then PNG copies of every chart and a check
+# of the reports in a headless browser. Arguments go to the runner, e.g. --profile quick.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 bash "$ROOT/scripts/setup.sh"
 PYTHON="$(find_jupyter_python)"
-exec "$PYTHON" "$ROOT/scripts/run_notebooks.py" "$@"
+"$PYTHON" "$ROOT/scripts/run_notebooks.py" "$@"
+cd "$ROOT"
+node scripts/export_pngs.mjs
+node scripts/check_reports.mjs outputs/reports

@@ -8,11 +8,11 @@ cd "$ROOT"
 
 # Debian packages: Jupyter to execute notebooks (nbclient/nbconvert) and to step
 # through them (jupyter-notebook), OpenBLAS for the native matmul backend, the
-# Fashion-MNIST files for Lab 2; with --test also Chromium (the tests open the HTML
-# reports in it) and scikit-learn (a reference for trustworthiness); with --bench
+# Fashion-MNIST files for Lab 2, Chromium to draw charts as PNG and check the reports;
+# with --test also scikit-learn (a reference for trustworthiness); with --bench
 # umap-learn, the reference the UMAP benchmark is compared with.
-APT_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient jupyter-notebook libopenblas-dev g++ make dataset-fashion-mnist)
-if [ "${1:-}" = "--test" ]; then APT_PACKAGES+=(chromium python3-sklearn); fi
+APT_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient jupyter-notebook libopenblas-dev g++ make dataset-fashion-mnist chromium)
+if [ "${1:-}" = "--test" ]; then APT_PACKAGES+=(python3-sklearn); fi
 if [ "${1:-}" = "--bench" ]; then APT_PACKAGES+=(umap-learn); fi
 
 say() { printf '[setup] %s\n' "$*"; }

@@ -7,7 +7,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const RUNNER = path.join(ROOT, "scripts", "run_notebooks.py");
@@ -92,63 +91,36 @@ test("every notebook runs headless in the quick profile without a cell error", (
   }
   const umap = npz("ae_fashion_umap.npz");
   assert.equal(umap.embedding.shape[1], 2);
+  // Lab 2E's charts.
+  for (const name of ["ft_val_acc_fashion_verbose", "ft_test_acc_fashion_verbose", "ft_label_budget_fashion"]) {
+    assert.match(fs.readFileSync(path.join(root, "graphs_exp", `${name}.html`), "utf8"), /Plotly\.newPlot/, name);
+  }
 });
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
-
-/** Opens a report offline and returns the number of traces drawn per chart. */
-async function drawnCharts(browser, report) {
-  const page = await browser.newPage();
-  const problems = [];
-  const blocked = [];
-  page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
-  page.on("pageerror", (e) => problems.push(String(e)));
-  await page.route("**/*", (route) => {
-    if (route.request().url().startsWith("file://")) return route.continue();
-    blocked.push(route.request().url());
-    return route.abort();
-  });
-  await page.goto(`file://${report}`, { waitUntil: "load" });
-  const drawn = page.waitForFunction(() => {
-    const plots = [...document.querySelectorAll(".nnfs-plot")];
-    return plots.length > 0 && plots.every((p) => p.querySelector("svg.main-svg"));
-  }, null, { timeout: 30_000 });
-  await drawn.catch((err) => assert.fail(`${path.basename(report)}: charts not drawn (${err.message}); page errors: ${problems.join(" | ") || "none"}`));
-  const images = await page.$$eval("img", (els) => els.map((e) => e.complete && e.naturalWidth > 0));
-  assert.ok(images.every(Boolean), `${path.basename(report)}: an image did not load`);
-  assert.deepEqual(problems, [], path.basename(report));
-  assert.deepEqual(blocked, [], `${path.basename(report)} asked for something over the network`);
-  const traces = await page.$$eval(".nnfs-plot", (els) => els.map((e) => e.querySelectorAll("g.trace").length));
-  await page.close();
-  return { traces, images: images.length };
-}
-
 test("the reports draw all their charts and images in a browser, offline, without console errors", async (t) => {
+  const { CHROMIUM, checkReports } = await import("../check_reports.mjs");
   if (!fs.existsSync(CHROMIUM)) return t.skip(`no ${CHROMIUM} (apt-get install chromium)`);
   const reports = path.join(quickRun, "reports");
-  assert.ok(fs.existsSync(path.join(reports, "01-lab1-mlp.html")), "the quick run above did not write the reports");
-  const { chromium } = createRequire(import.meta.url)("playwright-core");
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
-  try {
-    const lab1 = await drawnCharts(browser, path.join(reports, "01-lab1-mlp.html"));
-    // Four learning curves (4 lines each), the decision regions (3 classes), the fitted curves (4).
-    assert.equal(lab1.traces.length, 6, `Lab 1 charts drawn: ${lab1.traces.length}`);
-    assert.ok(lab1.traces.every((n) => n >= 3), `traces per chart: ${lab1.traces}`);
-    const lab2a = await drawnCharts(browser, path.join(reports, "02-ae-grid-search.html"));
-    assert.deepEqual(lab2a.traces, [3], "Lab 2A: the learning curves with their best-epoch marker");
-    assert.equal(lab2a.images, 1, "Lab 2A: the reconstruction grid");
-    const lab2b = await drawnCharts(browser, path.join(reports, "03-ae-process-test.html"));
-    assert.deepEqual(lab2b.traces.length, 2, "Lab 2B: MSE per class and the worst images");
-    assert.equal(lab2b.images, 3, "Lab 2B: two filter grids and the reconstructions");
-    const lab2c = await drawnCharts(browser, path.join(reports, "04-ae-umap.html"));
-    assert.deepEqual(lab2c.traces, [10], "Lab 2C: one scatter per class");
-    const lab2d = await drawnCharts(browser, path.join(reports, "05-ae-compare.html"));
-    assert.deepEqual(lab2d.traces, [10, 10, 2], "Lab 2D: two UMAPs and the box plots");
-  } finally {
-    await browser.close();
+  const index = fs.readFileSync(path.join(reports, "index.html"), "utf8");
+  const notebooks = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb"));
+  for (const nb of notebooks) assert.match(index, new RegExp(`<a href="${nb.replace(/\.ipynb$/, "")}\\.html">`), `index.html links ${nb}`);
+  assert.match(index, /profile <b>quick<\/b>/);
+  assert.match(index, /nnfs matmul backend: /);
+  const results = Object.fromEntries((await checkReports(reports)).map((r) => [path.basename(r.file, ".html"), r]));
+  assert.deepEqual(Object.keys(results).sort(), notebooks.map((nb) => nb.replace(/\.ipynb$/, "")).sort());
+  for (const r of Object.values(results)) {
+    assert.deepEqual(r.problems, [], path.basename(r.file));
+    assert.ok(fs.statSync(r.screenshot).size > 10_000, `${r.screenshot} is a real screenshot`);
   }
+  // Charts and images each report must show.
+  assert.equal(results["01-lab1-mlp"].charts, 6, "Lab 1: four learning curves, decision regions, fitted curves");
+  assert.equal(results["02-ae-grid-search"].charts, 2, "Lab 2A: the live grid chart and the best run's curves");
+  assert.equal(results["02-ae-grid-search"].images, 1, "Lab 2A: the reconstruction grid");
+  assert.equal(results["03-ae-process-test"].charts, 2, "Lab 2B: MSE per class and the worst images");
+  assert.equal(results["03-ae-process-test"].images, 3, "Lab 2B: two filter grids and the reconstructions");
+  assert.deepEqual(results["04-ae-umap"].traces, [10], "Lab 2C: one scatter per class");
+  assert.equal(results["05-ae-compare"].charts, 3, "Lab 2D: two UMAPs and the box plots");
+  assert.equal(results["06-raw-vs-latent"].charts, 5, "Lab 2E: live curves, test accuracy, two confusion matrices, label budgets");
 });
 
 test("the runner exits non-zero and prints the failing cell's stderr", () => {
