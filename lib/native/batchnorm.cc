@@ -4,16 +4,16 @@
 
 #include <cstring>
 
-#include "simd.h"
+#include "native.h"
 
 namespace {
 
+using nnfs::Fail;
+
+/** Argument i as a Float32Array of exactly `length` values. */
 bool F32At(const Napi::CallbackInfo& info, size_t i, float** data, size_t length) {
-  if (i >= info.Length() || !info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) return false;
-  Napi::Float32Array a = info[i].As<Napi::Float32Array>();
-  if (a.ElementLength() != length) return false;
-  *data = a.Data();
-  return true;
+  size_t actual = 0;
+  return nnfs::Float32At(info, i, data, &actual) && actual == length;
 }
 
 bool Dims(const Napi::CallbackInfo& info, size_t* rows, size_t* cols) {
@@ -23,11 +23,6 @@ bool Dims(const Napi::CallbackInfo& info, size_t* rows, size_t* cols) {
   *rows = static_cast<size_t>(r);
   *cols = static_cast<size_t>(c);
   return true;
-}
-
-Napi::Value Fail(const Napi::CallbackInfo& info, const char* message) {
-  Napi::TypeError::New(info.Env(), message).ThrowAsJavaScriptException();
-  return info.Env().Undefined();
 }
 
 NNFS_SIMD_CLONES void MeanVarianceLoop(const float* x, size_t n, size_t d, float* mean, float* var) {

@@ -8,10 +8,13 @@
 #include <cstdint>
 #include <cstring>
 
-#include "simd.h"
+#include "native.h"
 
 
 namespace {
+
+using nnfs::Fail;
+using nnfs::NumberAt;
 
 struct F32 {
   float* data;
@@ -19,22 +22,7 @@ struct F32 {
 };
 
 bool GetF32(const Napi::CallbackInfo& info, size_t i, F32* out) {
-  if (i >= info.Length() || !info[i].IsTypedArray() ||
-      info[i].As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
-    return false;
-  }
-  Napi::Float32Array array = info[i].As<Napi::Float32Array>();
-  *out = F32{array.Data(), array.ElementLength()};
-  return true;
-}
-
-Napi::Value Fail(const Napi::CallbackInfo& info, const char* message) {
-  Napi::TypeError::New(info.Env(), message).ThrowAsJavaScriptException();
-  return info.Env().Undefined();
-}
-
-double NumberAt(const Napi::CallbackInfo& info, size_t i) {
-  return i < info.Length() && info[i].IsNumber() ? info[i].As<Napi::Number>().DoubleValue() : 0.0;
+  return nnfs::Float32At(info, i, &out->data, &out->length);
 }
 
 NNFS_SIMD_CLONES void ReluLoop(const float* x, float* y, size_t n) {

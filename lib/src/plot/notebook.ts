@@ -41,13 +41,17 @@ export function showHtml(html: string): void {
  * and returns its path.
  */
 export function saveFigure(fig: Figure, name: string): string {
-  if (!/^[\w.-]+$/.test(name)) {
-    throw new Error(`saveFigure: name must be a plain file name like "clf_curves_loss" (got ${JSON.stringify(name)})`);
-  }
-  const file = projectPath("graphs_exp", name.endsWith(".html") ? name : `${name}.html`);
-  const title = path.basename(file, ".html");
-  writeFileAtomic(file, standaloneHtml(fig, title));
+  const file = graphsFile("saveFigure", name, ".html");
+  writeFileAtomic(file, standaloneHtml(fig, path.basename(file, ".html")));
   return file;
+}
+
+/** graphs_exp/<name><ext>, refusing names that are paths (`caller` names the function in the error). */
+function graphsFile(caller: string, name: string, ext: string): string {
+  if (!/^[\w.-]+$/.test(name)) {
+    throw new Error(`${caller}: name must be a plain file name like "clf_curves_loss" (got ${JSON.stringify(name)})`);
+  }
+  return projectPath("graphs_exp", name.endsWith(ext) ? name : `${name}${ext}`);
 }
 
 /** Shows PNG bytes in the current cell's output. */
@@ -57,10 +61,7 @@ export function showPng(png: Uint8Array): void {
 
 /** Writes PNG bytes as graphs_exp/<name>.png (atomically) and returns the path. */
 export function savePng(png: Uint8Array, name: string): string {
-  if (!/^[\w.-]+$/.test(name)) {
-    throw new Error(`savePng: name must be a plain file name like "ae_fashion_recon_grid" (got ${JSON.stringify(name)})`);
-  }
-  const file = projectPath("graphs_exp", name.endsWith(".png") ? name : `${name}.png`);
+  const file = graphsFile("savePng", name, ".png");
   writeFileAtomic(file, png);
   return file;
 }
