@@ -1,14 +1,20 @@
 // nnfs: a neural-network engine written by hand (no autograd) for the nnfs-ts labs.
 // Readable first; the kernels are the only place that is tuned for speed.
+
+// Tensors, errors, randomness
 export { Matrix, assertShape, assertSameShape } from "./tensor";
 export type { DType, FloatArray } from "./tensor";
 export { ConfigError, ShapeError, DivergenceError, DataError } from "./errors";
 export { Rng } from "./random";
 export { initWeights, INIT_NAMES } from "./init";
 export type { InitName } from "./init";
+
+// Kernels and their backends
 export * as kernels from "./kernels";
 export { describeBackend, backendStatus } from "./kernels/backend";
 export type { BackendStatus } from "./kernels/backend";
+
+// Layers, losses, models, optimiser
 export { Linear, BatchNorm1d, ReLU, Sigmoid } from "./layers";
 export type { Layer, Param, StateBuffer, ForwardOptions, LinearOptions, BatchNormOptions } from "./layers";
 export { softmax, softmaxCrossEntropy, meanSquaredError, meanSquaredErrorValue } from "./losses";
@@ -17,34 +23,33 @@ export { Sequential, MLP, MLPClassifier, MLPRegressor, Autoencoder, ACTIVATIONS,
 export type { TrainableModel, Targets, Activation, MLPOptions, MLPConfig, AutoencoderOptions, AutoencoderConfig, OutputActivation } from "./models";
 export { SGD, l2Penalty } from "./optim/sgd";
 export type { SGDOptions } from "./optim/sgd";
+
+// Training: the loop, early stopping, grid search, progress, metrics
 export { fit, evaluate, batchBounds, lastEpoch } from "./train/trainer";
 export type { FitOptions, History } from "./train/trainer";
 export type { EarlyStopping } from "./train/early_stopping";
 export { runAeGrid, bestRun, describeRun } from "./train/grid_search";
-export { defaultAeGrid } from "./train/ae_grid_defaults";
-export { reconstructionScores, firstOfEachClass } from "./train/metrics";
-export type { ReconstructionScores } from "./train/metrics";
 export type { AeRunConfig, AeGridRow, AeGridRun } from "./train/grid_search";
+export { defaultAeGrid } from "./train/ae_grid_defaults";
 export { gridResultsTable, saveCsv, tableHtml } from "./train/results_table";
 export { progressLine, progressText, liveLine } from "./train/progress";
 export type { ProgressLine, LiveLine } from "./train/progress";
+export { reconstructionScores, firstOfEachClass } from "./train/metrics";
+export type { ReconstructionScores } from "./train/metrics";
+export { confusionMatrix } from "./train/confusion";
+
+// Data
 export { takeRows, takeTargets, takeSamples, trainValSplit, checkDataset } from "./data/dataset";
 export type { Dataset } from "./data/dataset";
 export { makeSpirals, makeCurve, curveTarget } from "./data/synthetic";
+export type { SpiralOptions, CurveOptions } from "./data/synthetic";
 export { loadImageDataset, DATASETS, DATASET_NAMES } from "./data/image_datasets";
 export type { DatasetName, Split, ImageDataset, LoadOptions } from "./data/image_datasets";
 export { downloadDataset } from "./data/download";
 export type { DownloadOptions } from "./data/download";
 export { parseIdx, maybeGunzip, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from "./data/idx";
-export type { SpiralOptions, CurveOptions } from "./data/synthetic";
-export { labsProfile } from "./profile";
-export { inNotebook } from "./notebook";
-export type { LabsProfile } from "./profile";
-export { projectRoot, projectPath, writeFileAtomic } from "./paths";
-export * as plot from "./plot";
-export * as gradcheck from "./testing/gradcheck";
 
-export * as io from "./io";
+// Analysis of trained autoencoders (Labs 2B-2E)
 export { layer1Filters, layer2Backprojection, filterTiles } from "./analysis/filters";
 export { processTestSet, saveProcessed, loadProcessed, perClassMean, largest } from "./analysis/processed";
 export type { ProcessedTestSet } from "./analysis/processed";
@@ -53,12 +58,20 @@ export type { Neighbors } from "./analysis/neighbors";
 export { trustworthiness, knnAccuracy, embeddingScores } from "./analysis/embedding_metrics";
 export type { EmbeddingScores } from "./analysis/embedding_metrics";
 export { runUmap, seededRandom } from "./analysis/umap";
+export type { UmapOptions, UmapResult } from "./analysis/umap";
 export { analyseCheckpoint } from "./analysis/compare";
+export type { CheckpointAnalysis } from "./analysis/compare";
 export { trainClassifier, labelBudgetSweep, summarizeSweep, epochsFor } from "./analysis/label_budget";
 export type { ClassifierSettings, FeatureSet, Labels, ClassifierRun } from "./analysis/label_budget";
-export { confusionMatrix } from "./train/confusion";
-export type { CheckpointAnalysis } from "./analysis/compare";
-export type { UmapOptions, UmapResult } from "./analysis/umap";
+
+// Files, charts, notebooks, testing helpers
+export * as io from "./io";
+export * as plot from "./plot";
+export * as gradcheck from "./testing/gradcheck";
+export { labsProfile } from "./profile";
+export type { LabsProfile } from "./profile";
+export { inNotebook } from "./notebook";
+export { projectRoot, projectPath, writeFileAtomic } from "./paths";
 
 import { describeBackend } from "./kernels/backend";
 import { inNotebook } from "./notebook";
