@@ -1,24 +1,9 @@
-// Element-wise kernels used by the layers and the optimiser: bias broadcast,
+// Element-wise kernels used by the layers and the optimiser: bias rows,
 // activations and their derivatives, squared error, the SGD update. Each writes into
 // `out` if given. On float32 with the native backend the loop runs in C++ (SIMD);
 // the TypeScript loop next to it is the same arithmetic and the fallback.
 import { Matrix, assertSameShape, assertShape, outputFor } from "../tensor";
 import { nativeFloat32 } from "./backend";
-
-/** y = x + v, v broadcast over rows (bias add). @param x (N, D) @param v (1, D) @returns (N, D) */
-export function addRowVector(x: Matrix, v: Matrix, out?: Matrix): Matrix {
-  assertShape(v, 1, x.cols, `row vector added to ${x.shape}`);
-  const y = outputFor(out, x.rows, x.cols, x.dtype, "addRowVector output");
-  const X = x.data;
-  const V = v.data;
-  const Y = y.data;
-  const d = x.cols;
-  for (let i = 0; i < x.rows; i++) {
-    const o = i * d;
-    for (let j = 0; j < d; j++) Y[o + j] = X[o + j] + V[j];
-  }
-  return y;
-}
 
 /** Copies the row vector v into every row of out. @param v (1, D) @param out (N, D) */
 export function fillRows(out: Matrix, v: Matrix): void {

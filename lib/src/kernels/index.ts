@@ -1,7 +1,7 @@
 // The kernels: every hot loop of the engine lives under this folder.
 export { gemm, matmul, matmulTransA, matmulTransB } from "./matmul";
 export { sumOverRows, columnMeanVariance, argmaxRows, firstNonFinite } from "./reduce";
-export { addRowVector, fillRows, relu, reluBackward, sigmoid, sigmoidBackward, meanSquaredDiff, sgdUpdate } from "./elementwise";
+export { fillRows, relu, reluBackward, sigmoid, sigmoidBackward, meanSquaredDiff, sgdUpdate } from "./elementwise";
 export { gatherRows } from "./gather";
 export { normalizeColumns, normalizeColumnsBackward } from "./normalize";
 export { backendStatus, describeBackend, useBackend, availableBackends } from "./backend";

@@ -11,6 +11,7 @@ import { checkBoolean, checkInt, checkKnownKeys, checkOneOf, checkSeed, checkWid
 import { ConfigError } from "../errors";
 import { ACTIVATIONS, Activation, hiddenBlocks, isMomentum } from "./blocks";
 import { Sequential } from "./sequential";
+import { inChunks } from "./chunked";
 import { TrainableModel } from "./model";
 
 export const OUTPUT_ACTIVATIONS = ["sigmoid", "linear"] as const;
@@ -94,9 +95,7 @@ export class Autoencoder implements TrainableModel<Matrix> {
 
   /** @param x (N, inputDim) @returns reconstruction (N, inputDim); buffers owned by the layers */
   forward(x: Matrix, options: ForwardOptions): Matrix {
-    if (x.cols !== this.config.inputDim) {
-      throw new ShapeError(`autoencoder expects inputs with ${this.config.inputDim} columns (inputDim), got ${x.shape}`);
-    }
+    this.checkWidth(x);
     if (x.dtype !== this.config.dtype) {
       throw new ShapeError(`model is ${this.config.dtype} but the inputs are ${x.dtype}; convert with x.astype("${this.config.dtype}")`);
     }
@@ -132,12 +131,14 @@ export class Autoencoder implements TrainableModel<Matrix> {
 
   /** Latent codes Z in eval mode. @param x (N, inputDim) @returns (N, K), a new matrix */
   encode(x: Matrix, chunk = 4096): Matrix {
-    return this.inChunks(x, this.latentDim, chunk, (part) => this.encoder.forward(part, { training: false }));
+    this.checkWidth(x);
+    return inChunks(x, this.latentDim, this.config.dtype, chunk, (part) => this.encoder.forward(part, { training: false }));
   }
 
   /** Reconstructions in eval mode. @param x (N, inputDim) @returns (N, inputDim), a new matrix */
   reconstruct(x: Matrix, chunk = 4096): Matrix {
-    return this.inChunks(x, this.config.inputDim, chunk, (part) => this.forward(part, { training: false }));
+    this.checkWidth(x);
+    return inChunks(x, this.config.inputDim, this.config.dtype, chunk, (part) => this.forward(part, { training: false }));
   }
 
   summary(): string {
@@ -146,16 +147,9 @@ export class Autoencoder implements TrainableModel<Matrix> {
     return [...layers, `${count.toLocaleString("en-US")} trainable parameters, latent size ${this.latentDim}`].join("\n");
   }
 
-  private inChunks(x: Matrix, cols: number, chunk: number, run: (part: Matrix) => Matrix): Matrix {
+  private checkWidth(x: Matrix): void {
     if (x.cols !== this.config.inputDim) {
       throw new ShapeError(`autoencoder expects inputs with ${this.config.inputDim} columns (inputDim), got ${x.shape}`);
     }
-    const out = new Matrix(x.rows, cols, this.config.dtype);
-    for (let start = 0; start < x.rows; start += chunk) {
-      const end = Math.min(x.rows, start + chunk);
-      const part = new Matrix(end - start, x.cols, x.data.subarray(start * x.cols, end * x.cols));
-      out.data.set(run(part).data, start * cols);
-    }
-    return out;
   }
 }

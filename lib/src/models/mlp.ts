@@ -11,6 +11,7 @@ import { ACTIVATIONS, Activation, hiddenBlocks, isMomentum } from "./blocks";
 import { LossAndGrad, checkLabels, meanSquaredError, meanSquaredErrorValue, softmax, softmaxCrossEntropy } from "../losses";
 import { checkBoolean, checkInt, checkKnownKeys, checkOneOf, checkSeed, checkWidths } from "../validate";
 import { Sequential } from "./sequential";
+import { inChunks } from "./chunked";
 import { TrainableModel, Targets } from "./model";
 
 
@@ -113,13 +114,7 @@ export abstract class MLP<Y extends Targets> implements TrainableModel<Y> {
 
   /** Eval-mode outputs for any number of rows, computed in chunks to bound memory. */
   outputs(x: Matrix, chunk = 4096): Matrix {
-    const out = new Matrix(x.rows, this.config.outputDim, this.config.dtype);
-    for (let start = 0; start < x.rows; start += chunk) {
-      const end = Math.min(x.rows, start + chunk);
-      const part = new Matrix(end - start, x.cols, x.data.subarray(start * x.cols, end * x.cols));
-      out.data.set(this.forward(part, { training: false }).data, start * out.cols);
-    }
-    return out;
+    return inChunks(x, this.config.outputDim, this.config.dtype, chunk, (part) => this.forward(part, { training: false }));
   }
 
   summary(): string {
