@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { UMAP } from "umap-js";
 import { Matrix, Rng, exactKnn, io, knnAccuracy, runUmap, seededRandom, trustworthiness } from "../src";
+import { TypedLayout, UmapOptimizationState } from "../src/analysis/umap_layout";
 
 function randomPoints(n: number, d: number, seed: number): Matrix {
   const rng = new Rng(seed);
@@ -59,16 +60,60 @@ test("trustworthiness agrees with scikit-learn", (t) => {
   assert.ok(Math.abs(Number(run.stdout) - trustworthiness(high, low, 10)) < 1e-6, `${run.stdout} vs ${trustworthiness(high, low, 10)}`);
 });
 
-test("the fast UMAP driver gives exactly stock umap-js's embedding (guards the replaced internals)", () => {
-  const x = randomPoints(400, 6, 4);
-  const ours = runUmap(x, { seed: 7, nEpochs: 40 });
+/** Stock umap-js on x with exact neighbours, the points only for their count. */
+function stockUmap(x: Matrix, nEpochs: number, random: () => number): { umap: UMAP; points: number[][] } {
   const knn = exactKnn(x, 15);
   const rows = (a: Int32Array | Float32Array): number[][] => Array.from({ length: x.rows }, (_, i) => Array.from(a.subarray(i * 15, (i + 1) * 15)));
-  const stock = new UMAP({ nNeighbors: 15, minDist: 0.1, nComponents: 2, nEpochs: 40, random: seededRandom(7) });
-  stock.setPrecomputedKNN(rows(knn.indices), rows(knn.distances));
-  const expected = stock.fit(Array.from({ length: x.rows }, (_, i) => Array.from(x.row(i))));
+  const umap = new UMAP({ nNeighbors: 15, minDist: 0.1, nComponents: 2, nEpochs, random });
+  umap.setPrecomputedKNN(rows(knn.indices), rows(knn.distances));
+  return { umap, points: Array.from({ length: x.rows }, (_, i) => Array.from(x.row(i))) };
+}
+
+test("the fast UMAP driver with layout umap-js gives exactly stock umap-js's embedding (guards the replaced internals)", () => {
+  const x = randomPoints(400, 6, 4);
+  const ours = runUmap(x, { seed: 7, nEpochs: 40, layout: "umap-js" });
+  const { umap, points } = stockUmap(x, 40, seededRandom(7));
+  const expected = umap.fit(points);
   assert.equal(ours.epochs, 40);
   assert.deepEqual(Array.from(ours.embedding.data), expected.flat().map(Math.fround), "umap-js internals changed: see the NOTE in analysis/umap.ts");
+  assert.throws(() => runUmap(x, { layout: "fast" as "typed" }), /layout must be one of "typed", "umap-js" \(got "fast"\)/);
+});
+
+test("the typed layout epoch equals umap-js's optimizeLayoutStep from the same state, every epoch", () => {
+  // Each epoch: copy umap-js's state, let umap-js take its step while recording its random
+  // draws, take the typed step from the copy replaying those draws, compare. (Whole runs
+  // cannot be compared: the layout SGD is chaotic, so last-bit differences in d^b grow.)
+  const x = randomPoints(400, 6, 4);
+  const source = seededRandom(7);
+  let draws: number[] = [];
+  const { umap, points } = stockUmap(x, 30, () => {
+    const v = source();
+    draws.push(v);
+    return v;
+  });
+  const epochs = umap.initializeFit(points);
+  const state = (umap as unknown as { optimizationState: UmapOptimizationState }).optimizationState;
+  for (let e = 0; e < epochs; e++) {
+    const rows = state.headEmbedding.map((r) => r.slice());
+    const before: UmapOptimizationState = {
+      ...state,
+      headEmbedding: rows,
+      tailEmbedding: rows,
+      epochOfNextSample: state.epochOfNextSample.slice(),
+      epochOfNextNegativeSample: state.epochOfNextNegativeSample.slice(),
+    };
+    draws = [];
+    umap.step();
+    let next = 0;
+    const typed = new TypedLayout(before, () => draws[next++]);
+    typed.step(e);
+    typed.writeBack();
+    assert.equal(next, draws.length, `epoch ${e}: same number of negative samples`);
+    assert.equal(before.alpha, state.alpha);
+    let worst = 0;
+    state.headEmbedding.forEach((r, i) => (worst = Math.max(worst, Math.abs(r[0] - rows[i][0]), Math.abs(r[1] - rows[i][1]))));
+    assert.ok(worst < 1e-9, `epoch ${e}: typed layout differs from umap-js's by ${worst}: see analysis/umap_layout.ts`);
+  }
 });
 
 test("UMAP is reproducible from its seed and keeps clusters apart", () => {
