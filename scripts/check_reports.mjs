@@ -1,6 +1,7 @@
 // Opens every HTML report of a folder in headless Chromium with the network blocked and
 // checks that it works offline: every chart drew an SVG with data, every image loaded,
-// nothing went to the console as an error, nothing asked for the network. Saves one
+// hovering a point of a chart with an image panel draws that image, nothing went to the
+// console as an error, nothing asked for the network. Saves one
 // full-page screenshot per report in <folder>/screenshots/.
 // Usage: node scripts/check_reports.mjs [outputs/reports]   (exit 1 when a report fails)
 import * as fs from "node:fs";
@@ -31,13 +32,52 @@ async function checkOne(browser, file, screenshots) {
   }
   const charts = await page.$$eval(".nnfs-plot", (els) => els.map((e) => ({ svg: !!e.querySelector("svg.main-svg"), traces: e.querySelectorAll("g.trace, g.hm, g.boxlayer path").length })));
   charts.forEach((c, i) => c.traces === 0 && problems.push(`chart ${i + 1} has no data drawn`));
+  const panels = await hoverEveryImagePanel(page);
+  panels.forEach((p, i) => !p.drawn && problems.push(`hover image panel ${i + 1}: hovering a point drew nothing (caption "${p.caption}")`));
   const images = await page.$$eval("img", (els) => els.map((e) => e.complete && e.naturalWidth > 0));
   images.forEach((ok, i) => !ok && problems.push(`image ${i + 1} did not load`));
   fs.mkdirSync(screenshots, { recursive: true });
   const screenshot = path.join(screenshots, `${path.basename(file, ".html")}.png`);
   await page.screenshot({ path: screenshot, fullPage: true });
   await page.close();
-  return { file, charts: charts.length, traces: charts.map((c) => c.traces), images: images.length, screenshot, problems };
+  return { file, charts: charts.length, hoverPanels: panels.length, traces: charts.map((c) => c.traces), images: images.length, screenshot, problems };
+}
+
+/**
+ * Moves the mouse onto the first point of each chart that has an image panel
+ * (hover_images.ts) and reports whether its canvas then shows a non-black image.
+ * (Plotly emits hover events for real pointer moves only, not for Fx.hover.)
+ */
+async function hoverEveryImagePanel(page) {
+  const results = [];
+  const count = await page.$$eval(".nnfs-hover-image", (els) => els.length);
+  for (let i = 0; i < count; i++) {
+    const at = await page.evaluate((i) => {
+      const panel = document.querySelectorAll(".nnfs-hover-image")[i];
+      const gd = panel.parentNode.querySelector(".nnfs-plot");
+      gd.scrollIntoView({ block: "center" });
+      const trace = gd.data.find((t) => t.x && t.x.length > 0);
+      const { xaxis, yaxis } = gd._fullLayout;
+      const box = gd.getBoundingClientRect();
+      return { x: box.left + xaxis._offset + xaxis.l2p(trace.x[0]), y: box.top + yaxis._offset + yaxis.l2p(trace.y[0]) };
+    }, i);
+    await page.mouse.move(at.x - 5, at.y - 5);
+    await page.mouse.move(at.x, at.y, { steps: 3 });
+    const seen = await page.evaluate(async (i) => {
+      const panel = document.querySelectorAll(".nnfs-hover-image")[i];
+      const canvas = panel.querySelector("canvas");
+      let drawn = false;
+      for (let wait = 0; wait < 50 && !drawn; wait++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+        drawn = pixels.some((v, k) => k % 4 !== 3 && v > 0);
+      }
+      return { drawn, caption: panel.querySelector(".nnfs-hover-caption").textContent };
+    }, i);
+    results.push(seen);
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+  return results;
 }
 
 /** Checks every report (*.html but index.html) in `dir`. */
@@ -62,7 +102,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   const results = await checkReports(dir);
   for (const r of results) {
-    console.log(`${r.problems.length ? "FAILED" : "ok    "} ${path.basename(r.file)}: ${r.charts} charts, ${r.images} images -> ${path.relative(process.cwd(), r.screenshot)}`);
+    console.log(`${r.problems.length ? "FAILED" : "ok    "} ${path.basename(r.file)}: ${r.charts} charts, ${r.hoverPanels} hover image panels, ${r.images} images -> ${path.relative(process.cwd(), r.screenshot)}`);
     for (const p of r.problems) console.log(`         ${p}`);
   }
   process.exit(results.some((r) => r.problems.length) ? 1 : 0);

@@ -30,6 +30,25 @@ test("figure HTML cannot be broken out of by data, and typed arrays become lists
   assert.match(html, /window\.Plotly\.newPlot\("nnfs-plot-[0-9a-f]{12}"/);
 });
 
+test("an embedding scatter with images carries a sprite of them, tile i for point i", () => {
+  // Three 2×2 images: image i has the value i/2 everywhere.
+  const pixels = Matrix.fromValues(3, 4, [0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5, 1, 1, 1, 1]);
+  const points = Matrix.fromValues(3, 2, [0, 0, 1, 1, 2, 2]);
+  const fig = plot.embeddingScatter(points, Int32Array.from([1, 0, 1]), ["a", "b"], "t", Int32Array.from([10, 11, 12]), { pixels, tileWidth: 2, tileHeight: 2 });
+  assert.deepEqual(fig.data[1].customdata, [[10, 0], [12, 2]], "class b: [index shown, tile]");
+  const sprite = fig.hoverImages;
+  assert.ok(sprite !== undefined);
+  assert.deepEqual([sprite.columns, sprite.count, sprite.tileWidth, sprite.tileHeight], [3, 3, 2, 2]);
+  const png = Buffer.from(sprite.sprite.replace(/^data:image\/png;base64,/, ""), "base64");
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [6, 2], "a 6×2 sheet: three 2×2 tiles in a row");
+  const html = plot.figureHtml(fig);
+  assert.match(html, /class="nnfs-hover-image"/);
+  assert.match(html, /gd\.on\('plotly_hover'/);
+  assert.equal(html.split(sprite.sprite).length, 2, "the sprite is in the page once");
+  assert.throws(() => plot.embeddingScatter(points, Int32Array.from([0, 0, 0]), ["a"], "t", undefined, { pixels: Matrix.fromValues(2, 4, new Array(8).fill(0)), tileWidth: 2, tileHeight: 2 }), /2 images for 3 points/);
+  assert.throws(() => plot.hoverImages(pixels, 3, 2), /rows of 4 values are not 3×2 images/);
+});
+
 test("the plotly bundle is one script that then draws the charts waiting for it", () => {
   const script = plot.plotlyBundleScript();
   assert.ok(script.length > 3_000_000, `bundle is ${script.length} characters`);

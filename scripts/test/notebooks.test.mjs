@@ -119,6 +119,7 @@ test("the reports draw all their charts and images in a browser, offline, withou
   assert.equal(results["03-ae-process-test"].charts, 2, "Lab 2B: MSE per class and the worst images");
   assert.equal(results["03-ae-process-test"].images, 3, "Lab 2B: two filter grids and the reconstructions");
   assert.deepEqual(results["04-ae-umap"].traces, [10], "Lab 2C: one scatter per class");
+  assert.equal(results["04-ae-umap"].hoverPanels, 1, "Lab 2C: the hovered point's image beside the map");
   assert.equal(results["05-ae-compare"].charts, 3, "Lab 2D: two UMAPs and the box plots");
   assert.equal(results["06-raw-vs-latent"].charts, 5, "Lab 2E: live curves, test accuracy, two confusion matrices, label budgets");
 });

@@ -4,25 +4,36 @@ import { Matrix } from "../tensor";
 import { ShapeError } from "../errors";
 import { CLASS_COLORS } from "./charts";
 import type { Figure, Trace } from "./plotly";
+import { hoverImages } from "./hover_images";
 
 const axis = (title: string): Record<string, unknown> => ({ title: { text: title }, zeroline: false });
 
+/** The images of the points of an embeddingScatter, one row per point. */
+export interface PointImages {
+  pixels: Matrix;
+  tileWidth: number;
+  tileHeight: number;
+}
+
 /**
  * One scatter trace per class (click the legend to hide or show a class); hovering a
- * point shows its class and its index in the original data.
+ * point shows its class and its index in the original data, and its image when given.
  * @param points (N, 2) @param labels (N) @param index (N) the points' indices to show (default 0..N-1)
+ * @param images the N points' images, shown beside the chart for the hovered point
  */
-export function embeddingScatter(points: Matrix, labels: Int32Array, classNames: string[], title: string, index?: Int32Array): Figure {
+export function embeddingScatter(points: Matrix, labels: Int32Array, classNames: string[], title: string, index?: Int32Array, images?: PointImages): Figure {
   if (points.cols !== 2 || labels.length !== points.rows) throw new ShapeError(`embeddingScatter: need (N, 2) points and N labels, got ${points.shape} and ${labels.length}`);
+  if (index !== undefined && index.length !== points.rows) throw new ShapeError(`embeddingScatter: ${index.length} indices for ${points.rows} points`);
+  if (images !== undefined && images.pixels.rows !== points.rows) throw new ShapeError(`embeddingScatter: ${images.pixels.rows} images for ${points.rows} points`);
   const data: Trace[] = classNames.map((name, c) => {
     const x: number[] = [];
     const y: number[] = [];
-    const ids: number[] = [];
+    const ids: Array<[number, number]> = []; // [index shown, row of the point (its image)]
     for (let i = 0; i < points.rows; i++) {
       if (labels[i] !== c) continue;
       x.push(points.get(i, 0));
       y.push(points.get(i, 1));
-      ids.push(index ? index[i] : i);
+      ids.push([index ? index[i] : i, i]);
     }
     return {
       type: "scatter",
@@ -31,14 +42,15 @@ export function embeddingScatter(points: Matrix, labels: Int32Array, classNames:
       x,
       y,
       customdata: ids,
-      hovertemplate: `${name}<br>test image #%{customdata}<extra></extra>`,
+      hovertemplate: `${name}<br>test image #%{customdata[0]}<extra></extra>`,
       marker: { size: 3, opacity: 0.7, color: CLASS_COLORS[c % CLASS_COLORS.length] },
     };
   });
-  return { data, layout: { title: { text: title }, xaxis: axis(""), yaxis: { ...axis(""), scaleanchor: "x" }, legend: { itemsizing: "constant" } } };
+  const layout = { title: { text: title }, xaxis: axis(""), yaxis: { ...axis(""), scaleanchor: "x" }, legend: { itemsizing: "constant" } };
+  if (images === undefined) return { data, layout };
+  return { data, layout, hoverImages: hoverImages(images.pixels, images.tileWidth, images.tileHeight) };
 }
 
-/** A bar per category. */
 export function barChart(categories: string[], values: number[], title: string, valueLabel: string): Figure {
   return {
     data: [{ type: "bar", name: valueLabel, x: categories, y: values, marker: { color: CLASS_COLORS[0] }, hovertemplate: `%{x}: %{y:.5f}<extra></extra>` }],

@@ -4,6 +4,7 @@
 // nbconvert's HTML export does not render.
 import * as fs from "fs";
 import { randomBytes } from "crypto";
+import { HoverImages, hoverPanelHtml } from "./hover_images";
 
 /** One Plotly trace; see https://plotly.com/javascript/reference/. */
 export interface Trace {
@@ -15,6 +16,8 @@ export interface Trace {
 export interface Figure {
   data: Trace[];
   layout: Record<string, unknown>;
+  /** Images to show beside the chart for the hovered point (see hover_images.ts). */
+  hoverImages?: HoverImages;
 }
 
 let bundleScript: string | null = null;
@@ -49,14 +52,18 @@ function scriptJson(value: unknown): string {
 export function figureHtml(fig: Figure, height = 420): string {
   const id = `nnfs-plot-${randomBytes(6).toString("hex")}`;
   const config = { responsive: true, displaylogo: false };
-  return (
-    `<div id="${id}" class="nnfs-plot" style="width:100%;height:${height}px"></div>\n` +
+  const { hoverImages, ...plot } = fig;
+  const hover = hoverImages === undefined ? null : hoverPanelHtml(id, hoverImages);
+  const div = `<div id="${id}" class="nnfs-plot" style="width:100%;height:${height}px"></div>`;
+  const script =
     '<script type="text/javascript">(function () {\n' +
-    `  var fig = ${scriptJson(fig)};\n` +
-    `  function draw() { window.Plotly.newPlot(${JSON.stringify(id)}, fig.data, fig.layout, ${JSON.stringify(config)}); }\n` +
+    `  var fig = ${scriptJson(plot)};\n` +
+    `  function draw() { window.Plotly.newPlot(${JSON.stringify(id)}, fig.data, fig.layout, ${JSON.stringify(config)})` +
+    (hover === null ? "; }\n" : `.then(function (gd) {\n${hover.attach}  }); }\n`) +
     "  if (window.Plotly) draw(); else (window.__nnfsPlots = window.__nnfsPlots || []).push(draw);\n" +
-    "})();</script>"
-  );
+    "})();</script>";
+  if (hover === null) return `${div}\n${script}`;
+  return `<div style="display: flex; gap: 8px; align-items: flex-start"><div style="flex: 1 1 0; min-width: 0">${div}</div>${hover.panel}</div>\n${script}`;
 }
 
 /** A complete offline HTML page showing one figure. */
