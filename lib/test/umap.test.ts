@@ -5,11 +5,11 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { UMAP } from "umap-js";
 import { Matrix, Rng, exactKnn, io, knnAccuracy, runUmap, seededRandom, trustworthiness } from "../src";
 import { TypedLayout, UmapOptimizationState } from "../src/analysis/umap_layout";
+import { tempDir } from "./support/temp";
 
 function randomPoints(n: number, d: number, seed: number): Matrix {
   const rng = new Rng(seed);
@@ -52,7 +52,7 @@ test("trustworthiness agrees with scikit-learn", (t) => {
   if (probe.status !== 0) return t.skip("no /usr/bin/python3 with scikit-learn (apt-get install python3-sklearn)");
   const high = randomPoints(300, 8, 2);
   const low = randomPoints(300, 2, 3);
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-tw-")), "pts.npz");
+  const file = path.join(tempDir("nnfs-tw-"), "pts.npz");
   io.saveNpz(file, { high, low });
   const script = "import sys,numpy as np\nfrom sklearn.manifold import trustworthiness as t\nz=np.load(sys.argv[1])\nprint(t(z['high'],z['low'],n_neighbors=10))";
   const run = spawnSync("/usr/bin/python3", ["-c", script, file], { encoding: "utf8" });

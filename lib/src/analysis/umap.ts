@@ -1,9 +1,10 @@
 // UMAP through umap-js, driven for speed: exact neighbours from the matmul kernels
-// instead of its approximate search, its fuzzy graph rebuilt with typed arrays instead
-// of string-keyed Map arithmetic, no search graph (only transform() needs one), a
-// seeded random source, and its layout epochs run over typed arrays (umap_layout.ts).
-// NOTE: the speed-ups replace three private umap-js methods (nearestNeighbors via
-// setPrecomputedKNN, fuzzySimplicialSet, makeSearchGraph) and read and write its
+// instead of its approximate search, its fuzzy graph built and held in typed arrays
+// instead of string-keyed Maps (umap_graph.ts), no search graph (only transform() needs
+// one), a seeded random source, and its layout epochs run over typed arrays
+// (umap_layout.ts). NOTE: the speed-ups replace three private umap-js methods
+// (nearestNeighbors via setPrecomputedKNN, fuzzySimplicialSet, makeSearchGraph), hand
+// its fit a graph object that is not its SparseMatrix, and read and write its
 // optimizationState. test/umap.test.ts checks that the result equals stock umap-js on
 // the same neighbours (bit for bit with layout "umap-js", epoch by epoch with "typed"),
 // so an upgrade that changes those internals fails loudly instead of silently changing
@@ -15,6 +16,7 @@ import { ShapeError } from "../errors";
 import { exactKnn, Neighbors } from "./neighbors";
 import { checkInt, checkOneOf, checkPositive, checkSeed } from "../validate";
 import { liveLine } from "../train/progress";
+import { FuzzyGraph, fuzzyUnion } from "./umap_graph";
 import { TypedLayout, UmapOptimizationState } from "./umap_layout";
 
 export interface UmapOptions {
@@ -28,7 +30,7 @@ export interface UmapOptions {
   seed?: number;
   /**
    * Who runs the layout epochs: "typed" (default) is umap-js's update rule over typed
-   * arrays, about 1.5× faster; "umap-js" is its own optimizeLayoutStep, for checking.
+   * arrays, about twice as fast; "umap-js" is its own optimizeLayoutStep, for checking.
    */
   layout?: "typed" | "umap-js";
   /** Called after each epoch. */
@@ -71,60 +73,9 @@ interface UmapInternals {
   localConnectivity: number;
   smoothKNNDistance(distances: number[][], k: number, localConnectivity: number): { sigmas: number[]; rhos: number[] };
   computeMembershipStrengths(indices: number[][], distances: number[][], sigmas: number[], rhos: number[]): { rows: number[]; cols: number[]; vals: number[] };
-  fuzzySimplicialSet(x: unknown, nNeighbors: number, setOpMixRatio: number): SparseMatrix;
+  fuzzySimplicialSet(x: unknown, nNeighbors: number, setOpMixRatio: number): FuzzyGraph;
   makeSearchGraph(x: unknown): SparseMatrix;
   optimizationState: UmapOptimizationState;
-}
-
-/**
- * The symmetric fuzzy graph A + Aᵀ − A∘Aᵀ of umap-js's fuzzySimplicialSet (with its
- * default setOpMixRatio 1), built row by row with typed arrays instead of string Maps.
- * Entries come out sorted by (row, col), the order umap-js's getAll() gives them.
- */
-function fuzzyUnion(rows: number[], cols: number[], vals: number[], n: number): SparseMatrix {
-  // Compressed rows of A and of Aᵀ (zero entries, e.g. a point and itself, are dropped).
-  const csr = (from: number[], to: number[]): { start: Int32Array; to: Int32Array; val: Float64Array } => {
-    const start = new Int32Array(n + 1);
-    for (let e = 0; e < vals.length; e++) if (vals[e] !== 0) start[from[e] + 1]++;
-    for (let r = 0; r < n; r++) start[r + 1] += start[r];
-    const fill = start.slice(0, n);
-    const target = new Int32Array(start[n]);
-    const val = new Float64Array(start[n]);
-    for (let e = 0; e < vals.length; e++) {
-      if (vals[e] === 0) continue;
-      const at = fill[from[e]]++;
-      target[at] = to[e];
-      val[at] = vals[e];
-    }
-    return { start, to: target, val };
-  };
-  const a = csr(rows, cols);
-  const t = csr(cols, rows);
-  const aRow = new Float64Array(n);
-  const tRow = new Float64Array(n);
-  const outRows: number[] = [];
-  const outCols: number[] = [];
-  const outVals: number[] = [];
-  for (let r = 0; r < n; r++) {
-    const seen: number[] = [];
-    for (let e = a.start[r]; e < a.start[r + 1]; e++) {
-      if (aRow[a.to[e]] === 0 && tRow[a.to[e]] === 0) seen.push(a.to[e]);
-      aRow[a.to[e]] = a.val[e];
-    }
-    for (let e = t.start[r]; e < t.start[r + 1]; e++) {
-      if (aRow[t.to[e]] === 0 && tRow[t.to[e]] === 0) seen.push(t.to[e]);
-      tRow[t.to[e]] = t.val[e];
-    }
-    seen.sort((x, y) => x - y);
-    for (const c of seen) {
-      outRows.push(r);
-      outCols.push(c);
-      outVals.push(aRow[c] + tRow[c] - aRow[c] * tRow[c]);
-      aRow[c] = 0;
-      tRow[c] = 0;
-    }
-  }
-  return new SparseMatrix(outRows, outCols, outVals, [n, n]);
 }
 
 /** Embeds the rows of x in 2-D. */
