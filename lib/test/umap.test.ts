@@ -125,4 +125,7 @@ test("UMAP is reproducible from its seed and keeps clusters apart", () => {
   const labels = Int32Array.from({ length: 300 }, (_, i) => i % 3);
   assert.ok(knnAccuracy(a.embedding, labels, 5) > 0.8, "three shifted clusters should stay separable");
   assert.throws(() => runUmap(randomPoints(10, 2, 1)), /needs more points \(10\) than nNeighbors \(15\)/);
+  const spoiled = randomPoints(40, 3, 6);
+  spoiled.set(7, 2, NaN);
+  assert.throws(() => runUmap(spoiled, { nNeighbors: 5 }), /point 7 has NaN in column 2; every coordinate must be finite/);
 });
