@@ -38,7 +38,7 @@ export function hoverPanelHtml(plotId: string, images: HoverImages): { panel: st
   const w = images.tileWidth * PANEL_SCALE;
   const h = images.tileHeight * PANEL_SCALE;
   const panel =
-    `<div class="nnfs-hover-image" style="flex: 0 0 ${w + 8}px; font: 12px sans-serif; color: #444">` +
+    `<div id="${plotId}-hover" class="nnfs-hover-image" style="flex: 0 0 ${w + 8}px; font: 12px sans-serif; color: #444">` +
     `<canvas width="${w}" height="${h}" style="border: 1px solid #ccc; background: #000"></canvas>` +
     `<div class="nnfs-hover-caption">hover a point to see its image</div></div>`;
   // Runs with gd = the drawn chart; everything it reads is data, never HTML.
@@ -46,7 +46,7 @@ export function hoverPanelHtml(plotId: string, images: HoverImages): { panel: st
   // comes before the sprite has decoded is drawn when it has.
   const attach =
     `  var sprite = new Image(), last = null;\n` +
-    `  var panel = document.getElementById(${JSON.stringify(plotId)}).parentNode.parentNode.querySelector(".nnfs-hover-image");\n` +
+    `  var panel = document.getElementById(${JSON.stringify(`${plotId}-hover`)});\n` +
     "  var canvas = panel.querySelector('canvas'), caption = panel.querySelector('.nnfs-hover-caption');\n" +
     "  function show(p) {\n" +
     "    var tile = p && p.customdata ? p.customdata[1] : null;\n" +
