@@ -51,6 +51,7 @@ export function embeddingScatter(points: Matrix, labels: Int32Array, classNames:
   return { data, layout, hoverImages: hoverImages(images.pixels, images.tileWidth, images.tileHeight) };
 }
 
+/** A bar per category. */
 export function barChart(categories: string[], values: number[], title: string, valueLabel: string): Figure {
   return {
     data: [{ type: "bar", name: valueLabel, x: categories, y: values, marker: { color: CLASS_COLORS[0] }, hovertemplate: `%{x}: %{y:.5f}<extra></extra>` }],
