@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Executes the lab notebooks headless on the tslab kernel and writes HTML reports.
+"""Executes the lab notebooks (and the exercises' answer keys) headless on the tslab kernel and writes HTML reports.
 
 Stops at the first failing cell and prints that cell's stderr: tslab reports thrown
 errors and type errors only as stderr streams with an execute_reply status of "error",
@@ -29,7 +29,7 @@ from nbconvert import HTMLExporter  # noqa: E402
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks to run, in order (default: notebooks/*.ipynb)")
+                        help="notebooks to run, in order (default: notebooks/*.ipynb, then notebooks/exercises/solutions/*.ipynb)")
     parser.add_argument("--profile", choices=["quick", "full"],
                         default=os.environ.get("LABS_PROFILE") or "full",
                         help="LABS_PROFILE seen by the notebooks (default: $LABS_PROFILE or full)")
@@ -123,11 +123,24 @@ def backend_line() -> str:
         return f"unknown ({err})"
 
 
+def default_notebooks():
+    """The labs in order, then the exercise track's answer keys (solved exercises)."""
+    return sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "notebooks" / "exercises" / "solutions").glob("*.ipynb"))
+
+
+def section_of(nb_path: Path) -> str:
+    return "Exercises, solved (the answer keys)" if nb_path.parent.name == "solutions" else "Labs"
+
+
 def write_index(out: Path, runs, profile: str, started: datetime.datetime, backend: str) -> None:
-    """outputs/reports/index.html: one link per report, with how the run went."""
-    rows = "\n".join(
-        f"<tr><td><a href=\"{html.escape(p.stem)}.html\">{html.escape(p.stem)}</a></td><td>{'ok' if ok else 'FAILED'}</td>"
-        f"<td style=\"text-align:right\">{seconds:.1f} s</td></tr>" for p, ok, seconds in runs)
+    """outputs/reports/index.html: one link per report, grouped into labs and exercises, with how the run went."""
+    rows = []
+    for i, (p, ok, seconds) in enumerate(runs):
+        if i == 0 or section_of(p) != section_of(runs[i - 1][0]):
+            rows.append(f"<tr><th colspan=\"3\" style=\"text-align:left;padding-top:1em\">{html.escape(section_of(p))}</th></tr>")
+        rows.append(f"<tr><td><a href=\"{html.escape(p.stem)}.html\">{html.escape(p.stem)}</a></td><td>{'ok' if ok else 'FAILED'}</td>"
+                    f"<td style=\"text-align:right\">{seconds:.1f} s</td></tr>")
+    rows = "\n".join(rows)
     total = sum(seconds for _, _, seconds in runs)
     page = f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>nnfs-ts lab reports</title>
@@ -153,7 +166,7 @@ def main(argv=None) -> int:
     jupyter_path = str(ROOT / ".jupyter")
     if jupyter_path not in os.environ.get("JUPYTER_PATH", "").split(os.pathsep):
         os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [jupyter_path, os.environ.get("JUPYTER_PATH")]))
-    notebooks = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    notebooks = [p.resolve() for p in args.notebooks] or default_notebooks()
     missing = [str(p) for p in notebooks if not p.is_file()]
     if missing:
         print(f"No such notebook: {', '.join(missing)}", file=sys.stderr)

@@ -84,6 +84,11 @@ ensure_fashion_data() {
   node scripts/download-data.mjs fashion || say "download failed: Lab 2 needs the files in data/ (see README, Data)"
 }
 
+create_student_notebooks() {
+  # Only the missing ones: the others hold the learner's work (npm run exercises -- --reset E1 starts one over).
+  node scripts/exercises.mjs --quiet
+}
+
 register_kernel() {
   # A kernel spec under .jupyter/ (found through JUPYTER_PATH, see common.sh): no global
   # install, and the path to this checkout's tslab is absolute as Jupyter requires.
@@ -102,6 +107,7 @@ check_jupyter
 ensure_npm_packages
 build_lib
 ensure_fashion_data
+create_student_notebooks
 register_kernel
 mkdir -p outputs saved_models graphs_exp data
 say "ready (kernel spec: .jupyter/kernels/tslab, Python for Jupyter: $(find_jupyter_python))"

@@ -15,14 +15,14 @@ export { describeBackend, backendStatus } from "./kernels/backend";
 export type { BackendStatus } from "./kernels/backend";
 
 // Layers, losses, models, optimiser
-export { Linear, BatchNorm1d, ReLU, Sigmoid } from "./layers";
+export { Linear, BatchNorm1d, ReLU, Sigmoid, makeParam } from "./layers";
 export type { Layer, Param, StateBuffer, ForwardOptions, LinearOptions, BatchNormOptions } from "./layers";
 export { softmax, softmaxCrossEntropy, meanSquaredError, meanSquaredErrorValue } from "./losses";
 export type { LossAndGrad } from "./losses";
-export { Sequential, MLP, MLPClassifier, MLPRegressor, Autoencoder, ACTIVATIONS, OUTPUT_ACTIVATIONS, accuracy } from "./models";
-export type { TrainableModel, Targets, Activation, MLPOptions, MLPConfig, AutoencoderOptions, AutoencoderConfig, OutputActivation } from "./models";
+export { Sequential, Network, Classifier, Regressor, MLPClassifier, MLPRegressor, Autoencoder, ACTIVATIONS, OUTPUT_ACTIVATIONS, accuracy } from "./models";
+export type { TrainableModel, Targets, LossFunction, Activation, MLP, MLPOptions, MLPConfig, AutoencoderOptions, AutoencoderConfig, OutputActivation } from "./models";
 export { SGD, l2Penalty } from "./optim/sgd";
-export type { SGDOptions } from "./optim/sgd";
+export type { SGDOptions, Optimizer } from "./optim/sgd";
 
 // Training: the loop, early stopping, grid search, progress, metrics
 export { fit, evaluate, batchBounds, lastEpoch } from "./train/trainer";
@@ -68,6 +68,7 @@ export type { ClassifierSettings, FeatureSet, Labels, ClassifierRun } from "./an
 export * as io from "./io";
 export * as plot from "./plot";
 export * as gradcheck from "./testing/gradcheck";
+export * as exercises from "./exercises";
 export { labsProfile } from "./profile";
 export type { LabsProfile } from "./profile";
 export { inNotebook } from "./notebook";

@@ -1,5 +1,6 @@
-// Headless execution of every lab notebook (quick profile) through the same runner as
-// `npm run labs`, and proof that the runner fails loudly on a broken cell.
+// Headless execution of every lab notebook and every exercise answer key (quick profile)
+// through the same runner as `npm run labs`, and proof that the runner fails loudly on a
+// broken cell.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -36,6 +37,10 @@ function notebook(cells) {
 }
 
 const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-nb-"));
+// What the runner runs by default: the labs, then the exercises' answer keys.
+const ipynbIn = (...dir) => fs.readdirSync(path.join(ROOT, ...dir)).filter((f) => f.endsWith(".ipynb")).sort();
+const LABS = ipynbIn("notebooks");
+const SOLVED_EXERCISES = ipynbIn("notebooks", "exercises", "solutions");
 // The quick run's artifacts, shared with the browser check of its reports below.
 const quickRun = scratch();
 process.on("exit", () => fs.rmSync(quickRun, { recursive: true, force: true }));
@@ -45,9 +50,9 @@ test("every notebook runs headless in the quick profile without a cell error", (
   const out = path.join(root, "reports");
   const result = runNotebooks(["--profile", "quick", "--out", out], root);
   assert.equal(result.status, 0, `runner failed:\n${result.stdout}\n${result.stderr}`);
-  const notebooks = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb"));
-  assert.ok(notebooks.length >= 1);
-  for (const nb of notebooks) {
+  assert.ok(LABS.length >= 1);
+  assert.equal(SOLVED_EXERCISES.length, 6);
+  for (const nb of [...LABS, ...SOLVED_EXERCISES]) {
     const stem = nb.replace(/\.ipynb$/, "");
     assert.ok(fs.statSync(path.join(out, `${stem}.html`)).size > 0, `${stem}.html missing`);
     const executed = JSON.parse(fs.readFileSync(path.join(out, nb), "utf8"));
@@ -102,8 +107,9 @@ test("the reports draw all their charts and images in a browser, offline, withou
   if (!fs.existsSync(CHROMIUM)) return t.skip(`no ${CHROMIUM} (apt-get install chromium)`);
   const reports = path.join(quickRun, "reports");
   const index = fs.readFileSync(path.join(reports, "index.html"), "utf8");
-  const notebooks = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb"));
+  const notebooks = [...LABS, ...SOLVED_EXERCISES];
   for (const nb of notebooks) assert.match(index, new RegExp(`<a href="${nb.replace(/\.ipynb$/, "")}\\.html">`), `index.html links ${nb}`);
+  assert.match(index, /<th[^>]*>Exercises, solved \(the answer keys\)<\/th><\/tr>\n<tr><td><a href="E1-linear\.html">/);
   assert.match(index, /profile <b>quick<\/b>/);
   assert.match(index, /nnfs matmul backend: /);
   const results = Object.fromEntries((await checkReports(reports)).map((r) => [path.basename(r.file, ".html"), r]));
@@ -122,6 +128,7 @@ test("the reports draw all their charts and images in a browser, offline, withou
   assert.equal(results["04-ae-umap"].hoverPanels, 1, "Lab 2C: the hovered point's image beside the map");
   assert.equal(results["05-ae-compare"].charts, 3, "Lab 2D: two UMAPs and the box plots");
   assert.equal(results["06-raw-vs-latent"].charts, 5, "Lab 2E: live curves, test accuracy, two confusion matrices, label budgets");
+  assert.equal(results["E6-networks"].charts, 4, "E6: learning curve and decision regions, learning curve and fit");
 });
 
 test("the runner exits non-zero and prints the failing cell's stderr", () => {

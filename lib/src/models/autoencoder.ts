@@ -132,13 +132,13 @@ export class Autoencoder implements TrainableModel<Matrix> {
   /** Latent codes Z in eval mode. @param x (N, inputDim) @returns (N, K), a new matrix */
   encode(x: Matrix, chunk = 4096): Matrix {
     this.checkWidth(x);
-    return inChunks(x, this.latentDim, this.config.dtype, chunk, (part) => this.encoder.forward(part, { training: false }));
+    return inChunks(x, chunk, (part) => this.encoder.forward(part, { training: false }));
   }
 
   /** Reconstructions in eval mode. @param x (N, inputDim) @returns (N, inputDim), a new matrix */
   reconstruct(x: Matrix, chunk = 4096): Matrix {
     this.checkWidth(x);
-    return inChunks(x, this.config.inputDim, this.config.dtype, chunk, (part) => this.forward(part, { training: false }));
+    return inChunks(x, chunk, (part) => this.forward(part, { training: false }));
   }
 
   summary(): string {

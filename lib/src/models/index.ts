@@ -1,7 +1,9 @@
 export { Sequential } from "./sequential";
 export type { TrainableModel, Targets } from "./model";
-export { MLP, MLPClassifier, MLPRegressor, accuracy } from "./mlp";
-export type { MLPOptions, MLPConfig, OutputSpec } from "./mlp";
+export { Network, Classifier, Regressor, accuracy } from "./network";
+export type { LossFunction } from "./network";
+export { MLPClassifier, MLPRegressor } from "./mlp";
+export type { MLP, MLPOptions, MLPConfig, OutputSpec } from "./mlp";
 export { ACTIVATIONS } from "./blocks";
 export type { Activation } from "./blocks";
 export { Autoencoder, OUTPUT_ACTIVATIONS } from "./autoencoder";

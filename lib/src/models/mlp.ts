@@ -5,15 +5,10 @@ import { DType, Matrix } from "../tensor";
 import { ConfigError, ShapeError } from "../errors";
 import { Rng } from "../random";
 import { INIT_NAMES, InitName } from "../init";
-import { argmaxRows } from "../kernels";
-import { ForwardOptions, Layer, Linear, Param, StateBuffer } from "../layers";
+import { ForwardOptions, Layer, Linear } from "../layers";
 import { ACTIVATIONS, Activation, hiddenBlocks, isMomentum } from "./blocks";
-import { LossAndGrad, checkLabels, meanSquaredError, meanSquaredErrorValue, softmax, softmaxCrossEntropy } from "../losses";
 import { checkBoolean, checkInt, checkKnownKeys, checkOneOf, checkSeed, checkWidths } from "../validate";
-import { Sequential } from "./sequential";
-import { inChunks } from "./chunked";
-import { TrainableModel, Targets } from "./model";
-
+import { Classifier, Regressor } from "./network";
 
 /** Options shared by every MLP. Defaults are filled in by the constructor. */
 export interface MLPOptions {
@@ -48,7 +43,8 @@ export interface OutputSpec {
   min: number;
 }
 
-function resolveConfig(options: MLPOptions & { inputDim: number }, output: OutputSpec): MLPConfig {
+function mlpConfig(options: MLPOptions & { inputDim: number }, output: OutputSpec, what: string): MLPConfig {
+  checkKnownKeys(`${what} options`, options, [...OPTION_KEYS, output.name]);
   const bnMomentum = options.bnMomentum ?? 0.9;
   if (!isMomentum(bnMomentum)) {
     throw new ConfigError(`bnMomentum must be a number in [0, 1) (got ${bnMomentum})`);
@@ -74,113 +70,49 @@ function buildLayers(config: MLPConfig): Layer[] {
   return [...hidden.layers, out];
 }
 
-export abstract class MLP<Y extends Targets> implements TrainableModel<Y> {
-  readonly config: MLPConfig;
-  readonly net: Sequential;
-  abstract readonly metricName: string;
-
-  protected constructor(options: MLPOptions & { inputDim: number }, output: OutputSpec, what: string) {
-    checkKnownKeys(`${what} options`, options, [...OPTION_KEYS, output.name]);
-    this.config = resolveConfig(options, output);
-    this.net = new Sequential(buildLayers(this.config));
+/** Refuses inputs of the wrong width or dtype before they reach the first layer. */
+function checkInput(config: MLPConfig, x: Matrix): void {
+  if (x.cols !== config.inputDim) {
+    throw new ShapeError(`model expects inputs with ${config.inputDim} columns (inputDim), got ${x.shape}`);
   }
-
-  /** @param x (N, inputDim) @returns (N, outputDim) */
-  forward(x: Matrix, options: ForwardOptions): Matrix {
-    if (x.cols !== this.config.inputDim) {
-      throw new ShapeError(`model expects inputs with ${this.config.inputDim} columns (inputDim), got ${x.shape}`);
-    }
-    if (x.dtype !== this.config.dtype) {
-      throw new ShapeError(`model is ${this.config.dtype} but the inputs are ${x.dtype}; convert with x.astype("${this.config.dtype}")`);
-    }
-    return this.net.forward(x, options);
+  if (x.dtype !== config.dtype) {
+    throw new ShapeError(`model is ${config.dtype} but the inputs are ${x.dtype}; convert with x.astype("${config.dtype}")`);
   }
-
-  backward(dOut: Matrix): Matrix {
-    return this.net.backward(dOut);
-  }
-
-  backwardParams(dOut: Matrix): void {
-    this.net.backwardParams(dOut);
-  }
-
-  params(): Param[] {
-    return this.net.params();
-  }
-
-  buffers(): StateBuffer[] {
-    return this.net.buffers();
-  }
-
-  /** Eval-mode outputs for any number of rows, computed in chunks to bound memory. */
-  outputs(x: Matrix, chunk = 4096): Matrix {
-    return inChunks(x, this.config.outputDim, this.config.dtype, chunk, (part) => this.forward(part, { training: false }));
-  }
-
-  summary(): string {
-    return this.net.summary();
-  }
-
-  abstract loss(output: Matrix, targets: Y): LossAndGrad;
-  abstract metric(output: Matrix, targets: Y, dataLoss?: number): number;
-}
-
-/** Fraction of predictions equal to the labels. */
-export function accuracy(predicted: Int32Array, labels: Int32Array): number {
-  if (predicted.length !== labels.length) {
-    throw new ShapeError(`accuracy: ${predicted.length} predictions vs ${labels.length} labels`);
-  }
-  let hits = 0;
-  for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) hits++;
-  return labels.length === 0 ? 0 : hits / labels.length;
 }
 
 /** Classifier: outputs are logits, trained with softmax cross-entropy, scored by accuracy. */
-export class MLPClassifier extends MLP<Int32Array> {
-  readonly metricName = "accuracy";
+export class MLPClassifier extends Classifier {
+  readonly config: MLPConfig;
 
   constructor(options: MLPOptions & { inputDim: number; numClasses: number }) {
-    super(options, { name: "numClasses", value: options.numClasses, min: 2 }, "MLPClassifier");
+    const config = mlpConfig(options, { name: "numClasses", value: options.numClasses, min: 2 }, "MLPClassifier");
+    super(buildLayers(config), {}, "MLPClassifier");
+    this.config = config;
   }
 
-  loss(logits: Matrix, labels: Int32Array): LossAndGrad {
-    return softmaxCrossEntropy(logits, labels);
-  }
-
-  metric(logits: Matrix, labels: Int32Array): number {
-    checkLabels(labels, logits.rows, logits.cols);
-    return accuracy(argmaxRows(logits), labels);
-  }
-
-  /** Most likely class per row (eval mode). @param x (N, inputDim) @returns (N) */
-  predict(x: Matrix): Int32Array {
-    return argmaxRows(this.outputs(x));
-  }
-
-  /** Class probabilities (eval mode). @param x (N, inputDim) @returns (N, numClasses) */
-  predictProba(x: Matrix): Matrix {
-    return softmax(this.outputs(x));
+  /** @param x (N, inputDim) @returns logits (N, numClasses) */
+  override forward(x: Matrix, options: ForwardOptions): Matrix {
+    checkInput(this.config, x);
+    return super.forward(x, options);
   }
 }
 
 /** Regressor: outputs are raw values, trained and scored with mean squared error. */
-export class MLPRegressor extends MLP<Matrix> {
-  readonly metricName = "mse";
+export class MLPRegressor extends Regressor {
+  readonly config: MLPConfig;
 
   constructor(options: MLPOptions & { inputDim: number; outputDim: number }) {
-    super(options, { name: "outputDim", value: options.outputDim, min: 1 }, "MLPRegressor");
+    const config = mlpConfig(options, { name: "outputDim", value: options.outputDim, min: 1 }, "MLPRegressor");
+    super(buildLayers(config), {}, "MLPRegressor");
+    this.config = config;
   }
 
-  loss(pred: Matrix, target: Matrix): LossAndGrad {
-    return meanSquaredError(pred, target);
-  }
-
-  metric(pred: Matrix, target: Matrix, dataLoss?: number): number {
-    return dataLoss ?? meanSquaredErrorValue(pred, target);
-  }
-
-  /** Predictions (eval mode). @param x (N, inputDim) @returns (N, outputDim) */
-  predict(x: Matrix): Matrix {
-    return this.outputs(x);
+  /** @param x (N, inputDim) @returns (N, outputDim) */
+  override forward(x: Matrix, options: ForwardOptions): Matrix {
+    checkInput(this.config, x);
+    return super.forward(x, options);
   }
 }
+
+/** Either MLP. */
+export type MLP = MLPClassifier | MLPRegressor;

@@ -11,7 +11,18 @@ export interface SGDOptions {
   weightDecay?: number;
 }
 
-export class SGD {
+/**
+ * What fit needs of an optimiser: an in-place update of every param from its grad, and the
+ * L2 coefficient it applies (fit reports the loss with λ/2·Σ‖W‖² added). SGD is one; a
+ * learner's own SGD from the exercise track is another.
+ */
+export interface Optimizer {
+  readonly lr: number;
+  readonly weightDecay: number;
+  step(params: readonly Param[]): void;
+}
+
+export class SGD implements Optimizer {
   readonly lr: number;
   readonly weightDecay: number;
 

@@ -1,10 +1,10 @@
 // The training loop: seeded shuffling each epoch, mini-batch forward/backward/SGD step,
 // and a history of loss and metric per epoch for the learning curves.
 import { Matrix } from "../tensor";
-import { DivergenceError, ShapeError } from "../errors";
+import { ConfigError, DivergenceError, ShapeError } from "../errors";
 import { BestEpochKeeper, EarlyStopping } from "./early_stopping";
 import { Rng } from "../random";
-import { SGD } from "../optim/sgd";
+import { Optimizer, SGD, l2Penalty } from "../optim/sgd";
 import type { TrainableModel, Targets } from "../models";
 import { Dataset, checkDataset, sliceRows, takeSamples } from "../data/dataset";
 import { firstNonFinite } from "../kernels";
@@ -13,10 +13,12 @@ import { checkInt, checkKnownKeys, checkNonNegative, checkPositive, checkSeed } 
 export interface FitOptions<Y extends Targets> {
   epochs: number;
   batchSize: number;
-  /** SGD learning rate. */
-  lr: number;
+  /** SGD learning rate (or give `optimizer` instead). */
+  lr?: number;
   /** L2 coefficient on weights (not biases, not BatchNorm γ/β). Default 0. */
   weightDecay?: number;
+  /** The optimiser to step with, instead of an SGD built from `lr` and `weightDecay`. */
+  optimizer?: Optimizer;
   /** Seed of the per-epoch shuffling. Default 0. */
   seed?: number;
   /** Scored in eval mode after every epoch. */
@@ -51,7 +53,7 @@ export interface History {
   stoppedEarly?: boolean;
 }
 
-const FIT_KEYS = ["epochs", "batchSize", "lr", "weightDecay", "seed", "val", "earlyStopping", "onEpoch"];
+const FIT_KEYS = ["epochs", "batchSize", "lr", "weightDecay", "optimizer", "seed", "val", "earlyStopping", "onEpoch"];
 
 /**
  * Trains `model` in place with mini-batch SGD and returns the history.
@@ -62,7 +64,7 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
   checkKnownKeys("fit options", options, FIT_KEYS);
   const epochs = checkInt("epochs", options.epochs);
   const batchSize = checkInt("batchSize", options.batchSize);
-  const optimizer = new SGD({ lr: checkPositive("lr", options.lr), weightDecay: checkNonNegative("weightDecay", options.weightDecay ?? 0) });
+  const optimizer = optimizerFor(options);
   const rng = new Rng(checkSeed("seed", options.seed ?? 0));
   checkDataset(train, "training data");
   checkFinite(train.x, "training data x");
@@ -86,7 +88,7 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
       batch = takeSamples(train, order, start, end, batch);
       const out = model.forward(batch.x, { training: true });
       const { loss: dataLoss, grad } = model.loss(out, batch.y);
-      const loss = dataLoss + optimizer.penalty(params);
+      const loss = dataLoss + l2Penalty(params, optimizer.weightDecay);
       if (!Number.isFinite(loss)) {
         throw new DivergenceError(
           `training diverged at epoch ${epoch}, batch ${b + 1} of ${batches.length}: loss is ${loss} ` +
@@ -111,7 +113,7 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
       if (!Number.isFinite(scores.loss)) {
         throw new DivergenceError(`validation loss is ${scores.loss} after epoch ${epoch} (lr=${optimizer.lr}): the weights overflowed. Try a smaller lr.`);
       }
-      history.valLoss.push(scores.loss + optimizer.penalty(params));
+      history.valLoss.push(scores.loss + l2Penalty(params, optimizer.weightDecay));
       history.valMetric.push(scores.metric);
     }
     history.seconds.push((performance.now() - started) / 1000);
@@ -168,6 +170,23 @@ export function evaluate<Y extends Targets>(model: TrainableModel<Y>, data: Data
     metric += model.metric(out, part.y, partLoss) * (end - start);
   }
   return { loss: loss / n, metric: metric / n };
+}
+
+/** The optimiser given, checked, or an SGD from lr and weightDecay. */
+function optimizerFor<Y extends Targets>(options: FitOptions<Y>): Optimizer {
+  const given = options.optimizer;
+  if (given === undefined) {
+    return new SGD({ lr: checkPositive("lr", options.lr), weightDecay: checkNonNegative("weightDecay", options.weightDecay ?? 0) });
+  }
+  if (options.lr !== undefined || options.weightDecay !== undefined) {
+    throw new ConfigError("fit: give either optimizer or lr/weightDecay, not both (the optimizer carries its own lr and weightDecay)");
+  }
+  if (typeof given !== "object" || given === null || typeof given.step !== "function") {
+    throw new ConfigError("fit: optimizer must be an object with a step(params) method, e.g. new SGD({ lr: 0.1 })");
+  }
+  checkPositive("optimizer.lr", given.lr);
+  checkNonNegative("optimizer.weightDecay", given.weightDecay);
+  return given;
 }
 
 /** Throws at the first NaN or ±Infinity, naming where it is (it would poison every weight). */

@@ -1,0 +1,62 @@
+// BatchNorm's quantities computed plainly, per column, so the grader can build the values
+// of the classic mistakes (no eps, unbiased variance, a missing path in backward, …).
+import { Matrix } from "../tensor";
+import { mapMatrix } from "./matrix_ops";
+
+export interface ColumnStats {
+  mean: number[];
+  /** Biased: divided by N. */
+  variance: number[];
+  /** Unbiased: divided by N − 1. */
+  unbiased: number[];
+}
+
+export function columnStats(x: Matrix): ColumnStats {
+  const n = x.rows;
+  const mean = new Array<number>(x.cols).fill(0);
+  const sq = new Array<number>(x.cols).fill(0);
+  for (let i = 0; i < n; i++) for (let j = 0; j < x.cols; j++) mean[j] += x.get(i, j) / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < x.cols; j++) sq[j] += (x.get(i, j) - mean[j]) ** 2;
+  return { mean, variance: sq.map((s) => s / n), unbiased: sq.map((s) => s / Math.max(1, n - 1)) };
+}
+
+/** γ·(x − mean)/scale + β, with scale per column. */
+export function normalizeWith(x: Matrix, mean: readonly number[], scale: readonly number[], gamma: Matrix, beta: Matrix): Matrix {
+  return mapMatrix(x, (v, _i, j) => (gamma.data[j] * (v - mean[j])) / scale[j] + beta.data[j]);
+}
+
+/** Column means of a matrix, as a plain array. */
+export function columnMeans(m: Matrix): number[] {
+  const out = new Array<number>(m.cols).fill(0);
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) out[j] += m.get(i, j) / m.rows;
+  return out;
+}
+
+/**
+ * Training-mode dX built from the paths the learner kept: γ·invStd·(dOut − [mean path] − [variance path]),
+ * where the mean path is mean_n(dOut) and the variance path x̂·mean_n(dOut·x̂).
+ */
+export function batchNormDx(dOut: Matrix, xHat: Matrix, gamma: Matrix, invStd: readonly number[], paths: { mean: boolean; variance: boolean }): Matrix {
+  const meanDOut = columnMeans(dOut);
+  const meanDOutXHat = columnMeans(mapMatrix(dOut, (v, i, j) => v * xHat.get(i, j)));
+  return mapMatrix(dOut, (v, i, j) => {
+    const centred = v - (paths.mean ? meanDOut[j] : 0) - (paths.variance ? xHat.get(i, j) * meanDOutXHat[j] : 0);
+    return gamma.data[j] * invStd[j] * centred;
+  });
+}
+
+/** Running statistics after `batches`, from mean 0 and variance 1, under a given update rule. */
+export function runningAfter(batches: readonly Matrix[], update: (old: number, batch: number) => number, unbiased: boolean): { mean: Matrix; variance: Matrix } {
+  const d = batches[0].cols;
+  const mean = new Matrix(1, d, "float64");
+  const variance = new Matrix(1, d, "float64");
+  variance.data.fill(1);
+  for (const b of batches) {
+    const s = columnStats(b);
+    for (let j = 0; j < d; j++) {
+      mean.data[j] = update(mean.data[j], s.mean[j]);
+      variance.data[j] = update(variance.data[j], unbiased ? s.unbiased[j] : s.variance[j]);
+    }
+  }
+  return { mean, variance };
+}

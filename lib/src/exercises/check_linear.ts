@@ -1,0 +1,196 @@
+// E1's grader: the learner's Linear against the engine's Linear with the same weights,
+// on random shapes in float64, and against finite differences of its own forward.
+import { DType, Matrix } from "../tensor";
+import { Rng } from "../random";
+import { Layer, Linear as ReferenceLinear, Param } from "../layers";
+import { randomMatrix } from "../testing/gradcheck";
+import { CheckFailure, GradeOptions, Grader } from "./grader";
+import { Suspect, expectClose } from "./compare";
+import { backwardCopy, construct, expectNumericGradients, expectInputKept, forwardCopy, paramsOf } from "./layer_harness";
+import { outerOfRow, rowMatrix, scaled, sumAlong, transposed, zerosLike } from "./matrix_ops";
+import type { ExerciseReport } from "./report";
+
+/** The constructor the E1 notebook gives the learner's Linear. */
+export type LinearClass = new (inFeatures: number, outFeatures: number, rng: Rng, dtype: DType) => Layer;
+
+interface LinearCase {
+  label: string;
+  inF: number;
+  outF: number;
+  x: Matrix;
+  W: Matrix;
+  b: Matrix;
+  dOut: Matrix;
+  /** The engine's answers. */
+  y: Matrix;
+  dX: Matrix;
+  dW: Matrix;
+  db: Matrix;
+}
+
+/** Four random shapes: out > in, square (so a transposed dW has the right shape), in > out, and N = 1. */
+function linearCases(seed: number): LinearCase[] {
+  const rng = new Rng(seed);
+  const pick = (lo: number, hi: number): number => lo + rng.int(hi - lo + 1);
+  const square = pick(3, 5);
+  const shapes = [
+    [pick(3, 7), pick(2, 4), pick(5, 7)],
+    [pick(3, 7), square, square],
+    [pick(3, 7), pick(5, 7), pick(2, 4)],
+    [1, pick(2, 4), pick(2, 4)],
+  ];
+  return shapes.map(([n, inF, outF]) => {
+    const x = randomMatrix(n, inF, rng);
+    const W = randomMatrix(inF, outF, rng);
+    const b = randomMatrix(1, outF, rng);
+    const dOut = randomMatrix(n, outF, rng);
+    const ref = new ReferenceLinear(inF, outF, { init: "he", rng: new Rng(0), dtype: "float64" });
+    ref.weight.value.data.set(W.data);
+    ref.bias!.value.data.set(b.data);
+    const y = ref.forward(x, { training: true }).clone();
+    const dX = ref.backward(dOut).clone();
+    return { label: `N=${n}, in=${inF}, out=${outF}`, inF, outF, x, W, b, dOut, y, dX, dW: ref.weight.grad.clone(), db: ref.bias!.grad.clone() };
+  });
+}
+
+/** A learner's Linear for case c, with the case's W and b loaded into its params. */
+function learnerLinear(Linear: LinearClass, c: LinearCase): { layer: Layer; weight: Param; bias: Param } {
+  const layer = construct("Linear", () => new Linear(c.inF, c.outF, new Rng(1), "float64"));
+  const params = paramsOf(layer, "Linear");
+  const [weight, bias] = params;
+  const fits = (p: Param | undefined, rows: number, cols: number): boolean =>
+    p !== undefined && p.value.rows === rows && p.value.cols === cols && p.grad.rows === rows && p.grad.cols === cols && p.value.dtype === "float64";
+  if (params.length !== 2 || !fits(weight, c.inF, c.outF) || !fits(bias, 1, c.outF)) {
+    const got = params.map((p) => `${p.name} ${p.value.shape} ${p.value.dtype}`).join(", ");
+    throw new CheckFailure(
+      `${c.label}: params() should be [weight (${c.inF}, ${c.outF}), bias (1, ${c.outF})] in float64, got [${got}]`,
+      "keep the constructor and params() the exercise gives you",
+    );
+  }
+  weight.value.data.set(c.W.data);
+  bias.value.data.set(c.b.data);
+  return { layer, weight, bias };
+}
+
+export function gradeLinear(Linear: LinearClass, options: GradeOptions = {}): ExerciseReport {
+  const cases = linearCases(options.seed ?? 0);
+  const g = new Grader("E1 · Linear", `4 random cases in float64: ${cases.map((c) => c.label).join("; ")}`);
+  const structureOk = g.check("constructor and params(): weight (in, out), bias (1, out)", () => {
+    for (const c of cases) learnerLinear(Linear, c);
+    return "as given";
+  });
+  if (!structureOk) return g.report();
+
+  g.check("forward: y = x·W + b", (stats) => {
+    for (const c of cases) {
+      const y = forwardCopy(learnerLinear(Linear, c).layer, "Linear", c.x, true, c.label);
+      expectClose(y, c.y, stats, {
+        what: "y",
+        where: c.label,
+        suspects: [
+          { hint: "the bias b is not added: y = x·W + b, with b added to every row", value: () => minusRowVector(c.y, c.b) },
+          { hint: "b is added to the first row only; add it to every row of x·W", value: () => biasOnFirstRow(c) },
+        ],
+        hint: "y[n][j] = Σ_k x[n][k]·W[k][j] + b[j]",
+      });
+    }
+  });
+  g.check("forward leaves x unchanged", () => {
+    for (const c of cases) {
+      expectInputKept(learnerLinear(Linear, c).layer, "Linear", c.x, true, c.label);
+    }
+    return `x intact in all ${cases.length} cases`;
+  });
+
+  const afterBackward = (c: LinearCase): { dX: Matrix; dW: Matrix; db: Matrix } => {
+    const { layer, weight, bias } = learnerLinear(Linear, c);
+    forwardCopy(layer, "Linear", c.x, true, c.label);
+    const dX = backwardCopy(layer, "Linear", c.dOut, c.label);
+    return { dX, dW: weight.grad.clone(), db: bias.grad.clone() };
+  };
+  g.check("backward: dX = dOut·Wᵀ", (stats) => {
+    for (const c of cases) {
+      expectClose(afterBackward(c).dX, c.dX, stats, {
+        what: "dX (the return value)",
+        where: c.label,
+        suspects: [
+          { hint: "dX uses W where it needs Wᵀ: dX = dOut·Wᵀ has x's shape (N, in)", value: () => dOutTimesW(c) },
+          { hint: "backward returns dOut itself; it must return dX = dOut·Wᵀ", value: () => c.dOut },
+          { hint: "dX is all zeros: return dOut·Wᵀ", value: () => zerosLike(c.dX) },
+        ],
+        hint: "dX[n][k] = Σ_j dOut[n][j]·W[k][j]",
+      });
+    }
+  });
+  const dWName = "backward: dW = xᵀ·dOut (this.weight.grad)";
+  const dbName = "backward: db = Σₙ dOut (this.bias.grad)";
+  g.check(dWName, (stats) => {
+    for (const c of cases) expectClose(afterBackward(c).dW, c.dW, stats, { what: "dW", where: c.label, suspects: dWSuspects(c), hint: "dW[k][j] = Σ_n x[n][k]·dOut[n][j]" });
+  });
+  g.check(dbName, (stats) => {
+    for (const c of cases) expectClose(afterBackward(c).db, c.db, stats, { what: "db", where: c.label, suspects: dbSuspects(c), hint: "db[j] = Σ_n dOut[n][j]" });
+  });
+  g.checkAfter([dWName, dbName], "backward overwrites the grads (no += across calls)", (stats) => {
+    for (const c of cases) {
+      const { layer, weight, bias } = learnerLinear(Linear, c);
+      forwardCopy(layer, "Linear", c.x, true, c.label);
+      backwardCopy(layer, "Linear", c.dOut, c.label);
+      backwardCopy(layer, "Linear", c.dOut, c.label);
+      const twice = "after a second backward with the same dOut the grads doubled: set them (=), do not add to them (+=). The engine has no zeroGrad, so backward overwrites";
+      expectClose(weight.grad, c.dW, stats, { what: "dW after two backward calls", where: c.label, suspects: [{ hint: twice, value: () => scaled(c.dW, 2) }] });
+      expectClose(bias.grad, c.db, stats, { what: "db after two backward calls", where: c.label, suspects: [{ hint: twice, value: () => scaled(c.db, 2) }] });
+    }
+  });
+  g.check("dX, dW, db vs finite differences", (stats) => {
+    for (const c of cases) expectNumericGradients(learnerLinear(Linear, c).layer, "Linear", c.x, true, ["dW", "db"], c.label, stats);
+  });
+  return g.report();
+}
+
+function dWSuspects(c: LinearCase): Suspect[] {
+  const n = c.x.rows;
+  return [
+    { hint: "dW is transposed: it has W's shape (in, out) and is xᵀ·dOut, not dOutᵀ·x", value: () => transposed(c.dW) },
+    { hint: "dW is not summed over the batch: it holds the last sample's x[n]ᵀ·dOut[n] only; add up all N rows", value: () => outerOfRow(c.x, c.dOut, n - 1) },
+    { hint: "dW is not summed over the batch: it holds the first sample's x[0]ᵀ·dOut[0] only; add up all N rows", value: () => outerOfRow(c.x, c.dOut, 0) },
+    { hint: "dW is divided by N: dOut already carries the loss's 1/N, so dW is the plain sum xᵀ·dOut", value: () => scaled(c.dW, 1 / n) },
+    { hint: "dW is all zeros: backward must write xᵀ·dOut into this.weight.grad.data", value: () => zerosLike(c.dW) },
+  ];
+}
+
+function dbSuspects(c: LinearCase): Suspect[] {
+  const n = c.dOut.rows;
+  return [
+    { hint: "db is missing: this.bias.grad is all zeros; set it to the column sums of dOut", value: () => zerosLike(c.db) },
+    { hint: "db is not summed over the batch: it holds dOut's last row only", value: () => rowMatrix(c.dOut, n - 1) },
+    { hint: "db is not summed over the batch: it holds dOut's first row only", value: () => rowMatrix(c.dOut, 0) },
+    { hint: "db is divided by N: dOut already carries the loss's 1/N, so db is the plain column sum", value: () => scaled(c.db, 1 / n) },
+    { hint: "db sums over the wrong axis: sum dOut over the N rows (the batch), giving (1, out)", value: () => sumAlong(c.dOut, "cols") },
+  ];
+}
+
+function minusRowVector(y: Matrix, b: Matrix): Matrix {
+  const out = y.clone();
+  for (let i = 0; i < y.rows; i++) for (let j = 0; j < y.cols; j++) out.data[i * y.cols + j] -= b.data[j];
+  return out;
+}
+
+function biasOnFirstRow(c: LinearCase): Matrix {
+  const out = minusRowVector(c.y, c.b);
+  for (let j = 0; j < c.outF; j++) out.data[j] += c.b.data[j];
+  return out;
+}
+
+/** dOut·W, which only has a shape when W is square. */
+function dOutTimesW(c: LinearCase): Matrix | null {
+  if (c.inF !== c.outF) return null;
+  const out = new Matrix(c.dOut.rows, c.inF, "float64");
+  for (let i = 0; i < c.dOut.rows; i++) {
+    for (let k = 0; k < c.inF; k++) {
+      let s = 0;
+      for (let j = 0; j < c.outF; j++) s += c.dOut.get(i, j) * c.W.get(j, k);
+      out.set(i, k, s);
+    }
+  }
+  return out;
+}

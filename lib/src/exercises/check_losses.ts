@@ -1,0 +1,184 @@
+// E3's grader: the learner's softmax cross-entropy and MSE (value and gradient) against
+// the engine's, against finite differences of the learner's own loss, and softmax at
+// logits of ±1000, where an exponential without the max shift overflows.
+import { Matrix } from "../tensor";
+import { Rng } from "../random";
+import { LossAndGrad, meanSquaredError as referenceMse, softmax, softmaxCrossEntropy as referenceSce } from "../losses";
+import { numericalGradient, randomMatrix, relError } from "../testing/gradcheck";
+import { CheckFailure, GradeOptions, ErrorStats, Grader, learner, sci } from "./grader";
+import { NUMERIC_TOL, NumberSuspect, Suspect, asMatrix, describeValue, expectClose, expectCloseNumber } from "./compare";
+import { scaled } from "./matrix_ops";
+import type { ExerciseReport } from "./report";
+
+export type SoftmaxCrossEntropyFunction = (logits: Matrix, labels: Int32Array) => LossAndGrad;
+export type MseFunction = (pred: Matrix, target: Matrix) => LossAndGrad;
+
+/** Calls the learner's loss and checks it returned { loss: number, grad: Matrix }, copied. */
+function callLoss(name: string, where: string, f: () => unknown): { loss: number; grad: Matrix } {
+  const out = learner(name, f) as { loss?: unknown; grad?: unknown } | null;
+  if (out === null || typeof out !== "object" || !("loss" in out) || !("grad" in out)) {
+    throw new CheckFailure(`${where}: ${name} returned ${describeValue(out)}`, "return an object { loss, grad }: the mean loss (a number) and its gradient (a matrix)");
+  }
+  if (typeof out.loss !== "number") throw new CheckFailure(`${where}: ${name}'s loss is ${describeValue(out.loss)}`, "loss must be a number: the mean over the batch");
+  return { loss: out.loss, grad: asMatrix(out.grad, `${name}'s grad`, where).clone() };
+}
+
+/** The loss's grad against centred finite differences of the loss itself. */
+function expectNumericLossGradient(loss: () => number, input: Matrix, grad: Matrix, name: string, where: string, stats: ErrorStats): void {
+  if (grad.rows !== input.rows || grad.cols !== input.cols) throw new CheckFailure(`${where}: grad has shape ${grad.shape}, its input ${input.shape}`, "fix the grad's shape first (see above)");
+  const numeric = numericalGradient(loss, input);
+  const rel = relError(grad.data, numeric);
+  if (!(rel <= NUMERIC_TOL)) {
+    throw new CheckFailure(`${where}: grad vs finite differences: rel err ${sci(rel)} (tolerance ${sci(NUMERIC_TOL)})`, `the grad ${name} returns is not the derivative of the loss it returns`);
+  }
+  let maxAbs = 0;
+  for (let i = 0; i < numeric.length; i++) maxAbs = Math.max(maxAbs, Math.abs(grad.data[i] - numeric[i]));
+  stats.add(maxAbs, rel);
+}
+
+/** Calls the loss on copies of `inputs` and fails if it changed them. */
+function expectInputsKept(inputs: Matrix[], call: (copies: Matrix[]) => unknown, name: string, where: string): void {
+  const copies = inputs.map((m) => m.clone());
+  learner(name, () => call(copies));
+  copies.forEach((m, k) => {
+    if (m.data.some((v, i) => !Object.is(v, inputs[k].data[i]))) {
+      throw new CheckFailure(`${where}: ${name} changed its input`, "compute into new matrices; the caller still needs its logits / predictions");
+    }
+  });
+}
+
+interface SceCase {
+  label: string;
+  logits: Matrix;
+  labels: Int32Array;
+  ref: LossAndGrad;
+}
+
+function sceCase(n: number, c: number, scale: number, rng: Rng): SceCase {
+  const logits = scaled(randomMatrix(n, c, rng), scale);
+  const labels = Int32Array.from({ length: n }, () => rng.int(c));
+  return { label: `N=${n}, C=${c}`, logits, labels, ref: referenceSce(logits, labels) };
+}
+
+export function gradeSoftmaxCrossEntropy(fn: SoftmaxCrossEntropyFunction, options: GradeOptions = {}): ExerciseReport {
+  const name = "softmaxCrossEntropy";
+  const rng = new Rng(options.seed ?? 0);
+  const cases = [sceCase(3 + rng.int(5), 3 + rng.int(3), 2, rng), sceCase(4 + rng.int(4), 7 + rng.int(4), 2, rng), sceCase(1, 2 + rng.int(3), 2, rng)];
+  const g = new Grader("E3 · softmax cross-entropy", `3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`);
+  if (typeof fn !== "function") {
+    g.check(`${name} is a function`, () => {
+      throw new CheckFailure(`got ${describeValue(fn)}`, "pass the function itself: checkSoftmaxCrossEntropy(softmaxCrossEntropy)");
+    });
+    return g.report();
+  }
+  // Copies in, so code that overwrites its inputs cannot change the cases (a check below catches it).
+  const run = (c: SceCase): { loss: number; grad: Matrix } => callLoss(name, c.label, () => fn(c.logits.clone(), c.labels.slice()));
+  g.check("loss = mean over rows of −log softmax(z)[y]", (stats) => {
+    for (const c of cases) expectCloseNumber(run(c).loss, c.ref.loss, stats, { what: "loss", where: c.label, suspects: sceLossSuspects(c), hint: "loss = (1/N) Σ_n [log Σ_j e^z[n][j] − z[n][y_n]]" });
+  });
+  g.check("grad = (softmax(z) − onehot(y)) / N", (stats) => {
+    for (const c of cases) expectClose(run(c).grad, c.ref.grad, stats, { what: "grad", where: c.label, suspects: sceGradSuspects(c), hint: "grad[n][j] = (p[n][j] − [j = y_n]) / N" });
+  });
+  g.check("stable at logits of ±1000 (finite loss and grad)", (stats) => {
+    const c = sceCase(4, 5, 1000, new Rng((options.seed ?? 0) + 1));
+    const where = `N=4, C=5, logits ~ ±1000`;
+    const got = run({ ...c, label: where });
+    const noShift = "softmax without the max shift: e^1000 is Infinity, and Infinity/Infinity is NaN. Subtract each row's max before exponentiating";
+    if (!Number.isFinite(got.loss)) {
+      throw new CheckFailure(`${where}: loss is ${got.loss}`, Number.isNaN(got.loss) ? noShift : "loss is Infinity: p[y] underflowed to 0 and log(0) = −∞. Take the loss as log Σ_j e^(z_j − max) − (z_y − max) (log-sum-exp) instead of −log p_y");
+    }
+    expectCloseNumber(got.loss, c.ref.loss, stats, { what: "loss", where });
+    expectClose(got.grad, c.ref.grad, stats, { what: "grad", where, hint: noShift });
+  });
+  g.check("grad vs finite differences of the loss", (stats) => {
+    for (const c of cases) expectNumericLossGradient(() => run(c).loss, c.logits, run(c).grad, name, c.label, stats);
+  });
+  g.check("leaves the logits unchanged", () => {
+    for (const c of cases) expectInputsKept([c.logits], ([logits]) => fn(logits, c.labels.slice()), name, c.label);
+    return "logits intact";
+  });
+  return g.report();
+}
+
+function sceLossSuspects(c: SceCase): NumberSuspect[] {
+  const n = c.logits.rows;
+  return [
+    { hint: "the loss is the sum over the batch: divide by N for the mean", value: () => c.ref.loss * n },
+    { hint: "the loss has the wrong sign: cross-entropy is −log p[y], a positive number", value: () => -c.ref.loss },
+    { hint: "the loss is divided by N·C; the mean is over the N rows only", value: () => c.ref.loss / c.logits.cols },
+  ];
+}
+
+function sceGradSuspects(c: SceCase): Suspect[] {
+  const n = c.logits.rows;
+  const p = softmax(c.logits);
+  return [
+    { hint: "the 1/N is forgotten: the loss is a mean over N rows, so grad = (softmax − onehot) / N", value: () => scaled(c.ref.grad, n) },
+    { hint: "the true class's 1 is not subtracted: grad = (softmax − onehot) / N", value: () => scaled(p, 1 / n) },
+    { hint: "grad is the softmax itself: subtract 1 at each row's true class, then divide by N", value: () => p },
+    { hint: "the sign is flipped: grad = (softmax − onehot) / N, not (onehot − softmax) / N", value: () => scaled(c.ref.grad, -1) },
+  ];
+}
+
+interface MseCase {
+  label: string;
+  pred: Matrix;
+  target: Matrix;
+  ref: LossAndGrad;
+}
+
+export function gradeMeanSquaredError(fn: MseFunction, options: GradeOptions = {}): ExerciseReport {
+  const name = "meanSquaredError";
+  const rng = new Rng(options.seed ?? 0);
+  const shapes = [[3 + rng.int(5), 2 + rng.int(3)], [2 + rng.int(5), 1], [1, 3 + rng.int(3)]];
+  const cases: MseCase[] = shapes.map(([n, d]) => {
+    const pred = randomMatrix(n, d, rng);
+    const target = randomMatrix(n, d, rng);
+    return { label: `N=${n}, D=${d}`, pred, target, ref: referenceMse(pred, target) };
+  });
+  const g = new Grader("E3 · mean squared error", `3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`);
+  if (typeof fn !== "function") {
+    g.check(`${name} is a function`, () => {
+      throw new CheckFailure(`got ${describeValue(fn)}`, "pass the function itself: checkMeanSquaredError(meanSquaredError)");
+    });
+    return g.report();
+  }
+  const run = (c: MseCase): { loss: number; grad: Matrix } => callLoss(name, c.label, () => fn(c.pred.clone(), c.target.clone()));
+  g.check("loss = Σ (pred − target)² / (N·D)", (stats) => {
+    for (const c of cases) {
+      const { rows: n, cols: d } = c.pred;
+      expectCloseNumber(run(c).loss, c.ref.loss, stats, {
+        what: "loss",
+        where: c.label,
+        suspects: [
+          { hint: "the loss is a sum: divide by N·D, the number of values", value: () => c.ref.loss * n * d },
+          { hint: "the loss is divided by N only: average over all N·D values (rows and columns), as the engine and PyTorch do", value: () => c.ref.loss * d },
+          { hint: "that is the root of the mean squared error; MSE has no square root", value: () => Math.sqrt(c.ref.loss) },
+        ],
+      });
+    }
+  });
+  g.check("grad = 2·(pred − target) / (N·D)", (stats) => {
+    for (const c of cases) {
+      const { rows: n, cols: d } = c.pred;
+      expectClose(run(c).grad, c.ref.grad, stats, {
+        what: "grad",
+        where: c.label,
+        suspects: [
+          { hint: "the factor 2 is missing: d/dp (p − t)² = 2·(p − t)", value: () => scaled(c.ref.grad, 0.5) },
+          { hint: "the 1/(N·D) is forgotten: the loss is a mean, so its gradient is divided by N·D too", value: () => scaled(c.ref.grad, n * d) },
+          { hint: "the grad is divided by N only: divide by N·D, like the loss", value: () => scaled(c.ref.grad, d) },
+          { hint: "the sign is flipped: the gradient with respect to pred is 2·(pred − target)/(N·D)", value: () => scaled(c.ref.grad, -1) },
+        ],
+      });
+    }
+  });
+  g.check("grad vs finite differences of the loss", (stats) => {
+    for (const c of cases) expectNumericLossGradient(() => run(c).loss, c.pred, run(c).grad, name, c.label, stats);
+  });
+  g.check("leaves pred and target unchanged", () => {
+    for (const c of cases) expectInputsKept([c.pred, c.target], ([pred, target]) => fn(pred, target), name, c.label);
+    return "inputs intact";
+  });
+  return g.report();
+}

@@ -1,0 +1,110 @@
+// The calls a notebook's check cell makes: grade, print the whole report, then throw an
+// ExerciseError naming the failed checks (so "Run All" and headless runs stop there).
+import { Matrix } from "../tensor";
+import { CheckOptions, announce } from "./grader";
+import { inNotebook } from "../notebook";
+import { ExerciseError, ExerciseReport, formatReport } from "./report";
+import { LinearClass, gradeLinear } from "./check_linear";
+import { ActivationClass, gradeReLU, gradeSigmoid } from "./check_activations";
+import { MseFunction, SoftmaxCrossEntropyFunction, gradeMeanSquaredError, gradeSoftmaxCrossEntropy } from "./check_losses";
+import { BatchNormClass, gradeBatchNorm } from "./check_batchnorm";
+import { SGDClass, gradeSGD } from "./check_sgd";
+import { TrainFunction, gradeCurveRegressor, gradeSpiralClassifier } from "./check_networks";
+
+/** E1: the learner's Linear (forward, dX, dW, db). */
+export function checkLinear(Linear: LinearClass, options?: CheckOptions): void {
+  announce(gradeLinear(Linear, options), options);
+}
+
+/** E2: the learner's ReLU. */
+export function checkReLU(ReLU: ActivationClass, options?: CheckOptions): void {
+  announce(gradeReLU(ReLU, options), options);
+}
+
+/** E2: the learner's Sigmoid. */
+export function checkSigmoid(Sigmoid: ActivationClass, options?: CheckOptions): void {
+  announce(gradeSigmoid(Sigmoid, options), options);
+}
+
+/** E3: the learner's softmax cross-entropy (loss, gradient, stability). */
+export function checkSoftmaxCrossEntropy(fn: SoftmaxCrossEntropyFunction, options?: CheckOptions): void {
+  announce(gradeSoftmaxCrossEntropy(fn, options), options);
+}
+
+/** E3: the learner's mean squared error (loss and gradient). */
+export function checkMeanSquaredError(fn: MseFunction, options?: CheckOptions): void {
+  announce(gradeMeanSquaredError(fn, options), options);
+}
+
+/** E4: the learner's BatchNorm1d (train/eval forward, running statistics, backward). */
+export function checkBatchNorm(BatchNorm: BatchNormClass, options?: CheckOptions): void {
+  announce(gradeBatchNorm(BatchNorm, options), options);
+}
+
+/** E5: the learner's SGD step with L2 weight decay on weights only. */
+export function checkSGD(SGD: SGDClass, options?: CheckOptions): void {
+  announce(gradeSGD(SGD, options), options);
+}
+
+export interface NetworkCheckOptions extends CheckOptions {
+  /** Show the learning curve and the fit after the report. Default: when in a notebook. */
+  charts?: boolean;
+}
+
+/** E6: the learner's classifier on the spirals (≥ 0.95 validation accuracy). */
+export function checkSpiralClassifier(train: TrainFunction<Int32Array>, options: NetworkCheckOptions = {}): void {
+  const report = gradeSpiralClassifier(train, options);
+  announce(report, options, () => (options.charts ?? inNotebook()) && report.showCharts());
+}
+
+/** E6: the learner's regressor on the noisy curve (validation MSE ≤ 2 × the noise floor). */
+export function checkCurveRegressor(train: TrainFunction<Matrix>, options: NetworkCheckOptions = {}): void {
+  const report = gradeCurveRegressor(train, options);
+  announce(report, options, () => (options.charts ?? inNotebook()) && report.showCharts());
+}
+
+/** The learner's code from E1–E5, as E6 imports it. */
+export interface MyLayers {
+  Linear: LinearClass;
+  ReLU: ActivationClass;
+  Sigmoid: ActivationClass;
+  softmaxCrossEntropy: SoftmaxCrossEntropyFunction;
+  meanSquaredError: MseFunction;
+  BatchNorm1d: BatchNormClass;
+  SGD: SGDClass;
+}
+
+/**
+ * Every check of E1–E5 at once: one line per exercise, the full report of each that
+ * failed, then an ExerciseError naming them.
+ */
+export function checkAll(mine: MyLayers, options: CheckOptions = {}): void {
+  const reports: ExerciseReport[] = [
+    gradeLinear(mine.Linear, options),
+    gradeReLU(mine.ReLU, options),
+    gradeSigmoid(mine.Sigmoid, options),
+    gradeSoftmaxCrossEntropy(mine.softmaxCrossEntropy, options),
+    gradeMeanSquaredError(mine.meanSquaredError, options),
+    gradeBatchNorm(mine.BatchNorm1d, options),
+    gradeSGD(mine.SGD, options),
+  ];
+  const log = options.log === undefined ? console.log : options.log;
+  for (const r of reports) {
+    const failed = r.results.filter((c) => !c.passed).length;
+    log?.(r.passed ? `✓ ${r.title}: all ${r.results.length} checks passed (${r.seconds.toFixed(2)} s)` : formatReport(r));
+    if (failed > 0) log?.("");
+  }
+  const failed = reports.filter((r) => !r.passed);
+  if (failed.length > 0) throw new ExerciseError(combined(failed));
+}
+
+/** One report standing for several failed ones, so the error names each exercise and its stubs. */
+function combined(reports: ExerciseReport[]): ExerciseReport {
+  return {
+    title: reports.map((r) => r.title).join(", "),
+    cases: "",
+    results: reports.flatMap((r) => r.results.filter((c) => !c.passed).map((c) => ({ ...c, name: `${r.title}: ${c.name}` }))),
+    passed: false,
+    seconds: reports.reduce((s, r) => s + r.seconds, 0),
+  };
+}

@@ -1,0 +1,127 @@
+// The frame every exercise check runs in: named checks that pass or fail on their own,
+// the learner's code called so that whatever it throws becomes a failed check with its
+// message (never a crash of the grader), and a printed report with a throw at the end.
+import { ExerciseError, ExerciseReport, CheckResult, formatReport } from "./report";
+
+/** Fails the current check with what went wrong and, when known, the likely cause. */
+export class CheckFailure extends Error {
+  constructor(readonly detail: string, readonly hint?: string) {
+    super(detail);
+  }
+}
+
+/** Something the learner's code threw, with the method it came from. */
+export class LearnerThrew extends Error {
+  constructor(readonly where: string, readonly thrown: unknown) {
+    super(`${where} threw ${describeThrown(thrown)}`);
+  }
+}
+
+/** Runs learner code; what it throws is re-thrown as LearnerThrew naming `where`. */
+export function learner<T>(where: string, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    throw new LearnerThrew(where, err);
+  }
+}
+
+export interface GradeOptions {
+  /** Seed of the random shapes and values. Default 0. */
+  seed?: number;
+}
+
+export interface CheckOptions extends GradeOptions {
+  /** Where the report goes. Default console.log; null prints nothing. */
+  log?: ((text: string) => void) | null;
+}
+
+/** Worst errors seen over a check's cases, for the line of a passed check. */
+export class ErrorStats {
+  maxAbs = 0;
+  rel = 0;
+  count = 0;
+
+  add(maxAbs: number, rel: number): void {
+    this.maxAbs = Math.max(this.maxAbs, maxAbs);
+    this.rel = Math.max(this.rel, rel);
+    this.count++;
+  }
+
+  describe(): string {
+    return this.count === 0 ? "" : `max abs err ${sci(this.maxAbs)}, rel err ${sci(this.rel)}`;
+  }
+}
+
+export class Grader {
+  private readonly results: CheckResult[] = [];
+  private readonly started = performance.now();
+
+  constructor(readonly title: string, readonly cases: string) {}
+
+  /** Runs one named check; it passes unless `body` throws. Its return value, if any, is the detail line. */
+  check(name: string, body: (stats: ErrorStats) => string | void): boolean {
+    const stats = new ErrorStats();
+    try {
+      const note = body(stats);
+      this.results.push({ name, passed: true, detail: note ?? stats.describe() });
+      return true;
+    } catch (err) {
+      this.results.push({ name, passed: false, ...explain(err) });
+      return false;
+    }
+  }
+
+  /** Like check, but only when every check named in `after` passed; else a failed "not run" line. */
+  checkAfter(after: readonly string[], name: string, body: (stats: ErrorStats) => string | void): boolean {
+    const blocking = this.results.filter((r) => after.includes(r.name) && !r.passed);
+    if (blocking.length === 0) return this.check(name, body);
+    const stub = blocking.find((r) => r.notImplemented !== undefined)?.notImplemented;
+    this.results.push({ name, passed: false, detail: `not run until "${blocking.map((r) => r.name).join('" and "')}" passes`, notImplemented: stub });
+    return false;
+  }
+
+  /** Everything checked so far, with the time since the grader was made. */
+  report(): ExerciseReport {
+    return {
+      title: this.title,
+      cases: this.cases,
+      results: [...this.results],
+      passed: this.results.every((r) => r.passed),
+      seconds: (performance.now() - this.started) / 1000,
+    };
+  }
+}
+
+/**
+ * Prints a report (the whole of it, failures and all), runs `then` (e.g. to show charts of
+ * what was graded), and throws an ExerciseError if a check failed.
+ */
+export function announce(report: ExerciseReport, options: CheckOptions = {}, then?: () => void): void {
+  const log = options.log === undefined ? console.log : options.log;
+  log?.(formatReport(report));
+  then?.();
+  if (!report.passed) throw new ExerciseError(report);
+}
+
+/** The result fields of a failed check, from what its body threw. */
+function explain(err: unknown): Omit<CheckResult, "name" | "passed"> {
+  if (err instanceof CheckFailure) return { detail: err.detail, hint: err.hint };
+  if (err instanceof LearnerThrew) {
+    const message = err.thrown instanceof Error ? err.thrown.message : String(err.thrown);
+    if (/not implemented/i.test(message)) return { detail: err.message, notImplemented: message };
+    return { detail: err.message, hint: `the error was thrown inside your ${err.where}; call it on a small input to see where` };
+  }
+  // Not the learner's code: a bug in this grader. Say so rather than blame the learner.
+  return { detail: `the grader itself failed: ${describeThrown(err)}`, hint: "please report this as a bug in nnfs's exercises" };
+}
+
+function describeThrown(thrown: unknown): string {
+  if (thrown instanceof Error) return `${thrown.name}: ${thrown.message}`;
+  return typeof thrown === "string" ? JSON.stringify(thrown) : String(thrown);
+}
+
+/** A number in short scientific notation, e.g. 3.1e-12. */
+export function sci(x: number): string {
+  return Number.isFinite(x) ? x.toExponential(1) : String(x);
+}

@@ -1,0 +1,25 @@
+// The exercise track's grader (nn.exercises): one check per exercise, comparing the
+// learner's code with the engine's and with finite differences, and naming the likely
+// mistake when a check fails. check* print and throw; grade* return the report.
+export { checkLinear, checkReLU, checkSigmoid, checkSoftmaxCrossEntropy, checkMeanSquaredError, checkBatchNorm, checkSGD, checkSpiralClassifier, checkCurveRegressor, checkAll } from "./checks";
+export type { MyLayers, NetworkCheckOptions } from "./checks";
+export { collectMyLayers, collectSources, EXERCISE_NOTEBOOKS } from "./collect";
+export type { Collected, CollectedNotebook, CollectOptions } from "./collect";
+export { studentVersion, sourceProblems, stubbed } from "./release";
+export { readNotebook, notebookText } from "./notebook_json";
+export type { Notebook, NotebookCell, NbgraderMeta } from "./notebook_json";
+export { gradeLinear } from "./check_linear";
+export type { LinearClass } from "./check_linear";
+export { gradeReLU, gradeSigmoid } from "./check_activations";
+export type { ActivationClass } from "./check_activations";
+export { gradeSoftmaxCrossEntropy, gradeMeanSquaredError } from "./check_losses";
+export type { SoftmaxCrossEntropyFunction, MseFunction } from "./check_losses";
+export { gradeBatchNorm } from "./check_batchnorm";
+export type { BatchNormClass } from "./check_batchnorm";
+export { gradeSGD } from "./check_sgd";
+export type { SGDClass } from "./check_sgd";
+export { gradeSpiralClassifier, gradeCurveRegressor, spiralData, curveData, curveNoiseFloor } from "./check_networks";
+export type { TrainValData, Trained, TrainFunction, NetworkReport } from "./check_networks";
+export { ExerciseError, formatReport } from "./report";
+export type { CheckResult, ExerciseReport } from "./report";
+export type { CheckOptions, GradeOptions } from "./grader";

@@ -1,0 +1,121 @@
+// The exercise notebooks as files: the answer keys carry valid nbgrader metadata, the
+// student versions made from them keep everything but the solution regions, and E6's
+// collector turns the solution cells into a module that declares what E6 imports.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { DataError, exercises } from "../src";
+import type { NbgraderMeta, Notebook, NotebookCell } from "../src/exercises";
+import { tempDir } from "./support/temp";
+
+const SOLUTIONS = path.resolve(__dirname, "..", "..", "..", "notebooks", "exercises", "solutions");
+const answerKeys = (): Array<{ file: string; nb: Notebook }> =>
+  fs.readdirSync(SOLUTIONS).filter((f) => f.endsWith(".ipynb")).sort().map((file) => ({ file, nb: exercises.readNotebook(path.join(SOLUTIONS, file)) }));
+const source = (cell: { source: string | string[] }): string => (Array.isArray(cell.source) ? cell.source.join("") : cell.source);
+
+// nbgrader's schema v3 (nbgrader/nbgraderformat/v3.json): the keys it requires and the only ones it allows.
+const NBGRADER_REQUIRED = ["schema_version", "grade", "locked", "solution"];
+const NBGRADER_ALLOWED = new Set([...NBGRADER_REQUIRED, "task", "grade_id", "points", "checksum", "cell_type"]);
+
+test("the answer keys E1–E6 are valid exercise sources, cleared, with nbgrader v3 metadata", () => {
+  const keys = answerKeys();
+  assert.deepEqual(keys.map((k) => k.file), ["E1-linear.ipynb", "E2-activations.ipynb", "E3-losses.ipynb", "E4-batchnorm.ipynb", "E5-sgd.ipynb", "E6-networks.ipynb"]);
+  for (const { file, nb } of keys) {
+    assert.deepEqual(exercises.sourceProblems(nb), [], file);
+    let checks = 0;
+    for (const cell of nb.cells) {
+      assert.deepEqual(cell.outputs ?? [], [], `${file}: committed with outputs`);
+      const meta = cell.metadata.nbgrader;
+      if (meta === undefined) continue;
+      for (const key of NBGRADER_REQUIRED) assert.ok(key in meta, `${file}: nbgrader metadata without ${key}`);
+      for (const key of Object.keys(meta)) assert.ok(NBGRADER_ALLOWED.has(key), `${file}: nbgrader metadata has ${key}`);
+      if (meta.grade) checks++;
+    }
+    assert.ok(checks >= 1, `${file} has no graded check cell`);
+  }
+});
+
+test("the student version replaces each solution region by a labelled stub and keeps the rest", () => {
+  for (const { file, nb } of answerKeys()) {
+    const student = exercises.studentVersion(nb, file);
+    assert.equal(student.cells.length, nb.cells.length);
+    student.cells.forEach((cell, i) => {
+      const original = nb.cells[i];
+      assert.deepEqual(cell.metadata, original.metadata, `${file} cell ${i + 1}: metadata`);
+      assert.equal(cell.id, original.id);
+      if (cell.metadata.nbgrader?.solution) {
+        const text = source(cell);
+        assert.doesNotMatch(text, /SOLUTION/, `${file} cell ${i + 1}`);
+        const labels = [...source(original).matchAll(/BEGIN SOLUTION (\S+)/g)].map((m) => m[1]);
+        const stubs = [...text.matchAll(/\/\/ YOUR CODE HERE\n\s*throw new Error\("not implemented: (\S+)"\);/g)].map((m) => m[1]);
+        assert.deepEqual(stubs, labels, `${file} cell ${i + 1}`);
+      } else {
+        assert.equal(source(cell), source(original), `${file} cell ${i + 1} changed`);
+      }
+    });
+  }
+});
+
+test("stubs keep the region's indentation and the code around it", () => {
+  const text = ["class A {", "  f(): number {", "    // BEGIN SOLUTION A.f", "    return 1;", "    // END SOLUTION", "  }", "}"].join("\n");
+  assert.equal(exercises.stubbed(text), ["class A {", "  f(): number {", "    // YOUR CODE HERE", '    throw new Error("not implemented: A.f");', "  }", "}"].join("\n"));
+});
+
+test("a broken source is refused with every problem named", () => {
+  const meta = (m: Partial<NbgraderMeta>): NotebookCell["metadata"] => ({ nbgrader: { schema_version: 3, grade: false, solution: false, locked: false, ...m } });
+  const cell = (text: string, metadata: NotebookCell["metadata"] = {}): NotebookCell => ({ cell_type: "code", metadata, source: text, outputs: [], execution_count: null });
+  const nb: Notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { language: "python" } },
+    cells: [
+      cell("// BEGIN SOLUTION\nx\n// END SOLUTION", meta({ solution: true, grade_id: "a" })),
+      cell("// BEGIN SOLUTION b\n// BEGIN SOLUTION c\n// END SOLUTION", meta({ solution: true, grade_id: "b" })),
+      cell("// BEGIN SOLUTION d\nno end"),
+      cell("nn.exercises.checkLinear(Linear);", meta({ grade: true, grade_id: "a" })),
+    ],
+  };
+  const problems = exercises.sourceProblems(nb).join("\n");
+  for (const expected of [
+    /kernelspec.language is "python"/,
+    /cell 1: "\/\/ BEGIN SOLUTION" needs a label/,
+    /cell 2: "BEGIN SOLUTION" inside the region "b"/,
+    /cell 3: the region "d" has no "END SOLUTION"/,
+    /cell 3: has a solution region but is not a code cell marked nbgrader solution: true/,
+    /cell 4: grade_id "a" is also used by cell 1/,
+    /cell 4: a grade cell needs points > 0/,
+    /cell 4: calls nn.exercises.check… but is not a locked grade cell/,
+  ]) {
+    assert.match(problems, expected);
+  }
+  assert.throws(() => exercises.studentVersion(nb, "broken.ipynb"), (err: Error) => err instanceof DataError && /broken.ipynb is not a valid exercise source notebook/.test(err.message));
+});
+
+test("E6's collector builds one module from the solution cells and lists the stubs left", () => {
+  const byFile = new Map(answerKeys().map(({ file, nb }) => [file, nb]));
+  const inputs = exercises.EXERCISE_NOTEBOOKS.map(({ file, names }) => ({ file, names, notebook: byFile.get(file)! }));
+  const solved = exercises.collectSources(inputs);
+  assert.match(solved.source, /^import \* as nn from "nnfs";$/m);
+  assert.match(solved.source, /^export \{ Linear, ReLU, Sigmoid, softmaxCrossEntropy, meanSquaredError, BatchNorm1d, SGD \};$/m);
+  assert.ok(solved.notebooks.every((n) => n.stubs.length === 0));
+  const student = exercises.collectSources(inputs.map((i) => ({ ...i, notebook: exercises.studentVersion(i.notebook, i.file) })));
+  assert.deepEqual(student.notebooks.flatMap((n) => n.stubs), ["Linear.forward", "Linear.backward", "ReLU.forward", "ReLU.backward", "Sigmoid.forward", "Sigmoid.backward", "softmaxCrossEntropy", "meanSquaredError", "BatchNorm1d.forward", "BatchNorm1d.backward", "SGD.step"]);
+  // A renamed class is named in the error, with the file.
+  const renamed = JSON.parse(JSON.stringify(byFile.get("E1-linear.ipynb"))) as Notebook;
+  for (const cell of renamed.cells) cell.source = source(cell).replace(/class Linear\b/, "class MyLinear");
+  assert.throws(() => exercises.collectSources([{ file: "E1-linear.ipynb", names: ["Linear"], notebook: renamed }]), /E1-linear.ipynb: its solution cells declare no top-level class or function Linear/);
+});
+
+test("collectMyLayers writes my_layers.ts beside the notebooks and refuses a missing one clearly", async () => {
+  const dir = tempDir("nnfs-collect-");
+  for (const { file, nb } of answerKeys()) fs.writeFileSync(path.join(dir, file), exercises.notebookText(nb));
+  const printed: string[] = [];
+  await exercises.collectMyLayers({ folder: dir, log: (t) => printed.push(t) });
+  assert.match(fs.readFileSync(path.join(dir, "my_layers.ts"), "utf8"), /class BatchNorm1d implements nn.Layer/);
+  assert.match(printed[0], /E4-batchnorm.ipynb\s+saved \d{4}-\d\d-\d\d \d\d:\d\d UTC\s+BatchNorm1d/);
+  fs.rmSync(path.join(dir, "E3-losses.ipynb"));
+  await assert.rejects(exercises.collectMyLayers({ folder: dir, log: null }), /E3-losses.ipynb is not in .*: E6 collects your code from the notebooks E1–E5 next to it/);
+  fs.writeFileSync(path.join(dir, "E3-losses.ipynb"), "{ not json");
+  await assert.rejects(exercises.collectMyLayers({ folder: dir, log: null }), /E3-losses.ipynb is not a readable notebook/);
+});

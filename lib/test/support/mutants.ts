@@ -1,0 +1,268 @@
+// Wrong implementations, one classic mistake each, built by breaking the correct ones in
+// learner_code.ts. Each names the exercise, the mistake and the hint the grader must give.
+import { Classifier, ForwardOptions, Layer, Linear, LossAndGrad, Matrix, Param, Rng, exercises, fit, kernels } from "../../src";
+import type { ExerciseReport } from "../../src/exercises";
+import { KernelLinear, MaskReLU, StableSigmoid, StagedBatchNorm, TwoPassSGD, columnOf, logSoftmaxCrossEntropy, rowwiseMse } from "./learner_code";
+
+export interface Mutant {
+  exercise: "E1" | "E2" | "E3" | "E4" | "E5" | "E6";
+  mistake: string;
+  grade: () => ExerciseReport;
+  /** A hint of a failed check must match this. */
+  hint: RegExp;
+}
+
+const linear = (L: typeof KernelLinear): (() => ExerciseReport) => () => exercises.gradeLinear(L);
+
+// ---- E1: Linear ----
+class TransposedDW extends KernelLinear {
+  override backward(dOut: Matrix): Matrix {
+    const dX = super.backward(dOut);
+    const t = kernels.matmulTransA(dOut, this.x!); // (out, in): dOutᵀ·x
+    Object.assign(this.weight, { grad: t });
+    return dX;
+  }
+}
+class LastSampleDW extends KernelLinear {
+  override backward(dOut: Matrix): Matrix {
+    const dX = super.backward(dOut);
+    const x = this.x!;
+    const n = x.rows - 1;
+    for (let k = 0; k < this.inFeatures; k++) for (let j = 0; j < this.outFeatures; j++) this.weight.grad.set(k, j, x.get(n, k) * dOut.get(n, j));
+    return dX;
+  }
+}
+class NoDb extends KernelLinear {
+  override backward(dOut: Matrix): Matrix {
+    if (this.x === null) throw new Error("backward before forward");
+    kernels.matmulTransA(this.x, dOut, this.weight.grad);
+    return kernels.matmulTransB(dOut, this.weight.value, new Matrix(dOut.rows, this.inFeatures, dOut.dtype));
+  }
+}
+class MeanDW extends KernelLinear {
+  override backward(dOut: Matrix): Matrix {
+    const dX = super.backward(dOut);
+    this.weight.grad.data.forEach((v, i, a) => (a[i] = v / dOut.rows));
+    return dX;
+  }
+}
+class NoBiasForward extends KernelLinear {
+  override forward(x: Matrix, _options: ForwardOptions): Matrix {
+    this.x = x;
+    return kernels.gemm(x, this.weight.value, false, false, new Matrix(x.rows, this.outFeatures, x.dtype));
+  }
+}
+class AccumulatingGrads extends KernelLinear {
+  override backward(dOut: Matrix): Matrix {
+    const before = [this.weight.grad.clone(), this.bias.grad.clone()];
+    const dX = super.backward(dOut);
+    [this.weight.grad, this.bias.grad].forEach((g, k) => g.data.forEach((v, i, a) => (a[i] = v + before[k].data[i])));
+    return dX;
+  }
+}
+
+// ---- E2: ReLU, Sigmoid ----
+class NoMaskReLU extends MaskReLU {
+  override backward(dOut: Matrix): Matrix {
+    return dOut.clone();
+  }
+}
+class MaskFromDOutReLU extends MaskReLU {
+  override backward(dOut: Matrix): Matrix {
+    return new Matrix(dOut.rows, dOut.cols, Float64Array.from(dOut.data, (g) => (g > 0 ? g : 0)));
+  }
+}
+class InPlaceReLU extends MaskReLU {
+  override forward(x: Matrix, options: ForwardOptions): Matrix {
+    const y = super.forward(x, options);
+    x.data.set(y.data);
+    return x;
+  }
+}
+class InputInSigmoidBackward extends StableSigmoid {
+  private input: Matrix | null = null;
+  override forward(x: Matrix, options: ForwardOptions): Matrix {
+    this.input = x.clone();
+    return super.forward(x, options);
+  }
+  override backward(dOut: Matrix): Matrix {
+    const x = this.input!;
+    return new Matrix(dOut.rows, dOut.cols, Float64Array.from(dOut.data, (g, i) => g * x.data[i] * (1 - x.data[i])));
+  }
+}
+class NoChainSigmoid extends StableSigmoid {
+  override backward(dOut: Matrix): Matrix {
+    const y = this.y!;
+    return new Matrix(dOut.rows, dOut.cols, Float64Array.from(y.data, (v) => v * (1 - v)));
+  }
+}
+class OverflowingSigmoid extends StableSigmoid {
+  override forward(x: Matrix, options: ForwardOptions): Matrix {
+    const y = super.forward(x, options);
+    x.data.forEach((v, i) => (y.data[i] = Math.exp(v) / (1 + Math.exp(v))));
+    return y;
+  }
+}
+
+// ---- E3: losses ----
+function noMaxShift(logits: Matrix, labels: Int32Array): LossAndGrad {
+  const n = logits.rows;
+  const grad = new Matrix(n, logits.cols, logits.dtype);
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const e = Array.from(logits.row(i), Math.exp);
+    const sum = e.reduce((s, v) => s + v, 0);
+    loss -= Math.log(e[labels[i]] / sum) / n;
+    e.forEach((v, j) => grad.set(i, j, (v / sum - (j === labels[i] ? 1 : 0)) / n));
+  }
+  return { loss, grad };
+}
+const scaledGrad = (f: (a: Matrix, b: Int32Array) => LossAndGrad, k: (m: Matrix) => number) => (a: Matrix, b: Int32Array): LossAndGrad => {
+  const { loss, grad } = f(a, b);
+  return { loss, grad: new Matrix(grad.rows, grad.cols, Float64Array.from(grad.data, (v) => v * k(a))) };
+};
+function summedLoss(logits: Matrix, labels: Int32Array): LossAndGrad {
+  const { loss, grad } = logSoftmaxCrossEntropy(logits, labels);
+  return { loss: loss * logits.rows, grad };
+}
+function noOneHot(logits: Matrix, labels: Int32Array): LossAndGrad {
+  const { loss, grad } = logSoftmaxCrossEntropy(logits, labels);
+  labels.forEach((y, i) => grad.set(i, y, grad.get(i, y) + 1 / logits.rows));
+  return { loss, grad };
+}
+function mseWithoutTwo(pred: Matrix, target: Matrix): LossAndGrad {
+  const { loss, grad } = rowwiseMse(pred, target);
+  grad.data.forEach((v, i, a) => (a[i] = v / 2));
+  return { loss, grad };
+}
+function mseOverRowsOnly(pred: Matrix, target: Matrix): LossAndGrad {
+  const { loss, grad } = rowwiseMse(pred, target);
+  grad.data.forEach((v, i, a) => (a[i] = v * pred.cols));
+  return { loss: loss * pred.cols, grad };
+}
+
+// ---- E4: BatchNorm ----
+class EvalFormulaBatchNorm extends StagedBatchNorm {
+  override backward(dOut: Matrix): Matrix {
+    const { x, mean, variance } = this.cache!;
+    this.cache = { x, mean, variance, training: false };
+    return super.backward(dOut);
+  }
+}
+class NoVariancePathBatchNorm extends StagedBatchNorm {
+  override backward(dOut: Matrix): Matrix {
+    const dX = super.backward(dOut); // sets dγ, dβ
+    const { variance, training } = this.cache!;
+    if (!training) return dX;
+    for (let j = 0; j < dOut.cols; j++) {
+      const g = columnOf(dOut, j);
+      const meanG = g.reduce((s, v) => s + v, 0) / g.length;
+      g.forEach((v, i) => dX.set(i, j, (this.gamma.value.data[j] * (v - meanG)) / Math.sqrt(variance[j] + this.eps)));
+    }
+    return dX;
+  }
+}
+class UnbiasedRunningVar extends StagedBatchNorm {
+  private rows = 0;
+  override forward(x: Matrix, options: ForwardOptions): Matrix {
+    this.rows = x.rows;
+    return super.forward(x, options);
+  }
+  protected override updateRunning(mean: number[], variance: number[]): void {
+    super.updateRunning(mean, variance.map((v) => (v * this.rows) / (this.rows - 1)));
+  }
+}
+class FlippedMomentum extends StagedBatchNorm {
+  protected override updateRunning(mean: number[], variance: number[]): void {
+    const m = this.momentum;
+    mean.forEach((v, j) => (this.runningMean.value.data[j] = (1 - m) * this.runningMean.value.data[j] + m * v));
+    variance.forEach((v, j) => (this.runningVar.value.data[j] = (1 - m) * this.runningVar.value.data[j] + m * v));
+  }
+}
+class BatchStatsInEval extends StagedBatchNorm {
+  override forward(x: Matrix, options: ForwardOptions): Matrix {
+    const saved = [this.runningMean.value.clone(), this.runningVar.value.clone()];
+    const y = super.forward(x, { training: true });
+    if (!options.training) {
+      this.runningMean.value.data.set(saved[0].data);
+      this.runningVar.value.data.set(saved[1].data);
+    }
+    return y;
+  }
+}
+class SwappedGammaBeta extends StagedBatchNorm {
+  override backward(dOut: Matrix): Matrix {
+    const dX = super.backward(dOut);
+    const g = this.gamma.grad.clone();
+    this.gamma.grad.data.set(this.beta.grad.data);
+    this.beta.grad.data.set(g.data);
+    return dX;
+  }
+}
+
+// ---- E5: SGD ----
+class DecaysEverything extends TwoPassSGD {
+  override step(params: readonly Param[]): void {
+    super.step(params.map((p) => ({ ...p, decay: true })));
+  }
+}
+class DecayWithoutLr extends TwoPassSGD {
+  override step(params: readonly Param[]): void {
+    for (const p of params) {
+      const k = p.decay ? this.weightDecay : 0;
+      p.value.data.forEach((w, i, a) => (a[i] = w - this.lr * p.grad.data[i] - k * w));
+    }
+  }
+}
+class HalfDecay extends TwoPassSGD {
+  override step(params: readonly Param[]): void {
+    new TwoPassSGD({ lr: this.lr, weightDecay: this.weightDecay / 2 }).step(params);
+  }
+}
+class GradientAscent extends TwoPassSGD {
+  override step(params: readonly Param[]): void {
+    new TwoPassSGD({ lr: -this.lr, weightDecay: this.weightDecay }).step(params);
+  }
+}
+
+// ---- E6: networks (trained with the correct layers, assembled wrongly) ----
+const spirals = (layers: (rng: Rng) => Layer[], epochs = 60): (() => ExerciseReport) => () =>
+  exercises.gradeSpiralClassifier((data) => {
+    const model = new Classifier(layers(new Rng(0)), { loss: logSoftmaxCrossEntropy });
+    return { model, history: fit(model, data.train, { epochs, batchSize: 32, optimizer: new TwoPassSGD({ lr: 0.1 }), seed: 0, val: data.val }) };
+  });
+
+export const MUTANTS: Mutant[] = [
+  { exercise: "E1", mistake: "dW transposed", grade: linear(TransposedDW), hint: /transposed/ },
+  { exercise: "E1", mistake: "dW not summed over the batch", grade: linear(LastSampleDW), hint: /not summed over the batch/ },
+  { exercise: "E1", mistake: "db missing", grade: linear(NoDb), hint: /db is missing/ },
+  { exercise: "E1", mistake: "dW divided by N", grade: linear(MeanDW), hint: /divided by N/ },
+  { exercise: "E1", mistake: "bias not added in forward", grade: linear(NoBiasForward), hint: /bias b is not added/ },
+  { exercise: "E1", mistake: "grads accumulated (+=)", grade: linear(AccumulatingGrads), hint: /doubled.*\(\+=\)/ },
+  { exercise: "E2", mistake: "ReLU backward without the mask", grade: () => exercises.gradeReLU(NoMaskReLU), hint: /mask x > 0/ },
+  { exercise: "E2", mistake: "ReLU mask taken from dOut", grade: () => exercises.gradeReLU(MaskFromDOutReLU), hint: /mask comes from dOut/ },
+  { exercise: "E2", mistake: "ReLU overwrites its input", grade: () => exercises.gradeReLU(InPlaceReLU), hint: /new matrix/ },
+  { exercise: "E2", mistake: "Sigmoid backward uses x, not y", grade: () => exercises.gradeSigmoid(InputInSigmoidBackward), hint: /output y = σ\(x\), not the input x/ },
+  { exercise: "E2", mistake: "Sigmoid backward without dOut", grade: () => exercises.gradeSigmoid(NoChainSigmoid), hint: /multiply it by dOut/ },
+  { exercise: "E2", mistake: "Sigmoid as e^x/(1 + e^x)", grade: () => exercises.gradeSigmoid(OverflowingSigmoid), hint: /Infinity \/ Infinity/ },
+  { exercise: "E3", mistake: "softmax without the max shift", grade: () => exercises.gradeSoftmaxCrossEntropy(noMaxShift), hint: /without the max shift/ },
+  { exercise: "E3", mistake: "cross-entropy grad without 1/N", grade: () => exercises.gradeSoftmaxCrossEntropy(scaledGrad(logSoftmaxCrossEntropy, (a) => a.rows)), hint: /1\/N is forgotten/ },
+  { exercise: "E3", mistake: "cross-entropy loss summed, not averaged", grade: () => exercises.gradeSoftmaxCrossEntropy(summedLoss), hint: /sum over the batch: divide by N/ },
+  { exercise: "E3", mistake: "one-hot not subtracted", grade: () => exercises.gradeSoftmaxCrossEntropy(noOneHot), hint: /1 is not subtracted/ },
+  { exercise: "E3", mistake: "MSE grad without the 2", grade: () => exercises.gradeMeanSquaredError(mseWithoutTwo), hint: /factor 2 is missing/ },
+  { exercise: "E3", mistake: "MSE averaged over rows only", grade: () => exercises.gradeMeanSquaredError(mseOverRowsOnly), hint: /divided by N only/ },
+  { exercise: "E4", mistake: "backward missing the mean and variance paths", grade: () => exercises.gradeBatchNorm(EvalFormulaBatchNorm), hint: /missing the mean and variance paths/ },
+  { exercise: "E4", mistake: "backward missing the variance path", grade: () => exercises.gradeBatchNorm(NoVariancePathBatchNorm), hint: /variance path is missing/ },
+  { exercise: "E4", mistake: "running variance unbiased", grade: () => exercises.gradeBatchNorm(UnbiasedRunningVar), hint: /unbiased batch variance/ },
+  { exercise: "E4", mistake: "momentum the wrong way round", grade: () => exercises.gradeBatchNorm(FlippedMomentum), hint: /momentum is applied the wrong way round/ },
+  { exercise: "E4", mistake: "batch statistics in eval mode", grade: () => exercises.gradeBatchNorm(BatchStatsInEval), hint: /eval mode uses the batch's own mean/ },
+  { exercise: "E4", mistake: "dγ and dβ swapped", grade: () => exercises.gradeBatchNorm(SwappedGammaBeta), hint: /swapped/ },
+  { exercise: "E5", mistake: "L2 applied to biases and γ/β", grade: () => exercises.gradeSGD(DecaysEverything), hint: /L2 is applied to a param with decay: false/ },
+  { exercise: "E5", mistake: "decay not multiplied by lr", grade: () => exercises.gradeSGD(DecayWithoutLr), hint: /not multiplied by lr/ },
+  { exercise: "E5", mistake: "λ/2 instead of λ", grade: () => exercises.gradeSGD(HalfDecay), hint: /gradient of λ\/2·‖w‖² is λ·w/ },
+  { exercise: "E5", mistake: "gradient ascent", grade: () => exercises.gradeSGD(GradientAscent), hint: /goes up the gradient/ },
+  { exercise: "E6", mistake: "no activation between the Linear layers", grade: spirals((rng) => [new KernelLinear(2, 64, rng), new KernelLinear(64, 3, rng)]), hint: /stacked Linear layers without one collapse/ },
+  { exercise: "E6", mistake: "an activation after the output layer", grade: spirals((rng) => [new KernelLinear(2, 64, rng), new MaskReLU(), new KernelLinear(64, 3, rng), new MaskReLU()]), hint: /output layer must be a Linear/ },
+  { exercise: "E6", mistake: "the engine's layers instead of the learner's", grade: spirals((rng) => [new Linear(2, 64, { init: "he", rng, dtype: "float64" }), new MaskReLU(), new KernelLinear(64, 3, rng)]), hint: /build the network from your classes/ },
+  { exercise: "E6", mistake: "too few epochs to fit the spirals", grade: spirals((rng) => [new KernelLinear(2, 64, rng), new MaskReLU(), new KernelLinear(64, 3, rng)], 2), hint: /more epochs, a larger lr/ },
+];

@@ -1,0 +1,84 @@
+// The student versions of the exercise notebooks, as `npm run exercises` makes them, run
+// headless: every check cell fails with its "not implemented" message, and no cell fails
+// for any other reason. Also: --reset keeps the learner's file as a backup.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const SCRIPT = path.join(ROOT, "scripts", "exercises.mjs");
+
+function jupyterPython() {
+  const found = spawnSync("bash", ["-c", `source "${ROOT}/scripts/common.sh" && find_jupyter_python`], { encoding: "utf8" });
+  assert.equal(found.status, 0, "no Python with nbclient/nbconvert: run bash scripts/setup.sh");
+  return found.stdout.trim();
+}
+
+function scratch(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function makeStudentVersions(dir, ...args) {
+  const run = spawnSync(process.execPath, [SCRIPT, "--into", dir, ...args], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  return run.stdout;
+}
+
+test("the student notebooks run headless and every check cell fails with its 'not implemented' message", { timeout: 600_000 }, () => {
+  const dir = scratch("nnfs-student-");
+  makeStudentVersions(dir, "--quiet");
+  // As in notebooks/exercises: `import "nnfs"` resolves through the project's node_modules.
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  const notebooks = fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort();
+  assert.equal(notebooks.length, 6);
+  let checks = 0;
+  for (const nb of notebooks) {
+    const run = spawnSync(jupyterPython(), [path.join(ROOT, "scripts", "test", "execute_cells.py"), path.join(dir, nb)], {
+      encoding: "utf8",
+      env: { ...process.env, JUPYTER_PATH: path.join(ROOT, ".jupyter"), NNFS_ROOT: dir },
+      timeout: 300_000,
+    });
+    assert.equal(run.status, 0, `${nb}: ${run.stderr}`);
+    const cells = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    for (const c of cells) {
+      const where = `${nb} cell ${c.index + 1} (${c.grade_id})`;
+      if (c.grade) {
+        checks++;
+        assert.equal(c.status, "error", `${where}: a check passed on the stub`);
+        assert.match(c.stderr, /ExerciseError: .*not implemented: \S+.*Write the code where it says YOUR CODE HERE/, where);
+      } else {
+        assert.ok(c.status === "ok" || /not implemented: /.test(c.stderr), `${where} failed otherwise: ${c.status} ${c.stderr}`);
+      }
+    }
+  }
+  assert.equal(checks, 9, "E1 1, E2 2, E3 2, E4 1, E5 1, E6 2 check cells");
+  // E6 collected the stubs and said what is left to do.
+  assert.match(fs.readFileSync(path.join(dir, "my_layers.ts"), "utf8"), /throw new Error\("not implemented: BatchNorm1d.backward"\)/);
+});
+
+test("--reset starts an exercise over and keeps the learner's version as a backup; other files are never overwritten", () => {
+  const dir = scratch("nnfs-reset-");
+  makeStudentVersions(dir, "--quiet");
+  const e1 = path.join(dir, "E1-linear.ipynb");
+  const e2 = path.join(dir, "E2-activations.ipynb");
+  fs.writeFileSync(e1, fs.readFileSync(e1, "utf8").replace("YOUR CODE HERE", "my work"));
+  fs.writeFileSync(e2, fs.readFileSync(e2, "utf8").replace("YOUR CODE HERE", "my other work"));
+  makeStudentVersions(dir, "--quiet");
+  assert.match(fs.readFileSync(e1, "utf8"), /my work/, "a plain run must not overwrite work");
+  const out = makeStudentVersions(dir, "--reset", "E1");
+  assert.match(out, /kept your previous E1-linear.ipynb as .*E1-linear\.backup-.*\.ipynb/);
+  assert.doesNotMatch(fs.readFileSync(e1, "utf8"), /my work/);
+  assert.match(fs.readFileSync(e2, "utf8"), /my other work/);
+  const backups = fs.readdirSync(dir).filter((f) => f.startsWith("E1-linear.backup-"));
+  assert.equal(backups.length, 1);
+  assert.match(fs.readFileSync(path.join(dir, backups[0]), "utf8"), /my work/);
+  const bad = spawnSync(process.execPath, [SCRIPT, "--into", dir, "--reset", "E9"], { encoding: "utf8" });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--reset E9: no such exercise; there are E1, E2, E3, E4, E5, E6/);
+});
