@@ -69,7 +69,7 @@ test("float32 outputs, non-matrix returns and non-functions get their own messag
   }
   assert.match(firstFailure(exercises.gradeReLU(ReturnsArray)), /is an array of length \d+, not an nn.Matrix/);
   const notAFunction = exercises.gradeSoftmaxCrossEntropy(42 as unknown as exercises.SoftmaxCrossEntropyFunction);
-  assert.match(firstFailure(notAFunction), /got number 42 \| pass the function itself/);
+  assert.match(firstFailure(notAFunction), /got number 42 \| pass it itself: checkSoftmaxCrossEntropy/);
   const badReturn = exercises.gradeMeanSquaredError(() => 0.5 as unknown as ReturnType<exercises.MseFunction>);
   assert.match(firstFailure(badReturn), /returned number 0.5 \| return an object \{ loss, grad \}/);
   const notTrained = exercises.gradeSpiralClassifier(() => ({ model: null, history: null }) as unknown as exercises.Trained<Int32Array>);

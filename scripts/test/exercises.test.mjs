@@ -5,24 +5,10 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { ROOT, jupyterPython, notebookJson, scratchDir as scratch } from "./support.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const SCRIPT = path.join(ROOT, "scripts", "exercises.mjs");
-
-function jupyterPython() {
-  const found = spawnSync("bash", ["-c", `source "${ROOT}/scripts/common.sh" && find_jupyter_python`], { encoding: "utf8" });
-  assert.equal(found.status, 0, "no Python with nbclient/nbconvert: run bash scripts/setup.sh");
-  return found.stdout.trim();
-}
-
-function scratch(prefix) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
 
 function makeStudentVersions(dir, ...args) {
   const run = spawnSync(process.execPath, [SCRIPT, "--into", dir, ...args], { encoding: "utf8" });
@@ -81,4 +67,35 @@ test("--reset starts an exercise over and keeps the learner's version as a backu
   const bad = spawnSync(process.execPath, [SCRIPT, "--into", dir, "--reset", "E9"], { encoding: "utf8" });
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /--reset E9: no such exercise; there are E1, E2, E3, E4, E5, E6/);
+});
+
+test("E6 picks up an exercise changed and saved while its kernel runs", { timeout: 300_000 }, () => {
+  const dir = scratch("nnfs-recollect-");
+  for (const f of fs.readdirSync(path.join(ROOT, "notebooks", "exercises", "solutions")).filter((f) => f.endsWith(".ipynb"))) {
+    fs.copyFileSync(path.join(ROOT, "notebooks", "exercises", "solutions", f), path.join(dir, f));
+  }
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  // One kernel: collect and import, then "save" an edited E2 (a cell stands in for the learner), collect and import again.
+  const cells = [
+    'import * as nn from "nnfs";\nimport * as fs from "fs";',
+    "await nn.exercises.collectMyLayers({ log: null });",
+    'import { ReLU } from "./my_layers";',
+    "console.log(new ReLU().label);",
+    'fs.writeFileSync("E2-activations.ipynb", fs.readFileSync("E2-activations.ipynb", "utf8").replace(\'readonly label = \\\\"ReLU\\\\";\', \'readonly label = \\\\"ReLU, edited\\\\";\'));',
+    "await nn.exercises.collectMyLayers({ log: null });",
+    'import { ReLU } from "./my_layers";',
+    "console.log(new ReLU().label);",
+  ];
+  const nb = path.join(dir, "recollect.ipynb");
+  fs.writeFileSync(nb, notebookJson(cells));
+  const run = spawnSync(jupyterPython(), [path.join(ROOT, "scripts", "test", "execute_cells.py"), nb], {
+    encoding: "utf8",
+    env: { ...process.env, JUPYTER_PATH: path.join(ROOT, ".jupyter"), NNFS_ROOT: dir },
+    timeout: 240_000,
+  });
+  assert.equal(run.status, 0, run.stderr);
+  const out = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
+  assert.deepEqual(out.map((c) => c.status), Array(cells.length).fill("ok"), out.map((c) => c.stderr).join("\n"));
+  assert.equal(out[3].stdout.trim(), "ReLU");
+  assert.equal(out[7].stdout.trim(), "ReLU, edited");
 });

@@ -7,16 +7,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { ROOT, jupyterPython, notebookJson as notebook } from "./support.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const RUNNER = path.join(ROOT, "scripts", "run_notebooks.py");
-
-function jupyterPython() {
-  const found = spawnSync("bash", ["-c", `source "${ROOT}/scripts/common.sh" && find_jupyter_python`], { encoding: "utf8" });
-  assert.equal(found.status, 0, "no Python with nbclient/nbconvert: run bash scripts/setup.sh");
-  return found.stdout.trim();
-}
 
 /** Runs the runner with artifacts in a scratch project root, so tests never touch the user's. */
 function runNotebooks(args, scratch) {
@@ -24,15 +17,6 @@ function runNotebooks(args, scratch) {
     encoding: "utf8",
     env: { ...process.env, NNFS_ROOT: scratch },
     timeout: 20 * 60 * 1000,
-  });
-}
-
-function notebook(cells) {
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (tslab)", language: "typescript" } },
-    cells: cells.map((source, i) => ({ id: `c${i}`, cell_type: "code", metadata: {}, execution_count: null, outputs: [], source })),
   });
 }
 

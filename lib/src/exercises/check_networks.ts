@@ -13,7 +13,7 @@ import { curveTarget, makeCurve, makeSpirals } from "../data/synthetic";
 import { randomMatrix } from "../testing/gradcheck";
 import { argmaxRows } from "../kernels";
 import * as plot from "../plot";
-import { CheckFailure, GradeOptions, Grader, LearnerThrew, learner, sci } from "./grader";
+import { CheckFailure, Grader, LearnerThrew, learner, sci } from "./grader";
 import { DivergenceError } from "../errors";
 import { asMatrix, describeValue, maxAbsDiff } from "./compare";
 import { mapMatrix } from "./matrix_ops";
@@ -55,9 +55,9 @@ export function curveNoiseFloor(val: Dataset<Matrix>): number {
   return sum / val.x.rows;
 }
 
-export function gradeSpiralClassifier(train: TrainFunction<Int32Array>, options: GradeOptions = {}): NetworkReport {
+export function gradeSpiralClassifier(train: TrainFunction<Int32Array>): NetworkReport {
   const data = spiralData();
-  return gradeNetwork("E6 · your MLP on the three spirals", train, data, 2, 3, options, (model, g) => {
+  return gradeNetwork({ title: "E6 · your MLP on the three spirals", call: "checkSpiralClassifier(trainSpirals)", inputs: 2, outputs: 3 }, train, data, (model, g) => {
     let accuracy = NaN;
     g.check("validation accuracy ≥ 0.95", () => {
       accuracy = evaluate(model, data.val).metric;
@@ -72,10 +72,10 @@ export function gradeSpiralClassifier(train: TrainFunction<Int32Array>, options:
   });
 }
 
-export function gradeCurveRegressor(train: TrainFunction<Matrix>, options: GradeOptions = {}): NetworkReport {
+export function gradeCurveRegressor(train: TrainFunction<Matrix>): NetworkReport {
   const data = curveData();
   const floor = curveNoiseFloor(data.val);
-  return gradeNetwork("E6 · your regressor on the noisy curve", train, data, 1, 1, options, (model, g) => {
+  return gradeNetwork({ title: "E6 · your regressor on the noisy curve", call: "checkCurveRegressor(trainCurve)", inputs: 1, outputs: 1 }, train, data, (model, g) => {
     let mse = NaN;
     g.check(`validation MSE ≤ 2 × noise floor (${(2 * floor).toFixed(4)})`, () => {
       mse = evaluate(model, data.val).metric;
@@ -97,12 +97,21 @@ export function gradeCurveRegressor(train: TrainFunction<Matrix>, options: Grade
 /** Adds the score's check to g; returns what shows the trained model's charts. */
 type Score<Y extends Matrix | Int32Array> = (model: Network<Y>, g: Grader) => (history: History) => void;
 
-function gradeNetwork<Y extends Matrix | Int32Array>(title: string, train: TrainFunction<Y>, data: TrainValData<Y>, inputs: number, outputs: number, options: GradeOptions, score: Score<Y>): NetworkReport {
-  const g = new Grader(title, `${data.train.x.rows} training and ${data.val.x.rows} validation points, float64`);
+interface NetworkTask {
+  title: string;
+  /** The check cell's call, for the message when something else than a function is passed. */
+  call: string;
+  inputs: number;
+  outputs: number;
+}
+
+function gradeNetwork<Y extends Matrix | Int32Array>(task: NetworkTask, train: TrainFunction<Y>, data: TrainValData<Y>, score: Score<Y>): NetworkReport {
+  const { inputs, outputs } = task;
+  const g = new Grader(task.title, `${data.train.x.rows} training and ${data.val.x.rows} validation points, float64`);
   let trained: Trained<Y> | null = null;
   const started = performance.now();
+  if (!g.requireFunction(train, "your training function", task.call)) return { ...g.report(), showCharts: () => undefined };
   const ran = g.check("your training function returns { model, history }", () => {
-    if (typeof train !== "function") throw new CheckFailure(`got ${describeValue(train)}`, "pass your training function itself");
     trained = validTrained(trainWithHints(train, data));
     return `trained in ${((performance.now() - started) / 1000).toFixed(1)} s, ${trained.history.epoch.length} epochs`;
   });

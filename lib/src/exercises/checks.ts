@@ -53,13 +53,13 @@ export interface NetworkCheckOptions extends CheckOptions {
 
 /** E6: the learner's classifier on the spirals (≥ 0.95 validation accuracy). */
 export function checkSpiralClassifier(train: TrainFunction<Int32Array>, options: NetworkCheckOptions = {}): void {
-  const report = gradeSpiralClassifier(train, options);
+  const report = gradeSpiralClassifier(train);
   announce(report, options, () => (options.charts ?? inNotebook()) && report.showCharts());
 }
 
 /** E6: the learner's regressor on the noisy curve (validation MSE ≤ 2 × the noise floor). */
 export function checkCurveRegressor(train: TrainFunction<Matrix>, options: NetworkCheckOptions = {}): void {
-  const report = gradeCurveRegressor(train, options);
+  const report = gradeCurveRegressor(train);
   announce(report, options, () => (options.charts ?? inNotebook()) && report.showCharts());
 }
 

@@ -67,8 +67,8 @@ export interface CollectOptions {
 
 /**
  * Gathers the solution cells of E1–E5 (as saved on disk) into `my_layers.ts` and says
- * what it took from where. Async: after a change it waits a moment, so that tslab, which
- * watches imported files, sees the new version before the next cell imports it.
+ * what it took from where. Async, so that tslab's file watcher sees a changed file before
+ * the next cell imports it.
  */
 export async function collectMyLayers(options: CollectOptions = {}): Promise<void> {
   const folder = path.resolve(options.folder ?? process.cwd());
@@ -82,7 +82,9 @@ export async function collectMyLayers(options: CollectOptions = {}): Promise<voi
   const before = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : null;
   if (before !== result.source) {
     writeFileAtomic(out, result.source);
-    if (before !== null) await new Promise((resolve) => setTimeout(resolve, 500));
+    // tslab re-reads an imported file when its watcher fires. Here the await alone was enough
+    // for the next cell to import the new version (tested); the pause is a margin for slower watchers.
+    if (before !== null) await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const log = options.log === undefined ? console.log : options.log;
   log?.(describeCollected(result, path.basename(out)));

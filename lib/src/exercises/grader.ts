@@ -81,6 +81,17 @@ export class Grader {
     return false;
   }
 
+  /**
+   * True when `value` is a function (or class); otherwise records a failed check saying what
+   * was passed instead and the right call, e.g. "checkSGD(SGD)".
+   */
+  requireFunction(value: unknown, name: string, call: string): boolean {
+    if (typeof value === "function") return true;
+    const got = value === null || value === undefined ? String(value) : `${typeof value} ${String(value)}`;
+    this.results.push({ name: `${name} is a ${/^[A-Z]/.test(name) ? "class" : "function"}`, passed: false, detail: `got ${got}`, hint: `pass it itself: ${call}` });
+    return false;
+  }
+
   /** Everything checked so far, with the time since the grader was made. */
   report(): ExerciseReport {
     return {

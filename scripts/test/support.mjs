@@ -1,0 +1,33 @@
+// Shared by the script tests: the project root, the Python that has Jupyter's nbclient, and
+// scratch folders removed when the test process exits.
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export function jupyterPython() {
+  const found = spawnSync("bash", ["-c", `source "${ROOT}/scripts/common.sh" && find_jupyter_python`], { encoding: "utf8" });
+  assert.equal(found.status, 0, "no Python with nbclient/nbconvert: run bash scripts/setup.sh");
+  return found.stdout.trim();
+}
+
+/** A new folder under the system temp directory, removed when the process exits. */
+export function scratchDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A notebook for the tslab kernel with one code cell per source. */
+export function notebookJson(cells) {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (tslab)", language: "typescript" } },
+    cells: cells.map((source, i) => ({ id: `c${i}`, cell_type: "code", metadata: {}, execution_count: null, outputs: [], source })),
+  });
+}
