@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Executes the lab notebooks (and the exercises' answer keys) headless on the tslab kernel and writes HTML reports.
 
+Parameters the papermill way: each lab declares its parameters in a cell tagged
+"parameters"; `-p dataset mnist` injects a cell tagged "injected-parameters" after it,
+redeclaring them with the new values. Names and values are checked before any cell runs.
+
 Stops at the first failing cell and prints that cell's stderr: tslab reports thrown
 errors and type errors only as stderr streams with an execute_reply status of "error",
 so plain `nbconvert --execute` shows nothing useful. Executed copies and reports go to
@@ -9,7 +13,9 @@ outputs/reports/ (never back into notebooks/, which stay committed without outpu
 import argparse
 import datetime
 import html
+import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -38,7 +44,70 @@ def parse_args(argv):
     parser.add_argument("--out", type=Path, default=ROOT / "outputs" / "reports",
                         help="folder for executed notebooks and HTML reports")
     parser.add_argument("--no-html", action="store_true", help="skip the HTML reports")
+    parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                        help="set a lab parameter, e.g. -p dataset mnist (papermill's convention)")
     return parser.parse_args(argv)
+
+
+# A declaration in a parameters cell: `const name[: type] = value;` (one per line).
+DECLARATION = re.compile(r"^(const|let)\s+(\w+)(\s*:\s*[^=]+?)?\s*=\s*(.+?);\s*(//.*)?$", re.M)
+
+
+def parameters_cell(nb):
+    """Index of the cell tagged "parameters", or None."""
+    for i, cell in enumerate(nb.cells):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            return i
+    return None
+
+
+def declared_parameters(nb) -> dict:
+    """Name → (keyword, type annotation, default value's source) of each declaration in the parameters cell."""
+    i = parameters_cell(nb)
+    if i is None:
+        return {}
+    return {m.group(2): (m.group(1), m.group(3) or "", m.group(4)) for m in DECLARATION.finditer(nb.cells[i].source)}
+
+
+def dataset_of_run(notebooks, values: dict) -> str:
+    """The dataset the labs ran on: the -p value, else the default of the first lab that declares one."""
+    if "dataset" in values:
+        return values["dataset"]
+    for nb_path in notebooks:
+        default = declared_parameters(nbformat.read(nb_path, as_version=4)).get("dataset")
+        if default:
+            return default[2].strip('"')
+    return "none"
+
+
+def inject_parameters(nb, values: dict) -> list:
+    """Adds the injected-parameters cell after the parameters cell; returns the names it set."""
+    declared = declared_parameters(nb)
+    names = [n for n in values if n in declared]
+    if not names:
+        return []
+    lines = ["// Parameters injected by the runner: " + " ".join(f"-p {n} {values[n]}" for n in names)]
+    lines += [f"{declared[n][0]} {n}{declared[n][1]} = {json.dumps(values[n], ensure_ascii=False)};" for n in names]
+    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["injected-parameters"]})
+    nb.cells.insert(parameters_cell(nb) + 1, cell)
+    return names
+
+
+def checked_parameters(pairs, notebooks) -> dict:
+    """The -p values as the notebooks get them; exits with a message naming a bad name or value."""
+    given = dict(pairs)
+    if not given:
+        return {}
+    known = set()
+    for nb_path in notebooks:
+        known.update(declared_parameters(nbformat.read(nb_path, as_version=4)))
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise SystemExit(f"-p {unknown[0]}: none of these notebooks has such a parameter; they have: {', '.join(sorted(known)) or 'none'}")
+    out = subprocess.run(["node", str(ROOT / "scripts" / "check_parameters.mjs"), json.dumps(given)], cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(out.stderr.strip() or out.stdout.strip())
+    return json.loads(out.stdout)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -71,6 +140,9 @@ REPORT_TEMPLATE = ROOT / "scripts" / "report" / "report.html.j2"
 
 def run_one(nb_path: Path, args) -> tuple:
     nb = nbformat.read(nb_path, as_version=4)
+    injected = inject_parameters(nb, args.values)
+    if injected:
+        print(f"       {nb_path.name}: " + ", ".join(f"{n} = {args.values[n]}" for n in injected))
     current = {"index": -1}
 
     def on_cell_start(cell, cell_index):
@@ -132,7 +204,7 @@ def section_of(nb_path: Path) -> str:
     return "Exercises, solved (the answer keys)" if nb_path.parent.name == "solutions" else "Labs"
 
 
-def write_index(out: Path, runs, profile: str, started: datetime.datetime, backend: str) -> None:
+def write_index(out: Path, runs, profile: str, started: datetime.datetime, backend: str, values: dict, dataset: str) -> None:
     """outputs/reports/index.html: one link per report, grouped into labs and exercises, with how the run went."""
     rows = []
     for i, (p, ok, seconds) in enumerate(runs):
@@ -147,7 +219,8 @@ def write_index(out: Path, runs, profile: str, started: datetime.datetime, backe
 <style>body{{font-family:sans-serif;max-width:48em;margin:2em auto}}td,th{{padding:.3em .8em;border-bottom:1px solid #ddd}}</style>
 </head><body>
 <h1>nnfs-ts lab reports</h1>
-<p>Run {html.escape(started.strftime("%Y-%m-%d %H:%M %Z"))}, profile <b>{html.escape(profile)}</b>, {len(runs)} notebook(s) in {total:.1f} s.<br>
+<p>Run {html.escape(started.strftime("%Y-%m-%d %H:%M %Z"))}, profile <b>{html.escape(profile)}</b>, dataset <b>{html.escape(dataset)}</b>, {len(runs)} notebook(s) in {total:.1f} s.<br>
+{html.escape("parameters: " + ", ".join(f"{k} = {v}" for k, v in values.items())) + "<br>" if values else ""}
 {html.escape(backend)}</p>
 <table><tr><th>report</th><th>status</th><th>wall time</th></tr>
 {rows}
@@ -174,6 +247,11 @@ def main(argv=None) -> int:
     if not notebooks:
         print("No notebooks found in notebooks/", file=sys.stderr)
         return 2
+    try:
+        args.values = checked_parameters(args.parameter, notebooks)
+    except SystemExit as err:
+        print(err, file=sys.stderr)
+        return 2
     print(f"Running {len(notebooks)} notebook(s), profile {args.profile}, reports in {args.out}")
     started = time.time()
     started_at = datetime.datetime.now(datetime.timezone.utc)
@@ -189,7 +267,7 @@ def main(argv=None) -> int:
             status = 1
             break
     if not args.no_html:
-        write_index(args.out, runs, args.profile, started_at, backend)
+        write_index(args.out, runs, args.profile, started_at, backend, args.values, dataset_of_run(notebooks, args.values))
     if status == 0:
         print(f"All {len(notebooks)} notebook(s) ran in {time.time() - started:.1f} s; index: {args.out / 'index.html'}")
     return status

