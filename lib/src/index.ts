@@ -25,10 +25,10 @@ export { SGD, l2Penalty } from "./optim/sgd";
 export type { SGDOptions, Optimizer } from "./optim/sgd";
 
 // Training: the loop, early stopping, grid search, progress, metrics
-export { fit, evaluate, batchBounds, lastEpoch } from "./train/trainer";
-export type { FitOptions, History } from "./train/trainer";
+export { fit, evaluate, batchBounds, lastEpoch, scheduledLr, LR_SCHEDULES } from "./train/trainer";
+export type { FitOptions, History, LrSchedule } from "./train/trainer";
 export type { EarlyStopping } from "./train/early_stopping";
-export { runAeGrid, bestRun, describeRun } from "./train/grid_search";
+export { runAeGrid, bestRun, describeRun, worstSpike, SPIKE_LIMIT } from "./train/grid_search";
 export type { AeRunConfig, AeGridRow, AeGridRun } from "./train/grid_search";
 export { defaultAeGrid } from "./train/ae_grid_defaults";
 export { gridResultsTable, saveCsv, tableHtml } from "./train/results_table";
@@ -61,8 +61,14 @@ export { runUmap, seededRandom } from "./analysis/umap";
 export type { UmapOptions, UmapResult } from "./analysis/umap";
 export { analyseCheckpoint } from "./analysis/compare";
 export type { CheckpointAnalysis } from "./analysis/compare";
-export { trainClassifier, labelBudgetSweep, summarizeSweep, epochsFor } from "./analysis/label_budget";
-export type { ClassifierSettings, FeatureSet, Labels, ClassifierRun } from "./analysis/label_budget";
+export { trainClassifier, rawVsLatentSweep, summarizeSweep, epochsFor, labelledSubset } from "./analysis/label_budget";
+export { knnLabelBudgets } from "./analysis/knn_classifier";
+export type { KnnBudgetOptions, KnnResult } from "./analysis/knn_classifier";
+export { standardizer } from "./analysis/standardize";
+export type { Standardizer } from "./analysis/standardize";
+export { differencesFromRaw, conclusions } from "./analysis/raw_vs_latent";
+export type { SweepRow, Difference } from "./analysis/raw_vs_latent";
+export type { ClassifierSettings, FeatureSet, Labels, ClassifierRun, SweepOptions } from "./analysis/label_budget";
 
 // Files, charts, notebooks, testing helpers
 export * as io from "./io";

@@ -30,9 +30,10 @@ test("weight decay must be >= 0", () => {
   refuses(() => fitWith({ weightDecay: -1 }), /^weightDecay must be a finite number >= 0 \(got -1\)$/);
 });
 
-test("hidden widths must be a non-empty list of integers >= 1", () => {
+test("hidden widths must be a list of integers >= 1 ([] is a linear model)", () => {
   const make = (hiddenDims: unknown) => () => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: hiddenDims as number[] });
-  refuses(make([]), /^hiddenDims must be a non-empty list of integers >= 1, e\.g\. \[64, 64\] \(got \[\]\)$/);
+  assert.deepEqual(make([])().net.layers.map((l) => l.label), ["Linear(2 → 3)"]);
+  refuses(make([64, 1.5]), /^hiddenDims must be a list of integers >= 1, e\.g\. \[64, 64\] \(got \[64, 1\.5\]\)$/);
   refuses(make([64, 1.5]), /hiddenDims .* \(got \[64, 1\.5\]\)$/);
   refuses(make([0]), /hiddenDims .* \(got \[0\]\)$/);
   refuses(make("64"), /hiddenDims .* \(got "64"\)$/);

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { AeRunConfig, Matrix, Rng, bestRun, gridResultsTable, progressText, runAeGrid, saveCsv } from "../src";
+import { AeRunConfig, Matrix, Rng, bestRun, gridResultsTable, progressText, runAeGrid, saveCsv, SPIKE_LIMIT, worstSpike } from "../src";
 import { tempDir } from "./support/temp";
 
 function images(n: number, seed: number): Matrix {
@@ -54,6 +54,14 @@ test("the results table has one row per run and saves as CSV", () => {
 });
 
 test("the progress line shows epoch, losses and the remaining time", () => {
-  const text = progressText(20, { metricName: "mse", epoch: [1, 2], trainLoss: [0.1, 0.05], trainMetric: [0.1, 0.05], valLoss: [0.2, 0.04], valMetric: [0.2, 0.0412], seconds: [1.5, 2.5] });
+  const text = progressText(20, { metricName: "mse", epoch: [1, 2], trainLoss: [0.1, 0.05], trainMetric: [0.1, 0.05], valLoss: [0.2, 0.04], valMetric: [0.2, 0.0412], seconds: [1.5, 2.5], lr: [1, 1] });
   assert.equal(text, "epoch 2/20 | train mse 0.0500 val mse 0.0412 | 2.0 s/epoch, ETA ≤ 36 s");
+});
+
+test("a run is unstable when its validation MSE jumps above twice its best so far", () => {
+  assert.equal(worstSpike([0.03, 0.02, 0.018]), 1);
+  assert.equal(worstSpike([0.03, 0.02, 0.05, 0.01]), 2.5);
+  assert.ok(Math.abs(worstSpike([0.021, 0.018, 0.02, 0.0146, 0.0387]) - 0.0387 / 0.0146) < 1e-12);
+  assert.equal(worstSpike([]), 1);
+  assert.equal(SPIKE_LIMIT, 2);
 });

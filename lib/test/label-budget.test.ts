@@ -1,8 +1,8 @@
 // The raw-vs-latent helpers: confusion matrices, the epoch rule of the label-budget
-// sweep, its labelled subsets, and the mean ± std summary.
+// sweep, its labelled subsets, the sweep itself, and the mean ± std summary.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { ClassifierSettings, Matrix, Rng, confusionMatrix, epochsFor, summarizeSweep, trainClassifier } from "../src";
+import { ClassifierSettings, Matrix, Rng, confusionMatrix, epochsFor, rawVsLatentSweep, summarizeSweep, trainClassifier } from "../src";
 
 const settings: ClassifierSettings = { hiddenDims: [8], lr: 0.5, batchSize: 16, weightDecay: 0, epochs: 10, patience: 3 };
 
@@ -10,11 +10,12 @@ test("confusion matrix counts (true, predicted) pairs", () => {
   assert.deepEqual(confusionMatrix(Int32Array.from([0, 1, 1, 2, 0]), Int32Array.from([0, 1, 2, 2, 1]), 3), [[1, 0, 0], [1, 1, 0], [0, 1, 1]]);
 });
 
-test("fewer labels get more epochs, up to 300", () => {
+test("fewer labels get more epochs, up to maxEpochs (200 by default)", () => {
   assert.equal(epochsFor(settings, 54000, 54000), 10);
   assert.equal(epochsFor(settings, 10000, 54000), 10);
   assert.equal(epochsFor(settings, 1000, 54000), 100);
-  assert.equal(epochsFor(settings, 100, 54000), 300);
+  assert.equal(epochsFor(settings, 100, 54000), 200);
+  assert.equal(epochsFor({ ...settings, maxEpochs: 50 }, 100, 54000), 50);
 });
 
 test("a labelled subset is a seeded choice of rows, and the classifier learns from it", () => {
@@ -35,15 +36,38 @@ test("a labelled subset is a seeded choice of rows, and the classifier learns fr
   assert.equal(trainClassifier(features, labels, settings, 3, 50).testAccuracy, run.testAccuracy, "same seed, same run");
 });
 
-test("the sweep summary is a mean and a sample standard deviation per label count", () => {
+test("the sweep has one row per features × classifier × budget × seed, and reuses rows already done", () => {
+  const rng = new Rng(2);
+  const make = (n: number, shift: number) => {
+    const x = new Matrix(n, 2);
+    const y = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      y[i] = i % 2;
+      x.set(i, 0, rng.normal() + shift * y[i]);
+      x.set(i, 1, rng.normal());
+    }
+    return { x, y };
+  };
+  const train = make(120, 3);
+  const test = make(60, 3);
+  const labels = { train: train.y, val: test.y, test: test.y };
+  const sets = [{ name: "a", train: train.x, val: test.x, test: test.x }, { name: "b", train: train.x, val: test.x, test: test.x }];
+  const done = [{ features: "a", classifier: "linear", labels: 20, seed: 0, testAccuracy: 0.123 }];
+  const rows = rawVsLatentSweep(sets, labels, { budgets: [20, 1000], seeds: [0, 1], classifiers: { linear: { ...settings, hiddenDims: [] } }, knn: [1, 5], done, progress: false });
+  assert.equal(rows.length, 2 * 3 * 2 * 2, "2 feature sets × (linear, 1-NN, 5-NN) × 2 budgets × 2 seeds");
+  assert.deepEqual([...new Set(rows.map((r) => r.labels))].sort((p, q) => p - q), [20, 120], "a budget above the training set means all of it");
+  assert.equal(rows.filter((r) => r.features === "a" && r.classifier === "linear" && r.labels === 20 && r.seed === 0).map((r) => r.testAccuracy)[0], 0.123);
+  assert.ok(rows.filter((r) => r.labels === 120).every((r) => r.testAccuracy > 0.85), "with all labels every classifier separates the two blobs");
+});
+
+test("the sweep summary is a mean and a sample standard deviation per features × classifier × labels", () => {
   const rows = [
-    { features: "raw", labelCount: 100, testAccuracy: 0.6 },
-    { features: "raw", labelCount: 100, testAccuracy: 0.8 },
-    { features: "raw", labelCount: 1000, testAccuracy: 0.9 },
-    { features: "latent", labelCount: 100, testAccuracy: 0.7 },
+    { features: "raw", classifier: "MLP", labels: 100, seed: 0, testAccuracy: 0.6 },
+    { features: "raw", classifier: "MLP", labels: 100, seed: 1, testAccuracy: 0.8 },
+    { features: "raw", classifier: "MLP", labels: 1000, seed: 0, testAccuracy: 0.9 },
+    { features: "raw", classifier: "1-NN", labels: 100, seed: 0, testAccuracy: 0.5 },
   ];
-  const [raw, latent] = summarizeSweep(rows);
-  assert.deepEqual(raw.x, [100, 1000]);
-  assert.ok(Math.abs(raw.mean[0] - 0.7) < 1e-12 && Math.abs(raw.std[0] - Math.sqrt(0.02)) < 1e-12);
-  assert.deepEqual([raw.std[1], latent.name, latent.mean[0]], [0, "latent", 0.7]);
+  const [mlp100, mlp1000, knn] = summarizeSweep(rows);
+  assert.ok(Math.abs(mlp100.mean - 0.7) < 1e-12 && Math.abs(mlp100.std - Math.sqrt(0.02)) < 1e-12);
+  assert.deepEqual([mlp100.seeds, mlp1000.std, knn.classifier, knn.mean], [2, 0, "1-NN", 0.5]);
 });

@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { Matrix, plot, History } from "../src";
 
-const history: History = { metricName: "accuracy", epoch: [1, 2], trainLoss: [1, 0.5], trainMetric: [0.5, 0.75], valLoss: [1.1, 0.6], valMetric: [0.4, 0.7], seconds: [0.1, 0.1] };
+const history: History = { metricName: "accuracy", epoch: [1, 2], trainLoss: [1, 0.5], trainMetric: [0.5, 0.75], valLoss: [1.1, 0.6], valMetric: [0.4, 0.7], seconds: [0.1, 0.1], lr: [0.1, 0.1] };
 
 test("learning curves have a train and a val line per run", () => {
   const fig = plot.learningCurves({ a: history, b: { ...history, valMetric: [] } }, "metric", "accuracy");

@@ -105,3 +105,13 @@ test("with weight decay the reported loss is the data loss plus λ/2·Σ‖W‖�
   assert.ok(Math.abs(history.valLoss[1] - (history.valMetric[1] + penalty)) < 1e-6, `${history.valLoss[1]} vs ${history.valMetric[1]} + ${penalty}`);
   assert.equal(l2Penalty(model.params(), 0), 0);
 });
+
+test("a cosine schedule decays the learning rate epoch by epoch, and the history records it", () => {
+  const data = makeSpirals({ pointsPerClass: 10, seed: 1 });
+  const model = new MLPClassifier({ inputDim: 2, hiddenDims: [8], numClasses: 3, seed: 1 });
+  const history = fit(model, data, { epochs: 4, batchSize: 10, lr: 0.2, lrSchedule: "cosine" });
+  assert.deepEqual(history.lr.map((v) => +v.toFixed(6)), [0.2, 0.170711, 0.1, 0.029289]);
+  assert.deepEqual(fit(model, data, { epochs: 2, batchSize: 10, lr: 0.2 }).lr, [0.2, 0.2]);
+  assert.throws(() => fit(model, data, { epochs: 2, batchSize: 10, optimizer: new SGD({ lr: 0.1 }), lrSchedule: "cosine" }), /lrSchedule "cosine" needs lr \(fit's own SGD\)/);
+  assert.throws(() => fit(model, data, { epochs: 2, batchSize: 10, lr: 0.1, lrSchedule: "linear" as "cosine" }), /lrSchedule must be one of "constant", "cosine" \(got "linear"\)/);
+});

@@ -50,11 +50,11 @@ test("every notebook runs headless in the quick profile without a cell error", (
   }
   // Lab 2A: results table, a real PNG, and two checkpoints that are safetensors files.
   const csv = fs.readFileSync(path.join(root, "outputs", "ae_fashion_grid_results.csv"), "utf8").trim().split("\n");
-  assert.match(csv[0], /^run,encDims,decDims,latent,activation,batchNorm,lr,weightDecay,status,bestEpoch,epochsRun,bestValRecon,trainSeconds,note$/);
+  assert.match(csv[0], /^run,encDims,decDims,latent,activation,batchNorm,lr,weightDecay,status,bestEpoch,epochsRun,bestValRecon,worstSpike,stable,trainSeconds,note$/);
   assert.ok(csv.length >= 7, `${csv.length - 1} grid rows`);
   const png = fs.readFileSync(path.join(root, "graphs_exp", "ae_fashion_recon_grid.png"));
   assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
-  for (const name of ["ae_fashion_best", "ae_fashion_best_reg"]) {
+  for (const name of ["ae_fashion_best", "ae_fashion_best_reg", "ae_fashion_k32"]) {
     const ckpt = fs.readFileSync(path.join(root, "saved_models", `${name}.safetensors`));
     const header = JSON.parse(ckpt.subarray(8, 8 + Number(ckpt.readBigUInt64LE(0))).toString());
     assert.equal(header.__metadata__.format, "nnfs-autoencoder", name);
@@ -80,10 +80,15 @@ test("every notebook runs headless in the quick profile without a cell error", (
   }
   const umap = npz("ae_fashion_umap.npz");
   assert.equal(umap.embedding.shape[1], 2);
-  // Lab 2E's charts.
-  for (const name of ["ft_val_acc_fashion_verbose", "ft_test_acc_fashion_verbose", "ft_label_budget_fashion"]) {
+  // Lab 2E's charts and its long-format table: every features × classifier × labels × seed.
+  for (const name of ["ft_val_acc_fashion_verbose", "ft_test_acc_fashion_verbose", "ft_codes_minus_raw_mlp_fashion", "ft_codes_minus_raw_5nn_fashion"]) {
     assert.match(fs.readFileSync(path.join(root, "graphs_exp", `${name}.html`), "utf8"), /Plotly\.newPlot/, name);
   }
+  const sweep = fs.readFileSync(path.join(root, "outputs", "raw_vs_latent_fashion.csv"), "utf8").trim().split("\n");
+  assert.equal(sweep[0], "dataset,features,classifier,labels,seed,test_accuracy");
+  const cells = new Set(sweep.slice(1).map((line) => line.split(",").slice(1, 5).join(",")));
+  assert.equal(cells.size, sweep.length - 1, "no combination twice");
+  assert.equal(cells.size, 4 * 4 * 3 * 2, "quick profile: 4 feature sets × 4 classifiers × 3 budgets × 2 seeds");
 });
 
 test("the reports draw all their charts and images in a browser, offline, without console errors", async (t) => {
@@ -104,14 +109,14 @@ test("the reports draw all their charts and images in a browser, offline, withou
   }
   // Charts and images each report must show.
   assert.equal(results["01-lab1-mlp"].charts, 6, "Lab 1: four learning curves, decision regions, fitted curves");
-  assert.equal(results["02-ae-grid-search"].charts, 2, "Lab 2A: the live grid chart and the best run's curves");
+  assert.equal(results["02-ae-grid-search"].charts, 3, "Lab 2A: the live grid chart, the best run's curves, the L2 runs");
   assert.equal(results["02-ae-grid-search"].images, 1, "Lab 2A: the reconstruction grid");
   assert.equal(results["03-ae-process-test"].charts, 2, "Lab 2B: MSE per class and the worst images");
   assert.equal(results["03-ae-process-test"].images, 3, "Lab 2B: two filter grids and the reconstructions");
   assert.deepEqual(results["04-ae-umap"].traces, [10], "Lab 2C: one scatter per class");
   assert.equal(results["04-ae-umap"].hoverPanels, 1, "Lab 2C: the hovered point's image beside the map");
   assert.equal(results["05-ae-compare"].charts, 3, "Lab 2D: two UMAPs and the box plots");
-  assert.equal(results["06-raw-vs-latent"].charts, 5, "Lab 2E: live curves, test accuracy, two confusion matrices, label budgets");
+  assert.equal(results["06-raw-vs-latent"].charts, 8, "Lab 2E: live curves, test accuracy, two confusion matrices, four codes − raw charts");
   assert.equal(results["E6-networks"].charts, 4, "E6: learning curve and decision regions, learning curve and fit");
 });
 
@@ -147,7 +152,8 @@ test("-p dataset mnist runs the labs on MNIST digits end to end, with the values
   assert.equal(result.status, 0, `runner failed:\n${result.stdout}\n${result.stderr}`);
   for (const name of ["ae_mnist_best.safetensors", "ae_mnist_best_reg.safetensors"]) assert.ok(fs.existsSync(path.join(root, "saved_models", name)), name);
   for (const name of ["ae_mnist_grid_results.csv", "ae_mnist_test_processed.npz", "ae_mnist_umap.npz"]) assert.ok(fs.existsSync(path.join(root, "outputs", name)), name);
-  assert.ok(fs.existsSync(path.join(root, "graphs_exp", "ft_label_budget_mnist.html")));
+  assert.ok(fs.existsSync(path.join(root, "graphs_exp", "ft_codes_minus_raw_mlp_mnist.html")));
+  assert.ok(fs.existsSync(path.join(root, "outputs", "raw_vs_latent_mnist.csv")));
   assert.ok(!fs.existsSync(path.join(root, "saved_models", "ae_fashion_best.safetensors")), "nothing ran on Fashion-MNIST");
   for (const nb of labs) {
     const cells = JSON.parse(fs.readFileSync(path.join(out, path.basename(nb)), "utf8")).cells;

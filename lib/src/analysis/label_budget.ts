@@ -1,22 +1,28 @@
-// "When do latent codes beat raw pixels?": the same classifier trained on different
-// features of the same images, with all labels or only a few. Every run picks its
-// labelled subset and its initial weights from a seed, the same for every feature set.
+// "When do latent codes beat raw pixels?": classifiers trained on different features of the
+// same images, with all labels or only a few. Every run picks its labelled subset and its
+// initial weights from a seed, the same for every feature set and classifier, so that two
+// runs with the same seed differ only in the features (or the classifier).
 import { Matrix } from "../tensor";
 import { Rng } from "../random";
 import { MLPClassifier, MLPOptions } from "../models/mlp";
 import { takeRows } from "../data/dataset";
-import { evaluate, fit, History } from "../train/trainer";
+import { evaluate, fit, History, LrSchedule } from "../train/trainer";
 import { checkInt } from "../validate";
 import { liveLine } from "../train/progress";
+import { knnLabelBudgets } from "./knn_classifier";
+import type { SweepRow } from "./raw_vs_latent";
 
-/** The classifier and how it is trained: identical for every feature set. */
+/** A classifier and how it is trained: identical for every feature set. */
 export interface ClassifierSettings extends Omit<MLPOptions, "seed" | "dtype"> {
   lr: number;
   batchSize: number;
   weightDecay: number;
-  /** At most this many epochs with all labels; fewer labels get more (see epochsFor). */
+  lrSchedule?: LrSchedule;
+  /** Epochs with every label; fewer labels get more, up to maxEpochs (see epochsFor). */
   epochs: number;
-  /** Early stopping on validation accuracy. */
+  /** Default 200. */
+  maxEpochs?: number;
+  /** Early stopping on validation accuracy (the model keeps its best epoch). */
   patience: number;
 }
 
@@ -45,22 +51,29 @@ export interface ClassifierRun {
 
 /**
  * Epochs for a run with `labelCount` labels: a small labelled set gives few steps per
- * epoch, so it gets more epochs (up to 300), keeping the number of SGD steps comparable.
+ * epoch, so it gets more epochs, as many SGD steps as 10,000 labels would get, up to maxEpochs.
  */
 export function epochsFor(settings: ClassifierSettings, labelCount: number, allLabels: number): number {
-  return Math.min(300, Math.max(settings.epochs, Math.ceil((settings.epochs * Math.min(allLabels, 10000)) / labelCount)));
+  const most = settings.maxEpochs ?? 200;
+  return Math.min(most, Math.max(settings.epochs, Math.ceil((settings.epochs * Math.min(allLabels, 10000)) / labelCount)));
 }
 
-/** Trains one classifier on the first `labelCount` training rows of a seeded shuffle. */
+/** The labelled images of a seed: the first `count` of Rng(seed).permutation(n) (kNN uses the same). */
+export function labelledSubset(n: number, seed: number, count: number): Int32Array {
+  return new Rng(seed).permutation(n).subarray(0, Math.min(count, n));
+}
+
+/** Trains one classifier on the labelled subset of `seed`, and scores it on the test set. */
 export function trainClassifier(
   features: FeatureSet, labels: Labels, settings: ClassifierSettings, seed: number, labelCount = features.train.rows,
   onEpoch?: (history: History) => void,
 ): ClassifierRun {
   checkInt("labelCount", labelCount);
-  const { lr, batchSize, weightDecay, epochs: _epochs, patience, ...model } = settings;
-  const order = new Rng(seed).permutation(features.train.rows).subarray(0, Math.min(labelCount, features.train.rows));
-  const x = labelCount >= features.train.rows ? features.train : takeRows(features.train, order);
-  const y = labelCount >= features.train.rows ? labels.train : Int32Array.from(order, (i) => labels.train[i]);
+  const { lr, batchSize, weightDecay, lrSchedule, epochs: _epochs, maxEpochs: _most, patience, ...model } = settings;
+  const all = labelCount >= features.train.rows;
+  const order = labelledSubset(features.train.rows, seed, labelCount);
+  const x = all ? features.train : takeRows(features.train, order);
+  const y = all ? labels.train : Int32Array.from(order, (i) => labels.train[i]);
   const classes = Math.max(...labels.train) + 1;
   const classifier = new MLPClassifier({ ...model, inputDim: x.cols, numClasses: classes, seed });
   const epochs = epochsFor(settings, x.rows, features.train.rows);
@@ -69,6 +82,7 @@ export function trainClassifier(
     batchSize: Math.min(batchSize, x.rows),
     lr,
     weightDecay,
+    lrSchedule,
     seed,
     val: { x: features.val, y: labels.val },
     earlyStopping: { patience: Math.max(patience, Math.floor(epochs / 10)), monitor: "valMetric", mode: "max" },
@@ -78,37 +92,63 @@ export function trainClassifier(
   return { features: features.name, labelCount: x.rows, seed, model: classifier, history, testAccuracy };
 }
 
-/** Every feature set × label budget × seed; test accuracy of each run (models are not kept). */
-export function labelBudgetSweep(
-  featureSets: FeatureSet[], labels: Labels, budgets: number[], seeds: number[], settings: ClassifierSettings, progress = true,
-): Array<{ features: string; labelCount: number; seed: number; testAccuracy: number; epochs: number }> {
-  const line = progress ? liveLine("label budgets") : null;
-  const rows: Array<{ features: string; labelCount: number; seed: number; testAccuracy: number; epochs: number }> = [];
-  const total = featureSets.length * budgets.length * seeds.length;
-  for (const budget of budgets) {
-    for (const seed of seeds) {
-      for (const features of featureSets) {
-        line?.update(`${rows.length + 1}/${total}: ${features.name}, ${budget} labels, seed ${seed}`);
-        const run = trainClassifier(features, labels, settings, seed, budget);
-        rows.push({ features: features.name, labelCount: run.labelCount, seed, testAccuracy: run.testAccuracy, epochs: run.history.epoch.length });
+export interface SweepOptions {
+  /** Labelled-set sizes; a size above the training set means all of it. */
+  budgets: readonly number[];
+  seeds: readonly number[];
+  /** Trained classifiers by name, e.g. { MLP: …, linear: … }. */
+  classifiers: Readonly<Record<string, ClassifierSettings>>;
+  /** k of the k-NN classifiers, e.g. [1, 5] ("1-NN", "5-NN"). */
+  knn: readonly number[];
+  /** Rows already computed (e.g. a run shown on its own): not trained again. */
+  done?: readonly SweepRow[];
+  /** A live progress line. Default true. */
+  progress?: boolean;
+}
+
+/**
+ * Every feature set × classifier × budget × seed: one row of test accuracy each. k-NN runs
+ * once per feature set for all budgets, seeds and k; each trained classifier is one run.
+ */
+export function rawVsLatentSweep(featureSets: readonly FeatureSet[], labels: Labels, options: SweepOptions): SweepRow[] {
+  const rows: SweepRow[] = [...(options.done ?? [])];
+  const has = (r: Omit<SweepRow, "testAccuracy">): boolean => rows.some((d) => d.features === r.features && d.classifier === r.classifier && d.labels === r.labels && d.seed === r.seed);
+  const line = options.progress === false ? null : liveLine("raw vs latent");
+  const trained = Object.entries(options.classifiers);
+  const total = featureSets.length * (trained.length * options.budgets.length * options.seeds.length + 1);
+  let step = 0;
+  for (const features of featureSets) {
+    line?.update(`${++step}/${total}: ${features.name}, k-NN (k = ${options.knn.join(", ")}) for every budget and seed`);
+    for (const r of knnLabelBudgets(features.train, labels.train, features.test, labels.test, { budgets: options.budgets, seeds: options.seeds, ks: options.knn })) {
+      rows.push({ features: features.name, classifier: `${r.k}-NN`, labels: r.labels, seed: r.seed, testAccuracy: r.accuracy });
+    }
+    for (const [classifier, settings] of trained) {
+      for (const budget of options.budgets) {
+        for (const seed of options.seeds) {
+          const count = Math.min(budget, features.train.rows);
+          line?.update(`${++step}/${total}: ${features.name}, ${classifier}, ${count} labels, seed ${seed}`);
+          if (has({ features: features.name, classifier, labels: count, seed })) continue;
+          const run = trainClassifier(features, labels, settings, seed, count);
+          rows.push({ features: features.name, classifier, labels: run.labelCount, seed, testAccuracy: run.testAccuracy });
+        }
       }
     }
   }
-  line?.finish(`${total} runs done`);
+  line?.finish(`${rows.length} results`);
   return rows;
 }
 
-/** Mean and standard deviation (over seeds) of test accuracy per feature set and label count. */
-export function summarizeSweep(rows: Array<{ features: string; labelCount: number; testAccuracy: number }>): Array<{ name: string; x: number[]; mean: number[]; std: number[] }> {
-  const names = [...new Set(rows.map((r) => r.features))];
-  return names.map((name) => {
-    const counts = [...new Set(rows.filter((r) => r.features === name).map((r) => r.labelCount))].sort((a, b) => a - b);
-    const stats = counts.map((c) => {
-      const acc = rows.filter((r) => r.features === name && r.labelCount === c).map((r) => r.testAccuracy);
-      const mean = acc.reduce((a, b) => a + b, 0) / acc.length;
-      const std = Math.sqrt(acc.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, acc.length - 1));
-      return { mean, std };
-    });
-    return { name, x: counts, mean: stats.map((s) => s.mean), std: stats.map((s) => s.std) };
+/** Mean and sample standard deviation over seeds, per features × classifier × labels. */
+export function summarizeSweep(rows: readonly SweepRow[]): Array<{ features: string; classifier: string; labels: number; mean: number; std: number; seeds: number }> {
+  const groups = new Map<string, SweepRow[]>();
+  for (const r of rows) {
+    const key = `${r.features}|${r.classifier}|${r.labels}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].map((g) => {
+    const acc = g.map((r) => r.testAccuracy);
+    const mean = acc.reduce((a, b) => a + b, 0) / acc.length;
+    const std = Math.sqrt(acc.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, acc.length - 1));
+    return { features: g[0].features, classifier: g[0].classifier, labels: g[0].labels, mean, std, seeds: acc.length };
   });
 }

@@ -14,7 +14,7 @@ export interface Neighbors {
 }
 
 /** Squared norms of the rows. */
-function rowNorms(x: Matrix): Float64Array {
+export function rowNorms(x: Matrix): Float64Array {
   const norms = new Float64Array(x.rows);
   for (let i = 0; i < x.rows; i++) {
     let s = 0;

@@ -1,6 +1,6 @@
 // The kernels: every hot loop of the engine lives under this folder.
 export { gemm, matmul, matmulTransA, matmulTransB } from "./matmul";
-export { sumOverRows, columnMeanVariance, argmaxRows, firstNonFinite } from "./reduce";
+export { sumOverRows, columnMeanVariance, argmaxRows, firstNonFinite, sumOfSquares } from "./reduce";
 export { fillRows, relu, reluBackward, sigmoid, sigmoidBackward, meanSquaredDiff, sgdUpdate } from "./elementwise";
 export { gatherRows } from "./gather";
 export { normalizeColumns, normalizeColumnsBackward } from "./normalize";

@@ -66,6 +66,16 @@ export function argmaxRows(x: Matrix): Int32Array {
   return result;
 }
 
+/** Σ x² over every entry (the L2 penalty of a weight matrix, computed every batch by fit). */
+export function sumOfSquares(x: Matrix): number {
+  const native = nativeFloat32(x.data);
+  if (native) return native.sumOfSquares(x.data as Float32Array);
+  const values = x.data;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] * values[i];
+  return sum;
+}
+
 /** Index (in x.data) of the first NaN or ±Infinity, or -1 when every value is finite. */
 export function firstNonFinite(x: Matrix): number {
   const native = nativeFloat32(x.data);

@@ -12,7 +12,7 @@ import { Classifier, Regressor } from "./network";
 
 /** Options shared by every MLP. Defaults are filled in by the constructor. */
 export interface MLPOptions {
-  /** Widths of the hidden layers, e.g. [64, 64]. At least one. */
+  /** Widths of the hidden layers, e.g. [64, 64]; [] makes a linear model (softmax regression for a classifier). */
   hiddenDims: number[];
   /** Hidden activation. Default "relu". */
   activation?: Activation;
@@ -52,7 +52,7 @@ function mlpConfig(options: MLPOptions & { inputDim: number }, output: OutputSpe
   return {
     inputDim: checkInt("inputDim", options.inputDim),
     outputDim: checkInt(output.name, output.value, output.min),
-    hiddenDims: [...checkWidths("hiddenDims", options.hiddenDims, false)],
+    hiddenDims: [...checkWidths("hiddenDims", options.hiddenDims, true)],
     activation: checkOneOf("activation", options.activation ?? "relu", ACTIVATIONS),
     init: checkOneOf("init", options.init ?? "he", INIT_NAMES),
     useBatchNorm: checkBoolean("useBatchNorm", options.useBatchNorm ?? false),

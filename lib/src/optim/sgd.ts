@@ -1,7 +1,7 @@
 // Plain mini-batch stochastic gradient descent with L2 weight decay:
 //   param −= lr · (grad + weightDecay · param), decay only where param.decay (weights).
 import { Param } from "../layers";
-import { sgdUpdate } from "../kernels";
+import { sgdUpdate, sumOfSquares } from "../kernels";
 import { checkNonNegative, checkPositive } from "../validate";
 
 export interface SGDOptions {
@@ -23,7 +23,8 @@ export interface Optimizer {
 }
 
 export class SGD implements Optimizer {
-  readonly lr: number;
+  /** Learning rate; fit's lrSchedule sets it before every epoch. */
+  lr: number;
   readonly weightDecay: number;
 
   constructor(options: SGDOptions) {
@@ -46,10 +47,6 @@ export class SGD implements Optimizer {
 export function l2Penalty(params: readonly Param[], weightDecay: number): number {
   if (weightDecay === 0) return 0;
   let sum = 0;
-  for (const p of params) {
-    if (!p.decay) continue;
-    const w = p.value.data;
-    for (let i = 0; i < w.length; i++) sum += w[i] * w[i];
-  }
+  for (const p of params) if (p.decay) sum += sumOfSquares(p.value);
   return 0.5 * weightDecay * sum;
 }

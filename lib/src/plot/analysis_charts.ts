@@ -145,3 +145,31 @@ export function errorBarChart(series: Array<{ name: string; x: number[]; mean: n
   }));
   return { data, layout: { title: { text: title }, xaxis: { ...axis(xLabel), type: logX ? "log" : "linear" }, yaxis: axis(yLabel), hovermode: "x unified" } };
 }
+
+/**
+ * Differences from a baseline (e.g. codes − raw pixels) with error bars, one line per series;
+ * points where `marked` is true (a difference beyond its error bar) are drawn filled and
+ * larger, the others hollow. A dashed line marks zero: no difference.
+ */
+export function differenceChart(series: Array<{ name: string; x: number[]; y: number[]; error: number[]; marked: boolean[] }>, title: string, xLabel: string, yLabel: string, logX = true): Figure {
+  const data: Trace[] = series.map((s, k) => ({
+    type: "scatter",
+    mode: "lines+markers",
+    name: s.name,
+    x: s.x,
+    y: s.y,
+    error_y: { type: "data", array: s.error, visible: true, thickness: 1 },
+    line: { color: CLASS_COLORS[k % CLASS_COLORS.length], width: 1.5 },
+    marker: { size: s.marked.map((m) => (m ? 11 : 7)), symbol: s.marked.map((m) => (m ? "circle" : "circle-open")), color: CLASS_COLORS[k % CLASS_COLORS.length] },
+  }));
+  return {
+    data,
+    layout: {
+      title: { text: title },
+      xaxis: { ...axis(xLabel), type: logX ? "log" : "linear" },
+      yaxis: { ...axis(yLabel), zeroline: true, zerolinewidth: 2, zerolinecolor: "#888" },
+      hovermode: "x unified",
+      legend: { orientation: "h", y: -0.25 },
+    },
+  };
+}

@@ -12,7 +12,7 @@ export { showPng, savePng } from "./notebook";
 export type { PointImages } from "./analysis_charts";
 export type { HoverImages } from "./hover_images";
 export { hoverImages } from "./hover_images";
-export { embeddingScatter, barChart, boxesByClass, imageTilesFigure, confusionHeatmap, errorBarChart } from "./analysis_charts";
+export { embeddingScatter, barChart, boxesByClass, imageTilesFigure, confusionHeatmap, errorBarChart, differenceChart } from "./analysis_charts";
 export { showFiguresSideBySide } from "./notebook";
 export { liveCurves } from "./live";
 export type { LiveCurves } from "./live";

@@ -36,6 +36,10 @@ export interface AeGridRow {
   bestEpoch: number | null;
   epochsRun: number;
   bestValRecon: number | null;
+  /** The largest jump of the validation MSE over its best so far (val[e] / min(val[< e])); 1 if it never rose. */
+  worstSpike: number | null;
+  /** No validation MSE above twice the best before it (the criterion for a usable regularised run). */
+  stable: boolean | null;
   trainSeconds: number;
   note: string;
 }
@@ -88,6 +92,8 @@ export function runAeGrid(configs: AeRunConfig[], train: Matrix, val: Matrix, op
       bestEpoch: null,
       epochsRun: 0,
       bestValRecon: null,
+      worstSpike: null,
+      stable: null,
       trainSeconds: 0,
       note: "",
     };
@@ -110,6 +116,8 @@ export function runAeGrid(configs: AeRunConfig[], train: Matrix, val: Matrix, op
       row.bestEpoch = history.bestEpoch ?? null;
       row.epochsRun = history.epoch.length;
       row.bestValRecon = row.bestEpoch === null ? null : history.valMetric[row.bestEpoch - 1];
+      row.worstSpike = worstSpike(history.valMetric);
+      row.stable = row.worstSpike <= SPIKE_LIMIT;
       row.note = history.stoppedEarly ? `stopped early after ${row.epochsRun} epochs` : "";
       progress?.finish(`best val MSE ${row.bestValRecon?.toFixed(5)} at epoch ${row.bestEpoch} of ${row.epochsRun} (${row.trainSeconds.toFixed(0)} s)`);
       return { row, config, model, history };
@@ -122,6 +130,20 @@ export function runAeGrid(configs: AeRunConfig[], train: Matrix, val: Matrix, op
       return { row, config, model: null, history: null };
     }
   });
+}
+
+/** A run whose validation MSE ever exceeds this multiple of its best so far counts as unstable. */
+export const SPIKE_LIMIT = 2;
+
+/** The largest ratio of a validation value to the best (lowest) one before it; 1 when it never rose. */
+export function worstSpike(values: readonly number[]): number {
+  let best = Infinity;
+  let worst = 1;
+  for (const v of values) {
+    if (Number.isFinite(best)) worst = Math.max(worst, v / best);
+    best = Math.min(best, v);
+  }
+  return worst;
 }
 
 /** The run with the lowest validation MSE among those `accept` lets through, or null. */

@@ -18,5 +18,5 @@ export function saveCsv(table: ColumnTable, file: string): void {
 
 /** An HTML rendering for notebooks: numbers rounded, every row shown. */
 export function tableHtml(table: ColumnTable): string {
-  return table.toHTML({ limit: Infinity, format: { bestValRecon: { digits: 5 }, trainSeconds: { digits: 1 } } });
+  return table.toHTML({ limit: Infinity, format: { bestValRecon: { digits: 5 }, worstSpike: { digits: 2 }, trainSeconds: { digits: 1 } } });
 }

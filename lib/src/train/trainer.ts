@@ -8,7 +8,7 @@ import { Optimizer, SGD, l2Penalty } from "../optim/sgd";
 import type { TrainableModel, Targets } from "../models";
 import { Dataset, checkDataset, sliceRows, takeSamples } from "../data/dataset";
 import { firstNonFinite } from "../kernels";
-import { checkInt, checkKnownKeys, checkNonNegative, checkPositive, checkSeed } from "../validate";
+import { checkInt, checkKnownKeys, checkNonNegative, checkOneOf, checkPositive, checkSeed } from "../validate";
 
 export interface FitOptions<Y extends Targets> {
   epochs: number;
@@ -19,6 +19,12 @@ export interface FitOptions<Y extends Targets> {
   weightDecay?: number;
   /** The optimiser to step with, instead of an SGD built from `lr` and `weightDecay`. */
   optimizer?: Optimizer;
+  /**
+   * How the learning rate changes from epoch to epoch. "constant" (default) keeps `lr`;
+   * "cosine" follows lr·(1 + cos(π·(epoch − 1)/epochs))/2, from lr down toward 0 at the end.
+   * Needs `lr` (fit's own SGD), not an `optimizer`.
+   */
+  lrSchedule?: LrSchedule;
   /** Seed of the per-epoch shuffling. Default 0. */
   seed?: number;
   /** Scored in eval mode after every epoch. */
@@ -47,13 +53,23 @@ export interface History {
   valMetric: number[];
   /** Wall time of each epoch in seconds, training and validation included. */
   seconds: number[];
+  /** The learning rate of each epoch. */
+  lr: number[];
   /** With early stopping: the epoch whose weights the model has at the end. */
   bestEpoch?: number;
   /** With early stopping: whether it stopped before `epochs`. */
   stoppedEarly?: boolean;
 }
 
-const FIT_KEYS = ["epochs", "batchSize", "lr", "weightDecay", "optimizer", "seed", "val", "earlyStopping", "onEpoch"];
+const FIT_KEYS = ["epochs", "batchSize", "lr", "weightDecay", "optimizer", "lrSchedule", "seed", "val", "earlyStopping", "onEpoch"];
+
+export const LR_SCHEDULES = ["constant", "cosine"] as const;
+export type LrSchedule = (typeof LR_SCHEDULES)[number];
+
+/** The learning rate of `epoch` (1-based) out of `epochs` under a schedule starting at `lr`. */
+export function scheduledLr(schedule: LrSchedule, lr: number, epoch: number, epochs: number): number {
+  return schedule === "cosine" ? (lr * (1 + Math.cos((Math.PI * (epoch - 1)) / epochs))) / 2 : lr;
+}
 
 /**
  * Trains `model` in place with mini-batch SGD and returns the history.
@@ -75,11 +91,18 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
 
   const stopper = options.earlyStopping ? new BestEpochKeeper(model, options.earlyStopping, options.val !== undefined) : null;
   const n = train.x.rows;
-  const history: History = { metricName: model.metricName, epoch: [], trainLoss: [], trainMetric: [], valLoss: [], valMetric: [], seconds: [] };
+  const history: History = { metricName: model.metricName, epoch: [], trainLoss: [], trainMetric: [], valLoss: [], valMetric: [], seconds: [], lr: [] };
+  const schedule = checkOneOf("lrSchedule", options.lrSchedule ?? "constant", LR_SCHEDULES);
+  if (schedule !== "constant" && !(optimizer instanceof SGD && options.optimizer === undefined)) {
+    throw new ConfigError(`fit: lrSchedule "${schedule}" needs lr (fit's own SGD); an optimizer given as an object keeps its own lr`);
+  }
+  const baseLr = optimizer.lr;
   const params = model.params();
   let batch: Dataset<Y> | null = null; // reused between steps
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const started = performance.now();
+    if (optimizer instanceof SGD) optimizer.lr = scheduledLr(schedule, baseLr, epoch, epochs);
+    history.lr.push(optimizer.lr);
     const order = rng.permutation(n);
     let lossSum = 0;
     let metricSum = 0;

@@ -23,6 +23,7 @@ export interface NativeKernels {
   sigmoidBackward(dOut: Float32Array, y: Float32Array, dx: Float32Array): void;
   sgdUpdate(value: Float32Array, grad: Float32Array, lr: number, weightDecay: number): void;
   mse(pred: Float32Array, target: Float32Array, grad?: Float32Array): number;
+  sumOfSquares(x: Float32Array): number;
   sumOverRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
   firstNonFinite(x: Float32Array): number;
   gatherRows(src: Float32Array, cols: number, idx: Int32Array, start: number, end: number, out: Float32Array): void;
@@ -51,6 +52,9 @@ export function blasAddonPath(): string | null {
   return folder === null ? null : path.join(folder, "build", "Release", "nnfs_blas.node");
 }
 
+/** Every function the engine calls on the addon; an addon built from older sources lacks some. */
+const NATIVE_FUNCTIONS = ["gemm", "info", "setThreads", "relu", "reluBackward", "sigmoid", "sigmoidBackward", "sgdUpdate", "mse", "sumOfSquares", "sumOverRows", "firstNonFinite", "gatherRows", "columnMeanVariance", "normalizeColumns", "normalizeColumnsBackward"] as const;
+
 /** Loads the addon (from `file`, default the built one) or says why it cannot. */
 export function loadBlasAddon(file: string | null = blasAddonPath()): { addon: BlasAddon & NativeKernels } | { reason: string } {
   if (file === null) return { reason: "lib/native is missing" };
@@ -59,6 +63,8 @@ export function loadBlasAddon(file: string | null = blasAddonPath()): { addon: B
     // A native module has no type information; BlasAddon describes it.
     const addon = require(file) as BlasAddon & NativeKernels;
     addon.info();
+    const missing = NATIVE_FUNCTIONS.filter((name) => typeof (addon as unknown as Record<string, unknown>)[name] !== "function");
+    if (missing.length > 0) return { reason: `the addon is older than the engine (it lacks ${missing.join(", ")}); rebuild it with npm run build` };
     return { addon };
   } catch (err) {
     return { reason: `the addon did not load: ${(err as Error).message.split("\n")[0]}` };

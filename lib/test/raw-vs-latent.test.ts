@@ -1,0 +1,111 @@
+// Lab 2E's new classifiers and its conclusion: kNN for many label budgets at once (a
+// hand-worked case, scikit-learn, and brute force per budget), feature standardisation,
+// the linear softmax classifier's gradients, and the conclusion generator on a made-up table.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { MLPClassifier, Matrix, Rng, conclusions, differencesFromRaw, gradcheck, io, knnLabelBudgets, standardizer } from "../src";
+import type { SweepRow } from "../src";
+import { tempDir } from "./support/temp";
+
+const points = (rows: number[][]): Matrix => Matrix.fromRows(rows, "float32");
+
+test("kNN: a hand-worked case, with a tie going to the smaller label", () => {
+  const train = points([[0, 0], [0, 1], [10, 10], [10, 11], [5, 5]]);
+  const labels = Int32Array.from([0, 0, 1, 1, 2]);
+  const test = points([[0, 0.4], [10, 10.6], [4, 4]]);
+  const [k1, k3] = knnLabelBudgets(train, labels, test, Int32Array.from([0, 1, 2]), { budgets: [5], seeds: [0], ks: [1, 3] });
+  assert.deepEqual([...k1.predictions], [0, 1, 2]);
+  // (4, 4): the nearest three are (5, 5) label 2 at 1.4, (0, 1) at 5 and (0, 0) at 5.7, both label 0 → 0.
+  assert.deepEqual([...k3.predictions], [0, 1, 0]);
+  assert.equal(k1.accuracy, 1);
+  // A 2-way tie among k = 2: labels 0 and 1 at distances 1 and 1.5 → the smaller label, 0.
+  const tie = knnLabelBudgets(points([[1, 0], [0, 1.5]]), Int32Array.from([1, 0]), points([[0, 0]]), Int32Array.from([0]), { budgets: [2], seeds: [0], ks: [2] });
+  assert.deepEqual([...tie[0].predictions], [0]);
+});
+
+test("kNN for many budgets at once equals kNN on each labelled subset alone", () => {
+  const rng = new Rng(3);
+  const train = points(Array.from({ length: 300 }, () => [rng.normal(), rng.normal(), rng.normal()]));
+  const labels = Int32Array.from({ length: 300 }, () => rng.int(4));
+  const test = points(Array.from({ length: 40 }, () => [rng.normal(), rng.normal(), rng.normal()]));
+  const testLabels = Int32Array.from({ length: 40 }, () => rng.int(4));
+  const all = knnLabelBudgets(train, labels, test, testLabels, { budgets: [10, 50, 300], seeds: [0, 1], ks: [1, 5], block: 7 });
+  assert.equal(all.length, 2 * 3 * 2);
+  for (const r of all) {
+    const subset = new Rng(r.seed).permutation(300).subarray(0, r.labels);
+    const x = points(Array.from(subset, (i) => Array.from(train.row(i))));
+    const [alone] = knnLabelBudgets(x, Int32Array.from(subset, (i) => labels[i]), test, testLabels, { budgets: [r.labels], seeds: [0], ks: [r.k] });
+    assert.deepEqual(r.predictions, alone.predictions, `seed ${r.seed}, ${r.labels} labels, k ${r.k}`);
+  }
+  assert.throws(() => knnLabelBudgets(train, labels, test, testLabels, { budgets: [3], seeds: [0], ks: [5] }), /k = 5 needs at least 5 labelled images/);
+});
+
+test("kNN agrees with scikit-learn's KNeighborsClassifier", (t) => {
+  const probe = spawnSync("/usr/bin/python3", ["-c", "import sklearn.neighbors"]);
+  if (probe.status !== 0) return t.skip("no /usr/bin/python3 with scikit-learn (apt-get install python3-sklearn)");
+  const rng = new Rng(5);
+  const train = points(Array.from({ length: 500 }, () => Array.from({ length: 6 }, () => rng.normal())));
+  const labels = Int32Array.from({ length: 500 }, () => rng.int(5));
+  const test = points(Array.from({ length: 200 }, () => Array.from({ length: 6 }, () => rng.normal())));
+  const file = path.join(tempDir("nnfs-knn-"), "knn.npz");
+  io.saveNpz(file, { train, labels, test });
+  const script = "import sys,numpy as np\nfrom sklearn.neighbors import KNeighborsClassifier as K\nz=np.load(sys.argv[1])\n" +
+    "for k in (1, 5): print(' '.join(map(str, K(n_neighbors=k, algorithm='brute').fit(z['train'].astype(np.float64), z['labels']).predict(z['test'].astype(np.float64)))))";
+  const run = spawnSync("/usr/bin/python3", ["-c", script, file], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  const [k1, k5] = run.stdout.trim().split("\n").map((line) => line.split(" ").map(Number));
+  const ours = knnLabelBudgets(train, labels, test, new Int32Array(200), { budgets: [500], seeds: [0], ks: [1, 5] });
+  assert.deepEqual(Array.from(ours[0].predictions), k1);
+  assert.deepEqual(Array.from(ours[1].predictions), k5);
+});
+
+test("standardisation uses the training statistics, with a floor for near-constant columns", () => {
+  const train = points([[1, 0], [3, 0], [5, 0.001]]);
+  const s = standardizer(train, 0.01);
+  assert.deepEqual(Array.from(s.mean, (v) => +v.toFixed(6)), [3, 0.000333]);
+  assert.ok(Math.abs(s.std[0] - Math.sqrt(8 / 3)) < 1e-12);
+  assert.equal(s.std[1], 0.01, "the floor, not 0.00047");
+  const out = s.apply(points([[3, 0.01]]));
+  assert.equal(out.get(0, 0), 0);
+  assert.ok(Math.abs(out.get(0, 1) - (0.01 - 0.001 / 3) / 0.01) < 1e-6);
+});
+
+test("the linear softmax classifier (no hidden layer) passes the gradient check", () => {
+  const model = new MLPClassifier({ inputDim: 5, hiddenDims: [], numClasses: 4, dtype: "float64", seed: 2 });
+  assert.deepEqual(model.net.layers.map((l) => l.label), ["Linear(5 → 4)"]);
+  const x = gradcheck.randomMatrix(7, 5, new Rng(3));
+  for (const r of gradcheck.checkModelGradients(model, x, Int32Array.from([0, 1, 2, 3, 0, 1, 2]))) assert.ok(r.relError < 1e-7, `${r.name}: ${r.relError}`);
+});
+
+test("the conclusion is computed from the table: paired differences, two standard errors", () => {
+  const rows: SweepRow[] = [];
+  const add = (features: string, classifier: string, labels: number, accs: number[]) => accs.forEach((testAccuracy, seed) => rows.push({ features, classifier, labels, seed, testAccuracy }));
+  add("raw pixels", "1-NN", 100, [0.60, 0.62, 0.61]);
+  add("codes A", "1-NN", 100, [0.65, 0.66, 0.66]); // +0.047, consistent: a win
+  add("raw pixels", "1-NN", 1000, [0.75, 0.76, 0.75]);
+  add("codes A", "1-NN", 1000, [0.74, 0.77, 0.75]); // noisy +0.000: a tie
+  add("raw pixels", "MLP", 1000, [0.80, 0.81, 0.80]);
+  add("codes A", "MLP", 1000, [0.70, 0.72, 0.71]); // −0.093: a loss
+  add("codes A", "MLP", 300, [0.7, 0.7, 0.7]); // no raw rows: left out
+  const diffs = differencesFromRaw(rows, "raw pixels");
+  assert.equal(diffs.length, 3);
+  const byKey = Object.fromEntries(diffs.map((d) => [`${d.classifier} ${d.labels}`, d]));
+  assert.equal(byKey["1-NN 100"].verdict, "win");
+  assert.ok(Math.abs(byKey["1-NN 100"].diff - 0.0467) < 1e-3);
+  assert.equal(byKey["1-NN 1000"].verdict, "tie");
+  assert.equal(byKey["MLP 1000"].verdict, "loss");
+  const text = conclusions(diffs);
+  assert.match(text[0], /^Of 3 settings .* in 1, lose by more than two standard errors in 1, and are within two standard errors in 1\.$/);
+  assert.match(text.join("\n"), /The largest win: codes A with 1-NN at 100 labels, 0\.657 vs 0\.610 \(\+0\.047 ± 0\.00\d\)/);
+  assert.match(text.join("\n"), /The largest loss: codes A with MLP at 1,000 labels/);
+  assert.match(text.join("\n"), /^codes A, 1-NN: win at 100 \(\+0\.047\); no clear difference at 1,000 \(\+0\.000\)\.$/m);
+  // The test set's sampling error widens the bars: +0.047 on 100 test images is within 2 SE (~0.13).
+  const small = differencesFromRaw(rows, "raw pixels", 100);
+  assert.equal(small.find((d) => d.classifier === "1-NN" && d.labels === 100)!.verdict, "tie");
+  const seSmall = small.find((d) => d.classifier === "1-NN" && d.labels === 100)!.se;
+  assert.ok(Math.abs(seSmall - Math.sqrt(byKey["1-NN 100"].se ** 2 + (0.6567 * 0.3433 + 0.61 * 0.39) / 100)) < 1e-3, `se ${seSmall}`);
+  // One seed: never a verdict.
+  assert.equal(differencesFromRaw(rows.filter((r) => r.seed === 0), "raw pixels").every((d) => d.verdict === "tie"), true);
+});
