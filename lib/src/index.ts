@@ -66,7 +66,7 @@ export { knnLabelBudgets } from "./analysis/knn_classifier";
 export type { KnnBudgetOptions, KnnResult } from "./analysis/knn_classifier";
 export { standardizer } from "./analysis/standardize";
 export type { Standardizer } from "./analysis/standardize";
-export { differencesFromRaw, conclusions } from "./analysis/raw_vs_latent";
+export { differencesFromRaw, conclusions, saveSweepCsv, readSweepCsv } from "./analysis/raw_vs_latent";
 export type { SweepRow, Difference } from "./analysis/raw_vs_latent";
 export type { ClassifierSettings, FeatureSet, Labels, ClassifierRun, SweepOptions } from "./analysis/label_budget";
 

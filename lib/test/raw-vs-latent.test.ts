@@ -5,7 +5,8 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { MLPClassifier, Matrix, Rng, conclusions, differencesFromRaw, gradcheck, io, knnLabelBudgets, standardizer } from "../src";
+import * as fs from "fs";
+import { MLPClassifier, Matrix, Rng, conclusions, differencesFromRaw, gradcheck, io, knnLabelBudgets, readSweepCsv, saveSweepCsv, standardizer } from "../src";
 import type { SweepRow } from "../src";
 import { tempDir } from "./support/temp";
 
@@ -108,4 +109,18 @@ test("the conclusion is computed from the table: paired differences, two standar
   assert.ok(Math.abs(seSmall - Math.sqrt(byKey["1-NN 100"].se ** 2 + (0.6567 * 0.3433 + 0.61 * 0.39) / 100)) < 1e-3, `se ${seSmall}`);
   // One seed: never a verdict.
   assert.equal(differencesFromRaw(rows.filter((r) => r.seed === 0), "raw pixels").every((d) => d.verdict === "tie"), true);
+});
+
+test("the sweep table keeps one dataset's rows when another dataset's sweep is saved", () => {
+  const file = path.join(tempDir("nnfs-sweep-"), "raw_vs_latent.csv");
+  const row = (features: string, testAccuracy: number): SweepRow => ({ features, classifier: "1-NN", labels: 100, seed: 0, testAccuracy });
+  saveSweepCsv(file, "fashion", [row("raw pixels", 0.5), row('codes: "best" AE', 0.6)]);
+  saveSweepCsv(file, "mnist", [row("raw pixels", 0.9)]);
+  saveSweepCsv(file, "fashion", [row("raw pixels", 0.55)]);
+  assert.equal(fs.readFileSync(file, "utf8").split("\n")[0], "dataset,features,classifier,labels,seed,test_accuracy");
+  assert.deepEqual(readSweepCsv(file).map((r) => [r.dataset, r.features, r.testAccuracy]), [["mnist", "raw pixels", 0.9], ["fashion", "raw pixels", 0.55]]);
+  saveSweepCsv(file, "mnist", [row('codes: "best" AE', 0.95)]);
+  assert.equal(readSweepCsv(file).find((r) => r.dataset === "mnist")!.features, 'codes: "best" AE', "quotes survive");
+  fs.writeFileSync(file, "a,b\n1,2\n");
+  assert.throws(() => readSweepCsv(file), /not a raw-vs-latent table/);
 });

@@ -84,8 +84,9 @@ test("every notebook runs headless in the quick profile without a cell error", (
   for (const name of ["ft_val_acc_fashion_verbose", "ft_test_acc_fashion_verbose", "ft_codes_minus_raw_mlp_fashion", "ft_codes_minus_raw_5nn_fashion"]) {
     assert.match(fs.readFileSync(path.join(root, "graphs_exp", `${name}.html`), "utf8"), /Plotly\.newPlot/, name);
   }
-  const sweep = fs.readFileSync(path.join(root, "outputs", "raw_vs_latent_fashion.csv"), "utf8").trim().split("\n");
+  const sweep = fs.readFileSync(path.join(root, "outputs", "raw_vs_latent.csv"), "utf8").trim().split("\n");
   assert.equal(sweep[0], "dataset,features,classifier,labels,seed,test_accuracy");
+  assert.ok(sweep.slice(1).every((line) => line.startsWith("fashion,")));
   const cells = new Set(sweep.slice(1).map((line) => line.split(",").slice(1, 5).join(",")));
   assert.equal(cells.size, sweep.length - 1, "no combination twice");
   assert.equal(cells.size, 4 * 4 * 3 * 2, "quick profile: 4 feature sets × 4 classifiers × 3 budgets × 2 seeds");
@@ -153,7 +154,7 @@ test("-p dataset mnist runs the labs on MNIST digits end to end, with the values
   for (const name of ["ae_mnist_best.safetensors", "ae_mnist_best_reg.safetensors"]) assert.ok(fs.existsSync(path.join(root, "saved_models", name)), name);
   for (const name of ["ae_mnist_grid_results.csv", "ae_mnist_test_processed.npz", "ae_mnist_umap.npz"]) assert.ok(fs.existsSync(path.join(root, "outputs", name)), name);
   assert.ok(fs.existsSync(path.join(root, "graphs_exp", "ft_codes_minus_raw_mlp_mnist.html")));
-  assert.ok(fs.existsSync(path.join(root, "outputs", "raw_vs_latent_mnist.csv")));
+  assert.match(fs.readFileSync(path.join(root, "outputs", "raw_vs_latent.csv"), "utf8"), /^mnist,"raw pixels",MLP,/m);
   assert.ok(!fs.existsSync(path.join(root, "saved_models", "ae_fashion_best.safetensors")), "nothing ran on Fashion-MNIST");
   for (const nb of labs) {
     const cells = JSON.parse(fs.readFileSync(path.join(out, path.basename(nb)), "utf8")).cells;

@@ -6,8 +6,11 @@
 // about the test set's own sampling error (with all labels, k-NN gives the same result for
 // every seed: a spread of 0). Given the test set's size, that error is added (binomial,
 // as if the two accuracies were independent, which overstates it for paired runs).
+import * as fs from "fs";
+import { DataError } from "../errors";
+import { writeFileAtomic } from "../paths";
 
-/** One run of the sweep: the long-format row saved as outputs/raw_vs_latent.csv. */
+/** One run of the sweep: a row of the long-format table outputs/raw_vs_latent.csv. */
 export interface SweepRow {
   features: string;
   classifier: string;
@@ -107,4 +110,30 @@ function mean(xs: readonly number[]): number {
 
 function unique<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
+}
+
+const CSV_HEADER = "dataset,features,classifier,labels,seed,test_accuracy";
+
+/** The rows of a table written by saveSweepCsv, each with its dataset; [] when there is no file. */
+export function readSweepCsv(file: string): Array<SweepRow & { dataset: string }> {
+  if (!fs.existsSync(file)) return [];
+  const lines = fs.readFileSync(file, "utf8").trim().split("\n");
+  if (lines[0] !== CSV_HEADER) throw new DataError(`${file}: not a raw-vs-latent table (its header is ${JSON.stringify(lines[0])}); move it away and run Lab 2E again`);
+  return lines.slice(1).map((line, i) => {
+    const m = /^([^,]*),"((?:[^"]|"")*)",([^,]*),(\d+),(\d+),([-\d.eE]+)$/.exec(line);
+    if (m === null) throw new DataError(`${file}: line ${i + 2} is not dataset,"features",classifier,labels,seed,test_accuracy: ${JSON.stringify(line)}`);
+    return { dataset: m[1], features: m[2].replace(/""/g, '"'), classifier: m[3], labels: Number(m[4]), seed: Number(m[5]), testAccuracy: Number(m[6]) };
+  });
+}
+
+/**
+ * Writes the sweep of one dataset into the long-format table `file` (atomically), keeping the
+ * rows of other datasets already there, so runs on Fashion-MNIST and on MNIST share one table.
+ */
+export function saveSweepCsv(file: string, dataset: string, rows: readonly SweepRow[]): void {
+  const kept = readSweepCsv(file).filter((r) => r.dataset !== dataset);
+  const all = [...kept, ...rows.map((r) => ({ ...r, dataset }))];
+  const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+  const body = all.map((r) => [r.dataset, quote(r.features), r.classifier, r.labels, r.seed, r.testAccuracy.toFixed(6)].join(","));
+  writeFileAtomic(file, [CSV_HEADER, ...body].join("\n") + "\n");
 }
