@@ -5,7 +5,7 @@
 import { ConfigError } from "../errors";
 import type { FloatArray } from "../tensor";
 import { parallelJsGemm } from "./backends/js_parallel";
-import { BlasAddon, NativeKernels, loadBlasAddon } from "./backends/blas";
+import { LoadedBlas, NativeKernels, loadBlasAddon } from "./backends/blas";
 
 export type BackendName = "blas" | "js";
 
@@ -22,6 +22,10 @@ export interface BackendStatus {
   detail: string;
   /** Why the native backend is not in use, when it is not. */
   fallbackReason?: string;
+  /** With OpenBLAS: the kernel that runs and how it was chosen. */
+  kernel?: { core: string; source: "detected" | "corrected" | "user"; note: string };
+  /** Threads the matmul uses (as the library reports them). */
+  threads?: number;
 }
 
 interface Active {
@@ -31,10 +35,10 @@ interface Active {
   status: BackendStatus;
 }
 
-let blas: { addon: BlasAddon & NativeKernels } | { reason: string } | null = null;
+let blas: LoadedBlas | { reason: string } | null = null;
 let active: Active | null = null;
 
-function blasAddon(): { addon: BlasAddon & NativeKernels } | { reason: string } {
+function blasAddon(): LoadedBlas | { reason: string } {
   if (blas === null) blas = loadBlasAddon();
   return blas;
 }
@@ -52,7 +56,9 @@ function choose(requested: string): Active {
   if ("addon" in loaded) {
     const info = loaded.addon.info();
     const threads = info.threads > 0 ? `, ${info.threads} thread${info.threads === 1 ? "" : "s"}` : "";
-    return { gemm: loaded.addon.gemm, native: loaded.addon, status: { name: "blas", detail: `${info.library}${threads}` } };
+    const kernel = info.core ? { core: info.core, source: loaded.core?.source ?? "detected", note: loaded.core?.note ?? "chosen by OpenBLAS" } : undefined;
+    const detail = `${info.library}${threads}${kernel ? `; kernel ${kernel.core} (${kernel.note})` : ""}`;
+    return { gemm: loaded.addon.gemm, native: loaded.addon, status: { name: "blas", detail, kernel, threads: info.threads > 0 ? info.threads : undefined } };
   }
   return { gemm: parallelJsGemm, native: null, status: { name: "js", detail: JS_DETAIL, fallbackReason: loaded.reason } };
 }
