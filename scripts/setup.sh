@@ -72,6 +72,7 @@ build_lib() {
   say "building lib (tsc)"
   npx tsc -p lib
   bash "$ROOT/scripts/build-native.sh"
+  bash "$ROOT/scripts/build-wasm.sh"
 }
 
 ensure_fashion_data() {

@@ -24,6 +24,17 @@ function filled(length: number, rng: Rng, dtype: "float32" | "float64"): Float32
 test("blas and js agree on random shapes, transposes, strides and beta", (t) => {
   const blas = backends.blas;
   if (!blas) return t.skip(`native backend not loaded: ${JSON.stringify(kernels.loadBlasAddon())}`);
+  agreeWithJs(blas);
+});
+
+test("wasm and js agree on random shapes, transposes, strides and beta", (t) => {
+  const wasm = backends.wasm;
+  if (!wasm) return t.skip(`wasm backend not loaded: ${JSON.stringify(kernels.loadWasm(2))}`);
+  agreeWithJs(wasm);
+});
+
+/** The given gemm against the TypeScript one on degenerate and training shapes, every transpose, strided, beta 0, 1 and 0.5. */
+function agreeWithJs(gemm: kernels.GemmFunction): void {
   const rng = new Rng(11);
   const shapes: Array<[number, number, number]> = [[1, 1, 1], [1, 1, 9], [7, 1, 1], [1, 13, 5], [3, 5, 7], [17, 31, 9], [129, 65, 257], [128, 256, 784]];
   for (const dtype of ["float32", "float64"] as const) {
@@ -41,7 +52,7 @@ test("blas and js agree on random shapes, transposes, strides and beta", (t) => 
             const viaJs = C0.slice();
             const viaBlas = C0.slice();
             backends.js!(transA, transB, m, n, k, 1.5, A, lda, B, ldb, beta, viaJs, ldc);
-            blas(transA, transB, m, n, k, 1.5, A, lda, B, ldb, beta, viaBlas, ldc);
+            gemm(transA, transB, m, n, k, 1.5, A, lda, B, ldb, beta, viaBlas, ldc);
             const tol = dtype === "float32" ? 2e-5 * Math.sqrt(k) * 4 : 1e-12 * k;
             let worst = 0;
             for (let i = 0; i < viaJs.length; i++) worst = Math.max(worst, Math.abs(viaJs[i] - viaBlas[i]));
@@ -51,7 +62,7 @@ test("blas and js agree on random shapes, transposes, strides and beta", (t) => 
       }
     }
   }
-});
+}
 
 test("every backend propagates NaN from its inputs", () => {
   for (const [name, gemm] of Object.entries(backends)) {
@@ -94,7 +105,7 @@ test("choosing a backend: js on request, unknown names refused, fallback explain
     const js = kernels.useBackend("js");
     assert.equal(js.name, "js");
     assert.match(kernels.describeBackend(), /^nnfs matmul backend: js \(pure TypeScript.*; native BLAS not used: NNFS_BACKEND=js\)$/);
-    assert.throws(() => kernels.useBackend("gpu" as "js"), (e: unknown) => e instanceof ConfigError && /NNFS_BACKEND must be "auto", "blas" or "js" \(got "gpu"\)/.test(e.message));
+    assert.throws(() => kernels.useBackend("gpu" as "js"), (e: unknown) => e instanceof ConfigError && /NNFS_BACKEND must be one of "auto", "blas", "wasm", "js" \(got "gpu"\)/.test(e.message));
   } finally {
     kernels.useBackend(before);
   }
@@ -208,17 +219,26 @@ test("gatherRows and fillRows: same rows on both backends, bad indices refused",
   if (!backends.blas) t.diagnostic("native backend not loaded: gatherRows checked on js only");
 });
 
-test("the two-thread TypeScript gemm is bit-identical to the one-thread one", () => {
+test("the multi-thread TypeScript gemm is bit-identical to the one-thread one, for 2 and 3 threads", () => {
   const rng = new Rng(21);
-  for (const [transA, transB, m, n, k] of [[false, false, 130, 70, 200], [true, false, 96, 257, 64], [false, true, 41, 300, 129]] as const) {
-    const A = filled(m * k, rng, "float32");
-    const B = filled(k * n, rng, "float32");
-    const C0 = filled(m * n, rng, "float32");
-    const one = C0.slice();
-    const two = C0.slice();
-    kernels.jsGemm(transA, transB, m, n, k, 0.5, A, transA ? m : k, B, transB ? k : n, 1, one, n);
-    kernels.parallelJsGemm(transA, transB, m, n, k, 0.5, A, transA ? m : k, B, transB ? k : n, 1, two, n);
-    assert.deepEqual(two, one, `m=${m} n=${n} k=${k} tA=${transA} tB=${transB}`);
+  const saved = process.env.NNFS_THREADS;
+  try {
+    for (const threads of ["2", "3"]) {
+      process.env.NNFS_THREADS = threads;
+      for (const [transA, transB, m, n, k] of [[false, false, 130, 70, 200], [true, false, 96, 257, 64], [false, true, 41, 300, 129]] as const) {
+        const A = filled(m * k, rng, "float32");
+        const B = filled(k * n, rng, "float32");
+        const C0 = filled(m * n, rng, "float32");
+        const one = C0.slice();
+        const many = C0.slice();
+        kernels.jsGemm(transA, transB, m, n, k, 0.5, A, transA ? m : k, B, transB ? k : n, 1, one, n);
+        kernels.parallelJsGemm(transA, transB, m, n, k, 0.5, A, transA ? m : k, B, transB ? k : n, 1, many, n);
+        assert.deepEqual(many, one, `${threads} threads, m=${m} n=${n} k=${k} tA=${transA} tB=${transB}`);
+      }
+    }
+  } finally {
+    if (saved === undefined) delete process.env.NNFS_THREADS;
+    else process.env.NNFS_THREADS = saved;
   }
 });
 

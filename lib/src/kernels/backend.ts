@@ -1,13 +1,16 @@
-// Chooses where the hot loops run: the native addon (BLAS gemm + SIMD element-wise
-// loops on float32) when it loads, else the pure-TypeScript kernels. NNFS_BACKEND=
-// js|blas|auto (default auto) overrides; asking for blas where it does not load falls
-// back with the reason, so the labs always run.
+// Chooses where the hot loops run: the native addon (BLAS gemm + SIMD element-wise loops on
+// float32) when it loads, else the WebAssembly SIMD gemm, else the pure-TypeScript kernels.
+// NNFS_BACKEND=blas|wasm|js|auto (default auto) overrides; asking for one that does not
+// load falls back with the reason, so the labs always run. NNFS_THREADS sets the threads.
 import { ConfigError } from "../errors";
 import type { FloatArray } from "../tensor";
 import { parallelJsGemm } from "./backends/js_parallel";
 import { LoadedBlas, NativeKernels, loadBlasAddon } from "./backends/blas";
+import { loadWasm } from "./backends/wasm";
+import { threadCount } from "./threads";
 
-export type BackendName = "blas" | "js";
+export type BackendName = "blas" | "wasm" | "js";
+export const BACKEND_NAMES = ["auto", "blas", "wasm", "js"] as const;
 
 /** C = alpha·op(A)·op(B) + beta·C on row-major arrays, as cblas_?gemm(CblasRowMajor, ...). */
 export type GemmFunction = (
@@ -36,6 +39,7 @@ interface Active {
 }
 
 let blas: LoadedBlas | { reason: string } | null = null;
+let wasm: { gemm: GemmFunction } | { reason: string } | null = null;
 let active: Active | null = null;
 
 function blasAddon(): LoadedBlas | { reason: string } {
@@ -43,24 +47,43 @@ function blasAddon(): LoadedBlas | { reason: string } {
   return blas;
 }
 
-const JS_DETAIL = "pure TypeScript, 4×8 register tiles, rows split over 2 threads";
+function wasmKernels(): { gemm: GemmFunction } | { reason: string } {
+  if (wasm === null) wasm = loadWasm(threadCount());
+  return wasm;
+}
+
+function jsBackend(fallbackReason: string): Active {
+  const threads = threadCount();
+  const detail = `pure TypeScript, 4×8 register tiles, rows split over ${threads} thread${threads === 1 ? "" : "s"}`;
+  return { gemm: parallelJsGemm, native: null, status: { name: "js", detail, fallbackReason, threads } };
+}
+
+/** The wasm backend, or the js one with both reasons (the native one's, then wasm's). */
+function wasmBackend(nativeReason: string): Active {
+  const loaded = wasmKernels();
+  if ("reason" in loaded) return jsBackend(`${nativeReason}; WebAssembly: ${loaded.reason}`);
+  const threads = threadCount();
+  const detail = `WebAssembly SIMD, 4×16 tiles, ${threads} thread${threads === 1 ? "" : "s"}; float64 and element-wise loops in TypeScript`;
+  return { gemm: loaded.gemm, native: null, status: { name: "wasm", detail, fallbackReason: nativeReason, threads } };
+}
 
 function choose(requested: string): Active {
-  if (!["auto", "blas", "js"].includes(requested)) {
-    throw new ConfigError(`NNFS_BACKEND must be "auto", "blas" or "js" (got ${JSON.stringify(requested)})`);
+  if (!(BACKEND_NAMES as readonly string[]).includes(requested)) {
+    throw new ConfigError(`NNFS_BACKEND must be one of ${BACKEND_NAMES.map((b) => JSON.stringify(b)).join(", ")} (got ${JSON.stringify(requested)})`);
   }
-  if (requested === "js") {
-    return { gemm: parallelJsGemm, native: null, status: { name: "js", detail: JS_DETAIL, fallbackReason: "NNFS_BACKEND=js" } };
-  }
+  if (requested === "js") return jsBackend("NNFS_BACKEND=js");
+  if (requested === "wasm") return wasmBackend("NNFS_BACKEND=wasm");
   const loaded = blasAddon();
   if ("addon" in loaded) {
+    // OpenBLAS uses every core by default (or OPENBLAS_NUM_THREADS); NNFS_THREADS overrides both.
+    if (process.env.NNFS_THREADS) loaded.addon.setThreads(threadCount());
     const info = loaded.addon.info();
     const threads = info.threads > 0 ? `, ${info.threads} thread${info.threads === 1 ? "" : "s"}` : "";
     const kernel = info.core ? { core: info.core, source: loaded.core?.source ?? "detected", note: loaded.core?.note ?? "chosen by OpenBLAS" } : undefined;
     const detail = `${info.library}${threads}${kernel ? `; kernel ${kernel.core} (${kernel.note})` : ""}`;
     return { gemm: loaded.addon.gemm, native: loaded.addon, status: { name: "blas", detail, kernel, threads: info.threads > 0 ? info.threads : undefined } };
   }
-  return { gemm: parallelJsGemm, native: null, status: { name: "js", detail: JS_DETAIL, fallbackReason: loaded.reason } };
+  return wasmBackend(loaded.reason);
 }
 
 function current(): Active {
@@ -96,10 +119,14 @@ export function useBackend(name: BackendName | "auto"): BackendStatus {
   return backendStatus();
 }
 
-/** Each backend's gemm that can run here, by name (the native one only if it loads). */
+/** Each backend's gemm that can run here, by name (native and wasm only where they load). */
 export function availableBackends(): Partial<Record<BackendName, GemmFunction>> {
-  const loaded = blasAddon();
-  return "addon" in loaded ? { js: parallelJsGemm, blas: loaded.addon.gemm } : { js: parallelJsGemm };
+  const found: Partial<Record<BackendName, GemmFunction>> = { js: parallelJsGemm };
+  const native = blasAddon();
+  if ("addon" in native) found.blas = native.addon.gemm;
+  const web = wasmKernels();
+  if ("gemm" in web) found.wasm = web.gemm;
+  return found;
 }
 
 /** One line for people: "matmul backend: blas (OpenBLAS ...)" or the js fallback and why. */

@@ -1,112 +1,122 @@
-// Runs the TypeScript gemm on two threads: this one computes the top rows of C while a
-// worker thread computes the bottom rows. Each row of C is computed exactly as the
-// one-thread jsGemm would, so results do not depend on the split. Only large products
-// are split (below ~1M multiply-adds, handing work over costs more than it saves).
-import * as os from "os";
+// Runs the TypeScript gemm on every thread (NNFS_THREADS, or every core): the rows of C are
+// split into ranges; this thread computes the first one in place while worker threads
+// compute the others on copies of A, B and C in shared memory. Each row of C is computed
+// exactly as the one-thread jsGemm would, so results do not depend on the split. Only large
+// products are split (below ~1M multiply-adds, handing work over costs more than it saves).
 import * as path from "path";
 import { Worker } from "worker_threads";
 import type { FloatArray } from "../../tensor";
 import { jsGemm } from "./js_gemm";
+import { splitRows, threadCount } from "../threads";
+import { DONE, SEQ, SPIN, STOP } from "./worker_protocol";
 
 const MIN_WORK = 1 << 20; // m·n·k below this stays on one thread
-const WAIT_MS = 60_000; // a worker silent this long is presumed dead; its rows are done here
+const WAIT_MS = 60_000; // workers silent this long are presumed dead; their rows are done here
 
-/** What the worker needs for its rows: op(A) rows as a (rows × k) or, transposed, (k × rows) block. */
-export interface GemmJob {
-  id: number;
-  transA: boolean;
-  transB: boolean;
-  m: number;
-  n: number;
-  k: number;
-  alpha: number;
-  beta: number;
-  lda: number;
-  ldb: number;
-  float64: boolean;
+/** The fields of a job (one Float64Array row each): the product, then each worker's rows. */
+export const JS_JOB = { transA: 0, transB: 1, n: 2, k: 3, alpha: 4, beta: 5, lda: 6, ldb: 7, float64: 8, ranges: 9 } as const;
+
+/** Shared buffers a worker computes on; sent again whenever one is replaced by a larger one. */
+export interface SharedOperands {
   a: SharedArrayBuffer;
   b: SharedArrayBuffer;
   c: SharedArrayBuffer;
-  done: SharedArrayBuffer;
 }
 
-let worker: Worker | null = null;
-let workerBroken = false;
-let nextId = 1;
-const done = new Int32Array(new SharedArrayBuffer(4));
-const shared = { a: new SharedArrayBuffer(0), b: new SharedArrayBuffer(0), c: new SharedArrayBuffer(0) };
-
-function sharedOf(name: "a" | "b" | "c", bytes: number): SharedArrayBuffer {
-  if (shared[name].byteLength < bytes) shared[name] = new SharedArrayBuffer(Math.max(bytes, 2 * shared[name].byteLength));
-  return shared[name];
+interface Pool {
+  threads: number;
+  workers: Worker[];
+  control: Int32Array;
+  job: Float64Array;
+  shared: SharedOperands;
 }
 
-function getWorker(): Worker | null {
-  if (workerBroken || os.cpus().length < 2) return null;
-  if (worker === null) {
-    try {
-      worker = new Worker(path.join(__dirname, "js_worker.js"));
-      worker.unref(); // never keeps the process alive
-      worker.on("error", () => (workerBroken = true));
-    } catch {
-      workerBroken = true;
-      return null;
-    }
+let pool: Pool | null = null;
+let broken = false;
+
+function getPool(threads: number): Pool | null {
+  if (broken || threads < 2) return null;
+  if (pool !== null && pool.threads === threads) return pool;
+  if (pool !== null) stopPool(pool);
+  try {
+    const control = new Int32Array(new SharedArrayBuffer(8));
+    const job = new Float64Array(new SharedArrayBuffer((JS_JOB.ranges + 2 * threads) * 8));
+    const shared = { a: new SharedArrayBuffer(0), b: new SharedArrayBuffer(0), c: new SharedArrayBuffer(0) };
+    const workers = Array.from({ length: threads - 1 }, (_, index) => {
+      const w = new Worker(path.join(__dirname, "js_worker.js"), { workerData: { control: control.buffer, job: job.buffer, index: index + 1 } });
+      w.unref(); // never keeps the process alive
+      w.on("error", () => (broken = true));
+      return w;
+    });
+    pool = { threads, workers, control, job, shared };
+    return pool;
+  } catch {
+    broken = true;
+    return null;
   }
-  return worker;
+}
+
+function stopPool(p: Pool): void {
+  Atomics.store(p.control, SEQ, STOP);
+  Atomics.notify(p.control, SEQ);
+  p.workers.forEach((w) => void w.terminate());
+  pool = null;
+}
+
+/** `name`'s shared buffer, replaced (and re-sent to the workers) when it is too small. */
+function sharedOf(p: Pool, name: keyof SharedOperands, bytes: number): SharedArrayBuffer {
+  if (p.shared[name].byteLength < bytes) {
+    p.shared[name] = new SharedArrayBuffer(Math.max(bytes, 2 * p.shared[name].byteLength));
+    for (const w of p.workers) w.postMessage(p.shared);
+  }
+  return p.shared[name];
 }
 
 function view(buffer: SharedArrayBuffer, float64: boolean, length: number): FloatArray {
   return float64 ? new Float64Array(buffer, 0, length) : new Float32Array(buffer, 0, length);
 }
 
-/** Same contract as jsGemm; splits the rows of C between this thread and a worker. */
+/** Same contract as jsGemm; splits the rows of C over this thread and the workers. */
 export function parallelJsGemm(
   transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
   A: FloatArray, lda: number, B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number,
 ): void {
-  const helper = m >= 16 && m * n * k >= MIN_WORK ? getWorker() : null;
-  if (helper === null) return jsGemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+  const p = m >= 16 && m * n * k >= MIN_WORK ? getPool(threadCount()) : null;
+  if (p === null) return jsGemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+  const ranges = splitRows(m, p.threads, 4);
   const float64 = A instanceof Float64Array;
   const size = float64 ? 8 : 4;
-  const top = Math.ceil(m / 8) * 4; // rows done here; a multiple of the 4-row micro-tile
-  const rows = m - top;
-
-  // The worker's inputs, copied into shared memory: its block of op(A), all of B, its rows of C.
-  const aRows = transA ? k : rows;
-  const aCols = transA ? rows : k;
-  const a = view(sharedOf("a", aRows * aCols * size), float64, aRows * aCols);
-  for (let r = 0; r < aRows; r++) {
-    const from = transA ? r * lda + top : (top + r) * lda;
-    a.set(A.subarray(from, from + aCols), r * aCols);
-  }
-  const bRows = transB ? n : k;
-  const b = view(sharedOf("b", bRows * ldb * size), float64, bRows * ldb);
-  b.set(B.subarray(0, Math.min(B.length, bRows * ldb)));
-  const c = view(sharedOf("c", rows * n * size), float64, rows * n);
-  if (beta !== 0) for (let r = 0; r < rows; r++) c.set(C.subarray((top + r) * ldc, (top + r) * ldc + n), r * n);
-
-  const id = nextId++;
-  Atomics.store(done, 0, 0);
-  const job: GemmJob = { id, transA, transB, m: rows, n, k, alpha, beta, lda: aCols, ldb, float64, a: shared.a, b: shared.b, c: shared.c, done: done.buffer as SharedArrayBuffer };
-  helper.postMessage(job);
+  // The workers' inputs: all of A and B, and C's rows as a dense (m × n) block.
+  const aLength = Math.min(A.length, (transA ? k : m) * lda);
+  const bLength = Math.min(B.length, (transB ? n : k) * ldb);
+  view(sharedOf(p, "a", aLength * size), float64, aLength).set(A.subarray(0, aLength));
+  view(sharedOf(p, "b", bLength * size), float64, bLength).set(B.subarray(0, bLength));
+  const c = view(sharedOf(p, "c", m * n * size), float64, m * n);
+  if (beta !== 0) for (let i = ranges[0][1]; i < m; i++) c.set(C.subarray(i * ldc, i * ldc + n), i * n);
+  p.job.set([transA ? 1 : 0, transB ? 1 : 0, n, k, alpha, beta, lda, ldb, float64 ? 1 : 0], 0);
+  for (let t = 0; t < p.threads; t++) p.job.set(ranges[t] ?? [0, 0], JS_JOB.ranges + 2 * t);
+  Atomics.store(p.control, DONE, 0);
+  Atomics.add(p.control, SEQ, 1);
+  Atomics.notify(p.control, SEQ);
+  const top = ranges[0][1];
   jsGemm(transA, transB, top, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
-
-  let finished = true;
-  while (Atomics.load(done, 0) !== id) {
-    if (Atomics.wait(done, 0, 0, WAIT_MS) === "timed-out" && Atomics.load(done, 0) !== id) {
-      finished = false;
-      break;
-    }
-  }
-  if (!finished) {
-    // The worker is gone: do its rows here and stop using it.
-    workerBroken = true;
-    void worker?.terminate();
-    worker = null;
-    const aHere = transA ? A.subarray(top) : A.subarray(top * lda);
-    jsGemm(transA, transB, rows, n, k, alpha, aHere, lda, B, ldb, beta, C.subarray(top * ldc), ldc);
+  if (!waitFor(p.control, p.threads - 1)) {
+    // A worker is gone: stop using them and do their rows here.
+    broken = true;
+    stopPool(p);
+    const aRest = transA ? A.subarray(top) : A.subarray(top * lda);
+    jsGemm(transA, transB, m - top, n, k, alpha, aRest, lda, B, ldb, beta, C.subarray(top * ldc), ldc);
     return;
   }
-  for (let r = 0; r < rows; r++) C.set(c.subarray(r * n, (r + 1) * n), (top + r) * ldc);
+  for (let i = top; i < m; i++) C.set(c.subarray(i * n, (i + 1) * n), i * ldc);
+}
+
+/** Waits until `count` workers reported done; false after WAIT_MS of silence. */
+function waitFor(control: Int32Array, count: number): boolean {
+  for (let spin = 0; spin < SPIN && Atomics.load(control, DONE) < count; spin++);
+  for (;;) {
+    const seen = Atomics.load(control, DONE);
+    if (seen >= count) return true;
+    if (Atomics.wait(control, DONE, seen, WAIT_MS) === "timed-out" && Atomics.load(control, DONE) === seen) return false;
+  }
 }

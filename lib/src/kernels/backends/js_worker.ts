@@ -1,18 +1,38 @@
-// The worker thread of js_parallel.ts: computes the rows of C it is sent with the
-// one-thread TypeScript gemm, then flags the job done in shared memory.
-import { parentPort } from "worker_threads";
+// A worker thread of js_parallel.ts: sleeps in Atomics.wait until a product is posted (a new
+// sequence number), computes its rows of C with the one-thread TypeScript gemm on the shared
+// copies of A, B and C, and counts itself done. New shared buffers arrive as messages,
+// read synchronously when it wakes.
+import { parentPort, receiveMessageOnPort, workerData } from "worker_threads";
 import { jsGemm } from "./js_gemm";
-import type { GemmJob } from "./js_parallel";
+import { JS_JOB, SharedOperands } from "./js_parallel";
+import { DONE, SEQ, SPIN, STOP } from "./worker_protocol";
 
-parentPort?.on("message", (job: GemmJob) => {
-  const F = job.float64 ? Float64Array : Float32Array;
-  const aRows = job.transA ? job.k : job.m;
-  const bRows = job.transB ? job.n : job.k;
-  const a = new F(job.a, 0, aRows * job.lda);
-  const b = new F(job.b, 0, bRows * job.ldb);
-  const c = new F(job.c, 0, job.m * job.n);
-  jsGemm(job.transA, job.transB, job.m, job.n, job.k, job.alpha, a, job.lda, b, job.ldb, job.beta, c, job.n);
-  const done = new Int32Array(job.done);
-  Atomics.store(done, 0, job.id);
-  Atomics.notify(done, 0);
-});
+const { control, job: jobBuffer, index } = workerData as { control: SharedArrayBuffer; job: SharedArrayBuffer; index: number };
+const ctrl = new Int32Array(control);
+const job = new Float64Array(jobBuffer);
+let shared: SharedOperands | null = null;
+
+let seen = 0;
+for (;;) {
+  for (let spin = 0; spin < SPIN && Atomics.load(ctrl, SEQ) === seen; spin++);
+  Atomics.wait(ctrl, SEQ, seen);
+  seen = Atomics.load(ctrl, SEQ);
+  if (seen === STOP) break;
+  for (let m = parentPort && receiveMessageOnPort(parentPort); m; m = parentPort && receiveMessageOnPort(parentPort)) shared = m.message as SharedOperands;
+  const m0 = job[JS_JOB.ranges + 2 * index];
+  const m1 = job[JS_JOB.ranges + 2 * index + 1];
+  if (m1 > m0 && shared !== null) {
+    const transA = job[JS_JOB.transA] === 1;
+    const transB = job[JS_JOB.transB] === 1;
+    const [n, k, alpha, beta, lda, ldb] = [job[JS_JOB.n], job[JS_JOB.k], job[JS_JOB.alpha], job[JS_JOB.beta], job[JS_JOB.lda], job[JS_JOB.ldb]];
+    const F = job[JS_JOB.float64] === 1 ? Float64Array : Float32Array;
+    const a = new F(shared.a);
+    const b = new F(shared.b);
+    const c = new F(shared.c);
+    // op(A)'s rows m0..m1: columns of A when transposed, rows otherwise.
+    const aFrom = transA ? a.subarray(m0) : a.subarray(m0 * lda);
+    jsGemm(transA, transB, m1 - m0, n, k, alpha, aFrom, lda, b, ldb, beta, c.subarray(m0 * n), n);
+  }
+  Atomics.add(ctrl, DONE, 1);
+  Atomics.notify(ctrl, DONE);
+}

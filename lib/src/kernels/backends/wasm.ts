@@ -1,0 +1,160 @@
+// The WebAssembly backend: float32 matrix products by the SIMD kernel of lib/wasm/gemm.ts
+// (compiled by scripts/build-wasm.sh, no C toolchain), for machines where the native addon
+// cannot load. The operands are copied into one shared WebAssembly memory, op(B) is packed
+// once, and the rows of C are split over worker threads that run the same module on that
+// memory. float64 products stay on the TypeScript kernels.
+import * as fs from "fs";
+import * as path from "path";
+import { Worker } from "worker_threads";
+import type { FloatArray } from "../../tensor";
+import { jsGemm } from "./js_gemm";
+import { splitRows } from "../threads";
+import { DONE, JOB_FIELDS, SEQ, SPIN, STOP } from "./worker_protocol";
+
+/** What lib/wasm/gemm.ts exports (pointers are byte offsets into the shared memory). */
+export interface WasmExports {
+  packB(transB: boolean, k: number, n: number, b: number, ldb: number, packed: number): void;
+  gemmRows(transA: boolean, m0: number, m1: number, n: number, k: number, alpha: number, beta: number, a: number, lda: number, packedB: number, c: number, ldc: number, scratch: number): void;
+}
+
+const PAGE = 65536;
+const BASE = 1 << 20; // below: the module's own data
+const MAX_PAGES = 16384; // 1 GiB
+const MIN_WORK = 1 << 18; // m·n·k below this runs on this thread only
+const WAIT_MS = 60_000;
+const NR = 16;
+const MR = 4;
+
+interface Runtime {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  kernels: WasmExports;
+  threads: number;
+  workers: Worker[] | null;
+  /** SEQ and DONE (worker_protocol.ts). */
+  control: Int32Array;
+  /** One row of JOB_FIELDS per worker. */
+  jobs: Float64Array;
+}
+
+let runtime: Runtime | null = null;
+
+/** lib/wasm/build/gemm.wasm, found by walking up from this file (it runs from lib/dist or lib/build). */
+export function wasmModulePath(): string | null {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "wasm", "gemm.ts"))) return path.join(dir, "wasm", "build", "gemm.wasm");
+  }
+  return null;
+}
+
+/** Compiles the module for `threads` threads, or says why it cannot run here. */
+export function loadWasm(threads: number, file: string | null = wasmModulePath()): { gemm: typeof wasmGemm } | { reason: string } {
+  if (file === null) return { reason: "lib/wasm is missing" };
+  if (!fs.existsSync(file)) return { reason: "the WebAssembly kernels are not built (bash scripts/build-wasm.sh)" };
+  try {
+    const module = new WebAssembly.Module(fs.readFileSync(file));
+    const memory = new WebAssembly.Memory({ initial: BASE / PAGE + 64, maximum: MAX_PAGES, shared: true });
+    const kernels = new WebAssembly.Instance(module, { env: { memory, abort: () => undefined } }).exports as unknown as WasmExports;
+    if (runtime !== null) stopWorkers(runtime);
+    const control = new Int32Array(new SharedArrayBuffer(8));
+    const jobs = new Float64Array(new SharedArrayBuffer(Math.max(1, threads - 1) * JOB_FIELDS * 8));
+    runtime = { module, memory, kernels, threads, workers: null, control, jobs };
+    return { gemm: wasmGemm };
+  } catch (err) {
+    return { reason: `the WebAssembly kernels did not load: ${(err as Error).message.split("\n")[0]}` };
+  }
+}
+
+/** The threads the loaded module runs on (1 when it is not loaded). */
+export function wasmThreads(): number {
+  return runtime?.threads ?? 1;
+}
+
+function startWorkers(r: Runtime): void {
+  if (r.workers !== null) return;
+  r.workers = Array.from({ length: r.threads - 1 }, (_, index) => {
+    const workerData = { wasmModule: r.module, memory: r.memory, control: r.control.buffer, jobs: r.jobs.buffer, index };
+    const w = new Worker(path.join(__dirname, "wasm_worker.js"), { workerData });
+    w.unref(); // never keeps the process alive
+    return w;
+  });
+}
+
+function stopWorkers(r: Runtime): void {
+  Atomics.store(r.control, SEQ, STOP);
+  Atomics.notify(r.control, SEQ);
+  r.workers?.forEach((w) => void w.terminate());
+  r.workers = null;
+}
+
+/** Grows the shared memory to at least `bytes`. */
+function ensure(memory: WebAssembly.Memory, bytes: number): void {
+  const missing = Math.ceil((bytes - memory.buffer.byteLength) / PAGE);
+  if (missing > 0) memory.grow(missing);
+}
+
+const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+/** Same contract as cblas_sgemm (row-major); float64 operands go to the TypeScript kernel. */
+export function wasmGemm(
+  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+  A: FloatArray, lda: number, B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number,
+): void {
+  const r = runtime;
+  if (r === null || !(A instanceof Float32Array) || !(B instanceof Float32Array) || !(C instanceof Float32Array)) {
+    return jsGemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+  }
+  if (m === 0 || n === 0) return;
+  const aLength = Math.min(A.length, (transA ? k : m) * lda);
+  const bLength = Math.min(B.length, (transB ? n : k) * ldb);
+  const ranges = m * n * k >= MIN_WORK ? splitRows(m, r.threads, MR) : [[0, m] as [number, number]];
+  // Layout: A, B, packed op(B), C (dense, n columns), one packing scratch per thread.
+  const a = BASE;
+  const b = a + align(aLength * 4);
+  const packed = b + align(bLength * 4);
+  const c = packed + align(k * Math.ceil(n / NR) * NR * 4);
+  const scratch = c + align(m * n * 4);
+  const scratchBytes = align(Math.max(1, k) * MR * 4);
+  ensure(r.memory, scratch + ranges.length * scratchBytes);
+  const F = new Float32Array(r.memory.buffer);
+  F.set(A.subarray(0, aLength), a / 4);
+  F.set(B.subarray(0, bLength), b / 4);
+  const loadC = (m0: number, m1: number): void => {
+    for (let i = m0; i < m1; i++) F.set(C.subarray(i * ldc, i * ldc + n), c / 4 + i * n);
+  };
+  if (beta !== 0) loadC(0, m);
+  r.kernels.packB(transB, k, n, b, ldb, packed);
+  const scratchOf = (i: number): number => scratch + i * scratchBytes;
+  if (ranges.length > 1) {
+    startWorkers(r);
+    for (let i = 1; i < ranges.length; i++) {
+      r.jobs.set([transA ? 1 : 0, ranges[i][0], ranges[i][1], n, k, alpha, beta, a, lda, packed, c, n, scratchOf(i)], (i - 1) * JOB_FIELDS);
+    }
+    // Workers without a range this time get an empty one.
+    for (let i = ranges.length; i < r.threads; i++) r.jobs.set([0, 0, 0], (i - 1) * JOB_FIELDS);
+    Atomics.store(r.control, DONE, 0);
+    Atomics.add(r.control, SEQ, 1);
+    Atomics.notify(r.control, SEQ);
+  }
+  r.kernels.gemmRows(transA, ranges[0][0], ranges[0][1], n, k, alpha, beta, a, lda, packed, c, n, scratchOf(0));
+  if (ranges.length > 1 && !waitFor(r.control, r.threads - 1)) {
+    // A worker is gone: stop using them and do their rows here, from the original C.
+    stopWorkers(r);
+    r.threads = 1;
+    for (let i = 1; i < ranges.length; i++) {
+      if (beta !== 0) loadC(ranges[i][0], ranges[i][1]);
+      r.kernels.gemmRows(transA, ranges[i][0], ranges[i][1], n, k, alpha, beta, a, lda, packed, c, n, scratchOf(0));
+    }
+  }
+  for (let i = 0; i < m; i++) C.set(F.subarray(c / 4 + i * n, c / 4 + (i + 1) * n), i * ldc);
+}
+
+/** Waits until `count` workers reported done; false after WAIT_MS of silence. */
+function waitFor(control: Int32Array, count: number): boolean {
+  for (let spin = 0; spin < SPIN && Atomics.load(control, DONE) < count; spin++);
+  for (;;) {
+    const seen = Atomics.load(control, DONE);
+    if (seen >= count) return true;
+    if (Atomics.wait(control, DONE, seen, WAIT_MS) === "timed-out" && Atomics.load(control, DONE) === seen) return false;
+  }
+}
