@@ -129,13 +129,13 @@ test("matmul refuses an output that overlaps an input", () => {
   assert.throws(() => kernels.matmul(a, new Matrix(2, 2), out), /must not share memory with an input/);
 });
 
-/** Runs `fn` once with each backend and returns both results. */
-function onBoth<T>(fn: () => T): { js: T; blas: T } {
+/** Runs `fn` with the js backend and with `other`, and returns both results. */
+function onBoth<T>(other: kernels.BackendName, fn: () => T): { js: T; blas: T } {
   const before = kernels.backendStatus().name;
   try {
     kernels.useBackend("js");
     const js = fn();
-    kernels.useBackend("blas");
+    kernels.useBackend(other);
     const blas = fn();
     return { js, blas };
   } finally {
@@ -155,15 +155,20 @@ function assertClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, wh
   }
 }
 
-test("native float32 element-wise kernels agree with the TypeScript loops", (t) => {
-  if (!backends.blas) return t.skip("native backend not loaded");
+test("the native and wasm float32 element-wise kernels agree with the TypeScript loops", (t) => {
+  const others = (["blas", "wasm"] as const).filter((b) => backends[b]);
+  if (others.length === 0) return t.skip("neither the native nor the wasm backend loaded");
+  for (const other of others) elementwiseAgree(other);
+});
+
+function elementwiseAgree(other: kernels.BackendName): void {
   const rng = new Rng(5);
   // Awkward lengths (not multiples of the SIMD width) and edge values.
   const edge = [0, -0, 1e-30, -1e-30, 88, -88, 100, -100, 1e30, -1e30, NaN];
   const values = [...edge, ...Array.from({ length: 1013 }, () => rng.normal() * 6)];
   const x = float32(values, 1);
   const g = float32(values.map(() => rng.normal()), 1);
-  const run = <T>(_what: string, fn: () => T): { js: T; blas: T } => onBoth(fn);
+  const run = <T>(_what: string, fn: () => T): { js: T; blas: T } => onBoth(other, fn);
   const relu = run("relu", () => Array.from(kernels.relu(x).data));
   assertClose(relu.js, relu.blas, 0, "relu");
   assert.ok(Number.isNaN(relu.js[edge.length - 1]), "relu keeps NaN");
@@ -194,10 +199,12 @@ test("native float32 element-wise kernels agree with the TypeScript loops", (t) 
   const wide = float32(values.slice(0, 1020), 17);
   const sums = run("sumOverRows", () => Array.from(kernels.sumOverRows(wide).data));
   assertClose(sums.js, sums.blas, 1e-5, "sumOverRows");
+  const squares = run("sumOfSquares", () => kernels.sumOfSquares(finite));
+  assertClose([squares.js], [squares.blas], 1e-6, `${other} sumOfSquares`);
   const bad = run("firstNonFinite", () => [kernels.firstNonFinite(x), kernels.firstNonFinite(finite), kernels.firstNonFinite(float32([...Array(5000).fill(1), Infinity], 1))]);
   assert.deepEqual(bad.js, [edge.length - 1, -1, 5000]);
   assert.deepEqual(bad.blas, bad.js);
-});
+}
 
 test("gatherRows and fillRows: same rows on both backends, bad indices refused", (t) => {
   const x = Matrix.fromValues(5, 3, Array.from({ length: 15 }, (_, i) => i), "float32");
@@ -242,8 +249,9 @@ test("the multi-thread TypeScript gemm is bit-identical to the one-thread one, f
   }
 });
 
-test("BatchNorm's native loops agree with the TypeScript ones, in training and eval mode", (t) => {
-  if (!backends.blas) return t.skip("native backend not loaded");
+test("BatchNorm's native and wasm loops agree with the TypeScript ones, in training and eval mode", (t) => {
+  const others = (["blas", "wasm"] as const).filter((b) => backends[b]);
+  if (others.length === 0) return t.skip("neither the native nor the wasm backend loaded");
   const rng = new Rng(8);
   const x = new Matrix(37, 19, "float32");
   const dOut = new Matrix(37, 19, "float32");
@@ -260,7 +268,9 @@ test("BatchNorm's native loops agree with the TypeScript ones, in training and e
       const dX = Array.from(bn.backward(dOut).data);
       return { y, dX, dGamma: Array.from(bn.gamma.grad.data), dBeta: Array.from(bn.beta.grad.data), running: Array.from(bn.runningVar.value.data) };
     };
-    const { js, blas } = onBoth(run);
-    for (const key of ["y", "dX", "dGamma", "dBeta", "running"] as const) assertClose(js[key], blas[key], 2e-5, `${key} (training=${training})`);
+    for (const other of others) {
+      const { js, blas } = onBoth(other, run);
+      for (const key of ["y", "dX", "dGamma", "dBeta", "running"] as const) assertClose(js[key], blas[key], 2e-5, `${other} ${key} (training=${training})`);
+    }
   }
 });

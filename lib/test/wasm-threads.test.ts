@@ -63,3 +63,17 @@ test("a missing or broken wasm module gives a reason, not a crash", () => {
   assert.ok("reason" in loaded && /^the WebAssembly kernels did not load: /.test(loaded.reason), JSON.stringify(loaded));
   kernels.loadWasm(kernels.threadCount());
 });
+
+test("auto picks blas, else wasm, else js, and says why it fell back", (t) => {
+  const wasm = kernels.loadWasm(kernels.threadCount());
+  if ("reason" in wasm) return t.skip(wasm.reason);
+  const noAddon = { reason: "the addon is not built (bash scripts/build-native.sh)" };
+  const noWasm = { reason: "the WebAssembly kernels are not built (bash scripts/build-wasm.sh)" };
+  const onWasm = kernels.chooseBackend("auto", { blas: () => noAddon, wasm: () => wasm });
+  assert.equal(onWasm.name, "wasm");
+  assert.equal(onWasm.fallbackReason, noAddon.reason);
+  const onJs = kernels.chooseBackend("auto", { blas: () => noAddon, wasm: () => noWasm });
+  assert.equal(onJs.name, "js");
+  assert.equal(onJs.fallbackReason, `${noAddon.reason}; WebAssembly: ${noWasm.reason}`);
+  assert.equal(kernels.chooseBackend("wasm", { blas: () => noAddon, wasm: () => noWasm }).name, "js");
+});

@@ -6,7 +6,7 @@ import { ConfigError } from "../errors";
 import type { FloatArray } from "../tensor";
 import { parallelJsGemm } from "./backends/js_parallel";
 import { LoadedBlas, NativeKernels, loadBlasAddon } from "./backends/blas";
-import { loadWasm } from "./backends/wasm";
+import { LoadedWasm, loadWasm } from "./backends/wasm";
 import { threadCount } from "./threads";
 
 export type BackendName = "blas" | "wasm" | "js";
@@ -33,13 +33,13 @@ export interface BackendStatus {
 
 interface Active {
   gemm: GemmFunction;
-  /** Native float32 element-wise kernels, with the blas backend only. */
-  native: NativeKernels | null;
+  /** The backend's own float32 element-wise loops (all of them with blas, some with wasm). */
+  native: Partial<NativeKernels> | null;
   status: BackendStatus;
 }
 
 let blas: LoadedBlas | { reason: string } | null = null;
-let wasm: { gemm: GemmFunction } | { reason: string } | null = null;
+let wasm: LoadedWasm | { reason: string } | null = null;
 let active: Active | null = null;
 
 function blasAddon(): LoadedBlas | { reason: string } {
@@ -47,7 +47,7 @@ function blasAddon(): LoadedBlas | { reason: string } {
   return blas;
 }
 
-function wasmKernels(): { gemm: GemmFunction } | { reason: string } {
+function wasmKernels(): LoadedWasm | { reason: string } {
   if (wasm === null) wasm = loadWasm(threadCount());
   return wasm;
 }
@@ -58,22 +58,30 @@ function jsBackend(fallbackReason: string): Active {
   return { gemm: parallelJsGemm, native: null, status: { name: "js", detail, fallbackReason, threads } };
 }
 
-/** The wasm backend, or the js one with both reasons (the native one's, then wasm's). */
-function wasmBackend(nativeReason: string): Active {
-  const loaded = wasmKernels();
-  if ("reason" in loaded) return jsBackend(`${nativeReason}; WebAssembly: ${loaded.reason}`);
-  const threads = threadCount();
-  const detail = `WebAssembly SIMD, 4×16 tiles, ${threads} thread${threads === 1 ? "" : "s"}; float64 and element-wise loops in TypeScript`;
-  return { gemm: loaded.gemm, native: null, status: { name: "wasm", detail, fallbackReason: nativeReason, threads } };
+/** Where each backend comes from; tests replace them to act out a machine without one. */
+export interface BackendLoaders {
+  blas: () => LoadedBlas | { reason: string };
+  wasm: () => LoadedWasm | { reason: string };
 }
 
-function choose(requested: string): Active {
+const LOADERS: BackendLoaders = { blas: blasAddon, wasm: wasmKernels };
+
+/** The wasm backend, or the js one with both reasons (the native one's, then wasm's). */
+function wasmBackend(nativeReason: string, loaders: BackendLoaders): Active {
+  const loaded = loaders.wasm();
+  if ("reason" in loaded) return jsBackend(`${nativeReason}; WebAssembly: ${loaded.reason}`);
+  const threads = threadCount();
+  const detail = `WebAssembly SIMD, 4×16 tiles, ${threads} thread${threads === 1 ? "" : "s"}; float64 and row gathers in TypeScript`;
+  return { gemm: loaded.gemm, native: loaded.elementwise, status: { name: "wasm", detail, fallbackReason: nativeReason, threads } };
+}
+
+function choose(requested: string, loaders: BackendLoaders = LOADERS): Active {
   if (!(BACKEND_NAMES as readonly string[]).includes(requested)) {
     throw new ConfigError(`NNFS_BACKEND must be one of ${BACKEND_NAMES.map((b) => JSON.stringify(b)).join(", ")} (got ${JSON.stringify(requested)})`);
   }
   if (requested === "js") return jsBackend("NNFS_BACKEND=js");
-  if (requested === "wasm") return wasmBackend("NNFS_BACKEND=wasm");
-  const loaded = blasAddon();
+  if (requested === "wasm") return wasmBackend("NNFS_BACKEND=wasm", loaders);
+  const loaded = loaders.blas();
   if ("addon" in loaded) {
     // OpenBLAS uses every core by default (or OPENBLAS_NUM_THREADS); NNFS_THREADS overrides both.
     if (process.env.NNFS_THREADS) loaded.addon.setThreads(threadCount());
@@ -83,7 +91,12 @@ function choose(requested: string): Active {
     const detail = `${info.library}${threads}${kernel ? `; kernel ${kernel.core} (${kernel.note})` : ""}`;
     return { gemm: loaded.addon.gemm, native: loaded.addon, status: { name: "blas", detail, kernel, threads: info.threads > 0 ? info.threads : undefined } };
   }
-  return wasmBackend(loaded.reason);
+  return wasmBackend(loaded.reason, loaders);
+}
+
+/** Which backend `requested` gives with these loaders, without switching (for tests). */
+export function chooseBackend(requested: string, loaders: BackendLoaders): BackendStatus {
+  return { ...choose(requested, loaders).status };
 }
 
 function current(): Active {
@@ -97,15 +110,14 @@ export function activeGemm(): GemmFunction {
 }
 
 /**
- * The native element-wise kernels when the blas backend is active and every array is
- * float32 (the native loops are single precision); else null, meaning "use the
- * TypeScript loop".
+ * The active backend's own loop `name` when it has one and every array is float32 (native
+ * and wasm loops are single precision); else null, meaning "use the TypeScript loop".
  */
-export function nativeFloat32(...arrays: FloatArray[]): NativeKernels | null {
-  const native = current().native;
-  if (native === null) return null;
+export function nativeFloat32<K extends keyof NativeKernels>(name: K, ...arrays: FloatArray[]): NativeKernels[K] | null {
+  const kernel = current().native?.[name];
+  if (kernel === undefined) return null;
   for (const a of arrays) if (!(a instanceof Float32Array)) return null;
-  return native;
+  return kernel as NativeKernels[K];
 }
 
 /** Which backend is in use and, if it is not the native one, why. */

@@ -18,9 +18,9 @@ export function fillRows(out: Matrix, v: Matrix): void {
 /** y = max(x, 0); NaN stays NaN. `out` may be x. */
 export function relu(x: Matrix, out?: Matrix): Matrix {
   const y = outputFor(out, x.rows, x.cols, x.dtype, "relu output");
-  const native = nativeFloat32(x.data, y.data);
+  const native = nativeFloat32("relu", x.data, y.data);
   if (native) {
-    native.relu(x.data as Float32Array, y.data as Float32Array);
+    native(x.data as Float32Array, y.data as Float32Array);
     return y;
   }
   const X = x.data;
@@ -33,9 +33,9 @@ export function relu(x: Matrix, out?: Matrix): Matrix {
 export function reluBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
   assertSameShape(dOut, y, "reluBackward(dOut, y)");
   const dx = outputFor(out, y.rows, y.cols, y.dtype, "reluBackward output");
-  const native = nativeFloat32(dOut.data, y.data, dx.data);
+  const native = nativeFloat32("reluBackward", dOut.data, y.data, dx.data);
   if (native) {
-    native.reluBackward(dOut.data as Float32Array, y.data as Float32Array, dx.data as Float32Array);
+    native(dOut.data as Float32Array, y.data as Float32Array, dx.data as Float32Array);
     return dx;
   }
   const G = dOut.data;
@@ -48,9 +48,9 @@ export function reluBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
 /** y = 1 / (1 + e^(−x)), evaluated without overflow for large |x|. */
 export function sigmoid(x: Matrix, out?: Matrix): Matrix {
   const y = outputFor(out, x.rows, x.cols, x.dtype, "sigmoid output");
-  const native = nativeFloat32(x.data, y.data);
+  const native = nativeFloat32("sigmoid", x.data, y.data);
   if (native) {
-    native.sigmoid(x.data as Float32Array, y.data as Float32Array);
+    native(x.data as Float32Array, y.data as Float32Array);
     return y;
   }
   const X = x.data;
@@ -71,9 +71,9 @@ export function sigmoid(x: Matrix, out?: Matrix): Matrix {
 export function sigmoidBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
   assertSameShape(dOut, y, "sigmoidBackward(dOut, y)");
   const dx = outputFor(out, y.rows, y.cols, y.dtype, "sigmoidBackward output");
-  const native = nativeFloat32(dOut.data, y.data, dx.data);
+  const native = nativeFloat32("sigmoidBackward", dOut.data, y.data, dx.data);
   if (native) {
-    native.sigmoidBackward(dOut.data as Float32Array, y.data as Float32Array, dx.data as Float32Array);
+    native(dOut.data as Float32Array, y.data as Float32Array, dx.data as Float32Array);
     return dx;
   }
   const G = dOut.data;
@@ -90,8 +90,8 @@ export function sigmoidBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
 export function meanSquaredDiff(pred: Matrix, target: Matrix, grad?: Matrix): number {
   assertSameShape(pred, target, "meanSquaredDiff(pred, target)");
   if (grad !== undefined) assertSameShape(grad, pred, "meanSquaredDiff(grad, pred)");
-  const native = grad === undefined ? nativeFloat32(pred.data, target.data) : nativeFloat32(pred.data, target.data, grad.data);
-  if (native) return native.mse(pred.data as Float32Array, target.data as Float32Array, grad?.data as Float32Array | undefined);
+  const native = grad === undefined ? nativeFloat32("mse", pred.data, target.data) : nativeFloat32("mse", pred.data, target.data, grad.data);
+  if (native) return native(pred.data as Float32Array, target.data as Float32Array, grad?.data as Float32Array | undefined);
   const P = pred.data;
   const T = target.data;
   const count = P.length;
@@ -112,9 +112,9 @@ export function meanSquaredDiff(pred: Matrix, target: Matrix, grad?: Matrix): nu
 /** In place: value −= lr · (grad + weightDecay · value). */
 export function sgdUpdate(value: Matrix, grad: Matrix, lr: number, weightDecay: number): void {
   assertSameShape(value, grad, "sgdUpdate(value, grad)");
-  const native = nativeFloat32(value.data, grad.data);
+  const native = nativeFloat32("sgdUpdate", value.data, grad.data);
   if (native) {
-    native.sgdUpdate(value.data as Float32Array, grad.data as Float32Array, lr, weightDecay);
+    native(value.data as Float32Array, grad.data as Float32Array, lr, weightDecay);
     return;
   }
   const P = value.data;

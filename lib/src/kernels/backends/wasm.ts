@@ -10,9 +10,11 @@ import type { FloatArray } from "../../tensor";
 import { jsGemm } from "./js_gemm";
 import { splitRows } from "../threads";
 import { DONE, JOB_FIELDS, SEQ, SPIN, STOP } from "./worker_protocol";
+import { WasmElementwiseExports, wasmElementwise } from "./wasm_elementwise";
+import type { NativeKernels } from "./blas";
 
 /** What lib/wasm/gemm.ts exports (pointers are byte offsets into the shared memory). */
-export interface WasmExports {
+export interface WasmExports extends WasmElementwiseExports {
   packB(transB: boolean, k: number, n: number, b: number, ldb: number, packed: number): void;
   gemmRows(transA: boolean, m0: number, m1: number, n: number, k: number, alpha: number, beta: number, a: number, lda: number, packedB: number, c: number, ldc: number, scratch: number): void;
 }
@@ -39,16 +41,22 @@ interface Runtime {
 
 let runtime: Runtime | null = null;
 
-/** lib/wasm/build/gemm.wasm, found by walking up from this file (it runs from lib/dist or lib/build). */
+/** lib/wasm/build/kernels.wasm, found by walking up from this file (it runs from lib/dist or lib/build). */
 export function wasmModulePath(): string | null {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "wasm", "gemm.ts"))) return path.join(dir, "wasm", "build", "gemm.wasm");
+    if (fs.existsSync(path.join(dir, "wasm", "gemm.ts"))) return path.join(dir, "wasm", "build", "kernels.wasm");
   }
   return null;
 }
 
+/** The loaded backend: its matrix product and its element-wise loops. */
+export interface LoadedWasm {
+  gemm: typeof wasmGemm;
+  elementwise: Partial<NativeKernels>;
+}
+
 /** Compiles the module for `threads` threads, or says why it cannot run here. */
-export function loadWasm(threads: number, file: string | null = wasmModulePath()): { gemm: typeof wasmGemm } | { reason: string } {
+export function loadWasm(threads: number, file: string | null = wasmModulePath()): LoadedWasm | { reason: string } {
   if (file === null) return { reason: "lib/wasm is missing" };
   if (!fs.existsSync(file)) return { reason: "the WebAssembly kernels are not built (bash scripts/build-wasm.sh)" };
   try {
@@ -59,7 +67,7 @@ export function loadWasm(threads: number, file: string | null = wasmModulePath()
     const control = new Int32Array(new SharedArrayBuffer(8));
     const jobs = new Float64Array(new SharedArrayBuffer(Math.max(1, threads - 1) * JOB_FIELDS * 8));
     runtime = { module, memory, kernels, threads, workers: null, control, jobs };
-    return { gemm: wasmGemm };
+    return { gemm: wasmGemm, elementwise: wasmElementwise(memory, kernels, BASE) };
   } catch (err) {
     return { reason: `the WebAssembly kernels did not load: ${(err as Error).message.split("\n")[0]}` };
   }
