@@ -2,15 +2,18 @@
 // checks that it works offline: every chart drew an SVG with data, every image loaded,
 // hovering a point of a chart with an image panel draws that image, nothing went to the
 // console as an error, nothing asked for the network. Saves one
-// full-page screenshot per report in <folder>/screenshots/.
-// Usage: node scripts/check_reports.mjs [outputs/reports]   (exit 1 when a report fails)
+// full-page screenshot per report in <folder>/screenshots/ (or the folder given second).
+// Usage: node scripts/check_reports.mjs [outputs/reports] [screenshots folder]   (exit 1 when a report fails)
+// Also checks the chart pages: node scripts/check_reports.mjs graphs_exp outputs/reports/screenshots/graphs_exp
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 export const CHROMIUM = process.env.NNFS_CHROMIUM ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+// --allow-file-access-from-files: a chart page in graphs_exp/ draws its hover images from a PNG beside it,
+// and checking that they drew means reading the canvas, which Chromium forbids across file:// origins.
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--allow-file-access-from-files",
   "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
 
 /** Checks one report in an open browser; returns what it found (problems empty when fine). */
@@ -80,14 +83,19 @@ async function hoverEveryImagePanel(page) {
   return results;
 }
 
-/** Checks every report (*.html but index.html) in `dir`. */
-export async function checkReports(dir) {
+/** Checks every report (*.html but index.html) in `dir`; screenshots go to `screenshots`. */
+export async function checkReports(dir, screenshots = path.join(dir, "screenshots")) {
   const { chromium } = createRequire(import.meta.url)("playwright-core");
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   try {
     const files = fs.readdirSync(dir).filter((f) => f.endsWith(".html") && f !== "index.html").sort();
-    const results = [];
-    for (const f of files) results.push(await checkOne(browser, path.resolve(dir, f), path.join(dir, "screenshots")));
+    // Two pages at a time: most of a page's time is the browser parsing plotly.js, which runs in parallel.
+    const results = new Array(files.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < files.length; i = next++) results[i] = await checkOne(browser, path.resolve(dir, files[i]), screenshots);
+    };
+    await Promise.all([worker(), worker()]);
     return results;
   } finally {
     await browser.close();
@@ -100,7 +108,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(`reports not checked in a browser: no ${CHROMIUM} (apt-get install chromium)`);
     process.exit(0);
   }
-  const results = await checkReports(dir);
+  const results = await checkReports(dir, process.argv[3]);
   for (const r of results) {
     console.log(`${r.problems.length ? "FAILED" : "ok    "} ${path.basename(r.file)}: ${r.charts} charts, ${r.hoverPanels} hover image panels, ${r.images} images -> ${path.relative(process.cwd(), r.screenshot)}`);
     for (const p of r.problems) console.log(`         ${p}`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every lab end to end: set-up, then each notebook in order, headless, with HTML
 # reports and an index in outputs/reports/; then PNG copies of every chart and a check
-# of the reports in a headless browser. Arguments go to the runner, e.g. --profile quick.
+# of the reports and of the chart pages in graphs_exp/ in a headless browser. Arguments go to the runner, e.g. --profile quick.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 bash "$ROOT/scripts/setup.sh"
@@ -10,3 +10,4 @@ PYTHON="$(find_jupyter_python)"
 cd "$ROOT"
 node scripts/export_pngs.mjs
 node scripts/check_reports.mjs outputs/reports
+node scripts/check_reports.mjs graphs_exp outputs/reports/screenshots/graphs_exp

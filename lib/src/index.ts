@@ -29,7 +29,11 @@ export { fit, evaluate, batchBounds, lastEpoch, scheduledLr, LR_SCHEDULES } from
 export type { FitOptions, History, LrSchedule } from "./train/trainer";
 export type { EarlyStopping } from "./train/early_stopping";
 export { runAeGrid, bestRun, describeRun, worstSpike, SPIKE_LIMIT } from "./train/grid_search";
-export type { AeRunConfig, AeGridRow, AeGridRun } from "./train/grid_search";
+export { GridCache, engineVersion, dataChecksum } from "./train/grid_cache";
+export { gridPicks, saveGridCheckpoints } from "./train/grid_checkpoints";
+export type { SavedCheckpoint } from "./train/grid_checkpoints";
+export type { GridCacheOptions } from "./train/grid_cache";
+export type { AeRunConfig, AeGridRow, AeGridRun, AeGridOptions } from "./train/grid_search";
 export { defaultAeGrid } from "./train/ae_grid_defaults";
 export { gridResultsTable, saveCsv, tableHtml } from "./train/results_table";
 export { progressLine, progressText, liveLine } from "./train/progress";
@@ -80,7 +84,7 @@ export { LAB_PARAMETERS, checkLabParameters } from "./lab_parameters";
 export type { LabParameter } from "./lab_parameters";
 export type { LabsProfile } from "./profile";
 export { inNotebook } from "./notebook";
-export { projectRoot, projectPath, writeFileAtomic } from "./paths";
+export { projectRoot, projectPath, writeFileAtomic, removeStaleTemporaries } from "./paths";
 
 import { describeBackend } from "./kernels/backend";
 import { inNotebook } from "./notebook";

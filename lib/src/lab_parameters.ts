@@ -13,7 +13,7 @@ export interface LabParameter {
   /** What the value must be, for the usage text and for errors. */
   help: string;
   /** The value as the notebook gets it, or an error saying what is wrong with it. */
-  check(value: string): string;
+  check(value: string): string | boolean;
 }
 
 export const LAB_PARAMETERS: Readonly<Record<string, LabParameter>> = {
@@ -31,11 +31,18 @@ export const LAB_PARAMETERS: Readonly<Record<string, LabParameter>> = {
       return file;
     },
   },
+  fresh: {
+    help: "true to train every Lab 2A run again instead of reusing runs that finished before an interruption (default false)",
+    check: (value) => {
+      if (value !== "true" && value !== "false") throw new ConfigError(`fresh: expected true or false (got ${JSON.stringify(value)})`);
+      return value === "true";
+    },
+  },
 };
 
 /** Checks every given parameter; returns the values to inject, or throws naming what is wrong. */
-export function checkLabParameters(given: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
+export function checkLabParameters(given: Readonly<Record<string, string>>): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = {};
   for (const [name, value] of Object.entries(given)) {
     const parameter = LAB_PARAMETERS[name];
     if (parameter === undefined) {

@@ -24,17 +24,74 @@ export function projectPath(...parts: string[]): string {
 }
 
 /**
- * Writes a file so that readers never see half of it: the bytes go to a temporary file
- * in the same folder, which is then renamed over the target (atomic on POSIX).
+ * Writes a file so that readers never see half of it, and a crash never leaves it empty: the
+ * bytes go to a temporary file in the same folder, which is flushed to disk (fsync), renamed
+ * over the target (atomic on POSIX), and the folder is flushed too, so the rename survives a
+ * power cut. Temporary files that a killed process left behind are removed first.
  */
 export function writeFileAtomic(file: string, contents: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  removeStaleTemporaries(file);
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
   try {
-    fs.writeFileSync(tmp, contents);
+    const fd = fs.openSync(tmp, "w");
+    try {
+      fs.writeFileSync(fd, contents);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(tmp, file);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     throw err;
+  }
+  syncFolder(dir);
+}
+
+/** Flushes a folder's entries (the rename) to disk; not possible on every platform, so best effort. */
+function syncFolder(dir: string): void {
+  let fd: number | null = null;
+  try {
+    fd = fs.openSync(dir, "r");
+    fs.fsyncSync(fd);
+  } catch {
+    // Windows cannot open or fsync a folder: the rename is as durable as the OS makes it.
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
+  }
+}
+
+/** `<file>.tmp-<pid>[-<time>]` of processes that no longer run: what writeFileAtomic (or the runner) left behind when killed. */
+export function removeStaleTemporaries(file: string): string[] {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.tmp-`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const match = /^(\d+)(?:-\d+)?$/.exec(name.slice(prefix.length));
+    if (match === null) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || processRuns(pid)) continue;
+    fs.rmSync(path.join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it runs, as another user.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -73,6 +73,39 @@ test("damaged or foreign checkpoints are refused, naming the file and the proble
   assert.throws(() => io.loadAutoencoder("/nonexistent/ae.safetensors"), /no such checkpoint; run the notebook that trains it first/);
 });
 
+test("a flipped bit in the tensor data is refused: the file records the data's SHA-256", () => {
+  const { model } = trainedModel();
+  const file = tempFile("ae.safetensors");
+  io.saveAutoencoder(model, file);
+  const bytes = fs.readFileSync(file);
+  const dataStart = 8 + Number(bytes.readBigUInt64LE(0));
+  assert.match(io.readCheckpointMetadata(file).data_sha256, /^[0-9a-f]{64}$/);
+  // One bit of every tensor region, so no tensor is left unguarded.
+  for (const at of [dataStart, dataStart + Math.floor((bytes.length - dataStart) / 2), bytes.length - 1]) {
+    const spoilt = Buffer.from(bytes);
+    spoilt[at] ^= 0x10;
+    fs.writeFileSync(file, spoilt);
+    assert.throws(
+      () => io.loadAutoencoder(file),
+      (e: unknown) => e instanceof DataError && e.message.startsWith(`${file}: `) && /does not match the SHA-256 recorded in the file/.test(e.message),
+      `bit flipped at byte ${at}`,
+    );
+  }
+});
+
+test("a checkpoint written before checksums loads, with a note that it has none", (t) => {
+  const { model, x } = trainedModel();
+  const file = tempFile("old.safetensors");
+  io.saveAutoencoder(model, file);
+  fs.writeFileSync(file, editHeader(fs.readFileSync(file), (h) => delete h.__metadata__.data_sha256));
+  const warn = t.mock.method(console, "warn", () => undefined);
+  const loaded = io.loadAutoencoder(file);
+  io.loadAutoencoder(file);
+  assert.deepEqual(loaded.reconstruct(x).data, model.reconstruct(x).data);
+  assert.equal(warn.mock.callCount(), 1, "the note is given once per file");
+  assert.match(String(warn.mock.calls[0].arguments[0]), /old\.safetensors carries no checksum .* Save it again to add one/);
+});
+
 test("Python with NumPy reads the same tensors and metadata", (t) => {
   const probe = spawnSync("python3", ["-c", "import numpy"]);
   if (probe.status !== 0) return t.skip("no python3 with numpy");

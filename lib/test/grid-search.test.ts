@@ -4,7 +4,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { AeRunConfig, Matrix, Rng, bestRun, gridResultsTable, progressText, runAeGrid, saveCsv, SPIKE_LIMIT, worstSpike } from "../src";
+import { AeGridRun, AeRunConfig, Matrix, Rng, bestRun, engineVersion, gridResultsTable, progressText, runAeGrid, saveCsv, SPIKE_LIMIT, worstSpike } from "../src";
 import { tempDir } from "./support/temp";
 
 function images(n: number, seed: number): Matrix {
@@ -64,4 +64,60 @@ test("a run is unstable when its validation MSE jumps above twice its best so fa
   assert.ok(Math.abs(worstSpike([0.021, 0.018, 0.02, 0.0146, 0.0387]) - 0.0387 / 0.0146) < 1e-12);
   assert.equal(worstSpike([]), 1);
   assert.equal(SPIKE_LIMIT, 2);
+});
+
+/** What must match between a resumed and an uninterrupted grid: rows (less the wall time), curves and weights. */
+function outcome(runs: AeGridRun[]): unknown {
+  return runs.map((r) => ({
+    row: { ...r.row, trainSeconds: 0 },
+    history: r.history === null ? null : { ...r.history, seconds: [] },
+    weights: r.model === null ? null : [...r.model.params(), ...r.model.buffers()].map((p) => Array.from(p.value.data)),
+  }));
+}
+
+test("with a cache folder, a re-run after an interruption reuses finished runs and ends the same", (t) => {
+  const train = images(192, 5);
+  const val = images(48, 6);
+  const configs: AeRunConfig[] = [{ ...base, epochs: 4 }, { ...base, lr: 1e7, outputActivation: "linear", epochs: 4 }, { ...base, useBatchNorm: true, epochs: 4 }];
+  const reference = runAeGrid(configs, train, val, { progress: false });
+  const dir = tempDir("nnfs-grid-cache-");
+  // "Interrupted" after two runs: only they were kept.
+  runAeGrid(configs.slice(0, 2), train, val, { progress: false, cache: { dir } });
+  const resumed = runAeGrid(configs, train, val, { progress: false, cache: { dir } });
+  assert.deepEqual(resumed.map((r) => r.reused), [true, true, false]);
+  assert.equal(resumed[1].row.status, "diverged", "a diverged run is kept too");
+  assert.deepEqual(outcome(resumed), outcome(reference));
+  // A third execution reuses everything; fresh trains everything again, to the same result.
+  const again = runAeGrid(configs, train, val, { progress: false, cache: { dir } });
+  assert.deepEqual(again.map((r) => r.reused), [true, true, true]);
+  assert.deepEqual(again.map((r) => r.row), resumed.map((r) => r.row), "the kept rows, training time included");
+  const fresh = runAeGrid(configs, train, val, { progress: false, cache: { dir, fresh: true } });
+  assert.deepEqual(fresh.map((r) => r.reused), [false, false, false]);
+  assert.deepEqual(outcome(fresh), outcome(reference));
+  // Other data, or another config, is another key: nothing reused.
+  const otherData = runAeGrid(configs.slice(0, 1), images(192, 7), val, { progress: false, cache: { dir } });
+  const otherConfig = runAeGrid([{ ...configs[0], seed: 2 }], train, val, { progress: false, cache: { dir } });
+  assert.deepEqual([otherData[0].reused, otherConfig[0].reused], [false, false]);
+  // A damaged kept run is reported and trained again, not trusted.
+  const [engineDir] = fs.readdirSync(dir);
+  for (const name of fs.readdirSync(path.join(dir, engineDir)).filter((f) => f.endsWith(".safetensors"))) {
+    const file = path.join(dir, engineDir, name);
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length - 3] ^= 1;
+    fs.writeFileSync(file, bytes);
+  }
+  const warn = t.mock.method(console, "warn", () => undefined);
+  const repaired = runAeGrid(configs, train, val, { progress: false, cache: { dir } });
+  assert.deepEqual(repaired.map((r) => r.reused), [false, true, false]);
+  assert.ok(warn.mock.calls.some((c) => /could not be read, training it again: .*does not match the SHA-256/.test(String(c.arguments[0]))));
+  assert.deepEqual(outcome(repaired), outcome(reference));
+});
+
+test("the cache keeps one folder per engine version and removes older ones", () => {
+  const dir = tempDir("nnfs-grid-cache-");
+  fs.mkdirSync(path.join(dir, "engine-0000000000000000"));
+  fs.writeFileSync(path.join(dir, "engine-0000000000000000", "old.safetensors"), "x");
+  fs.writeFileSync(path.join(dir, "notes.txt"), "mine");
+  runAeGrid([{ ...base, epochs: 1 }], images(64, 1), images(16, 2), { progress: false, cache: { dir } });
+  assert.deepEqual(fs.readdirSync(dir).sort(), [`engine-${engineVersion().slice(0, 16)}`, "notes.txt"]);
 });

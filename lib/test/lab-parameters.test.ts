@@ -26,10 +26,12 @@ test("every parameter a lab declares is one the runner can check", () => {
   assert.equal(cells, 5, "Labs 2A–2E each have one parameters cell");
 });
 
-test("dataset and checkpoint values are checked", () => {
+test("dataset, checkpoint and fresh values are checked", () => {
   assert.deepEqual(checkLabParameters({ dataset: "mnist" }), { dataset: "mnist" });
   assert.throws(() => checkLabParameters({ dataset: "cifar10" }), /dataset must be one of "fashion", "mnist" \(got "cifar10"\)/);
-  assert.throws(() => checkLabParameters({ epochs: "3" }), /-p epochs: no lab has a parameter of that name; known: dataset, checkpoint/);
+  assert.throws(() => checkLabParameters({ epochs: "3" }), /-p epochs: no lab has a parameter of that name; known: dataset, checkpoint, fresh/);
+  assert.deepEqual(checkLabParameters({ fresh: "true" }), { fresh: true }, "a boolean, so the injected cell reads `const fresh: boolean = true;`");
+  assert.throws(() => checkLabParameters({ fresh: "yes" }), /fresh: expected true or false \(got "yes"\)/);
   const dir = tempDir("nnfs-params-");
   const notCheckpoint = path.join(dir, "model.safetensors");
   fs.writeFileSync(notCheckpoint, "not a safetensors file at all");

@@ -57,7 +57,7 @@ test("the plotly bundle is one script that then draws the charts waiting for it"
   assert.equal(script.match(/<\/script/gi)?.length, 1, "only the closing tag");
 });
 
-test("saveFigure writes a complete standalone page under graphs_exp/", () => {
+test("saveFigure writes standalone pages under graphs_exp/ that share one plotly.js beside them", () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-plot-"));
   const previous = process.env.NNFS_ROOT;
   process.env.NNFS_ROOT = root;
@@ -67,8 +67,15 @@ test("saveFigure writes a complete standalone page under graphs_exp/", () => {
     const html = fs.readFileSync(file, "utf8");
     assert.match(html, /^<!DOCTYPE html>/);
     assert.match(html, /<\/html>\n$/);
-    assert.ok(html.includes(plot.plotlyBundleScript()));
-    assert.deepEqual(fs.readdirSync(path.dirname(file)), ["curves.html"], "no temporary file left behind");
+    assert.match(html, /<script type="text\/javascript" src="plotly\.min\.js"><\/script>/);
+    assert.ok(html.length < 100_000, `the page itself is small (${html.length} characters)`);
+    const shared = path.join(root, "graphs_exp", "plotly.min.js");
+    assert.ok(fs.readFileSync(shared).equals(fs.readFileSync(plot.plotlyBundleFile())), "the shared file is plotly.js itself");
+    // A second page reuses it: the file is not written again.
+    const written = fs.statSync(shared).mtimeMs;
+    plot.saveFigure(plot.learningCurves({ run: history }, "metric", "metric"), "curves2");
+    assert.equal(fs.statSync(shared).mtimeMs, written);
+    assert.deepEqual(fs.readdirSync(path.dirname(file)).sort(), ["curves.html", "curves2.html", "plotly.min.js"], "no temporary file left behind");
     assert.throws(() => plot.saveFigure(plot.learningCurves({ run: history }, "loss", "loss"), "../escape"), /plain file name/);
   } finally {
     if (previous === undefined) delete process.env.NNFS_ROOT;

@@ -2,7 +2,7 @@
 // bit, weight decay shrinks weights but not biases, divergence is reported.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { DivergenceError, MLPClassifier, MLPRegressor, Matrix, SGD, batchBounds, evaluate, fit, l2Penalty, makeCurve, makeSpirals, trainValSplit } from "../src";
+import { Autoencoder, DivergenceError, MLPClassifier, MLPRegressor, Matrix, Rng, SGD, batchBounds, evaluate, fit, kernels, l2Penalty, makeCurve, makeSpirals, trainValSplit } from "../src";
 
 test("an MLP overfits a tiny dataset to 100% training accuracy", () => {
   const data = makeSpirals({ pointsPerClass: 10, classes: 3, seed: 1 });
@@ -30,6 +30,30 @@ test("the same seeds give bit-identical weights after training", () => {
   const model = new MLPClassifier({ inputDim: 2, hiddenDims: [16, 8], numClasses: 3, useBatchNorm: true, seed: 5 });
   fit(model, data, { epochs: 5, batchSize: 16, lr: 0.1, weightDecay: 1e-3, seed: 7 });
   assert.notDeepEqual(model.params()[0].value.data, a[0]);
+});
+
+test("two runs of a short autoencoder training give bit-identical weights, on every backend here", () => {
+  // What the README promises: same machine, backend and thread count → same bits. Products
+  // big enough to go through the threaded and SIMD paths (and OpenBLAS with blas).
+  const rng = new Rng(8);
+  const x = new Matrix(512, 96);
+  for (let i = 0; i < x.data.length; i++) x.data[i] = rng.uniform();
+  const before = kernels.backendStatus().name;
+  try {
+    for (const name of Object.keys(kernels.availableBackends()) as Array<"blas" | "wasm" | "js">) {
+      kernels.useBackend(name);
+      const train = (): Float32Array[] => {
+        const model = new Autoencoder({ inputDim: 96, encDims: [64, 16], decDims: [64], useBatchNorm: true, seed: 9 });
+        fit(model, { x, y: x }, { epochs: 2, batchSize: 128, lr: 5, weightDecay: 1e-4, seed: 10 });
+        return [...model.params(), ...model.buffers()].map((p) => p.value.data as Float32Array);
+      };
+      const a = train();
+      const b = train();
+      a.forEach((w, i) => assert.ok(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(b[i].buffer, b[i].byteOffset, b[i].byteLength)), `${name}: tensor ${i} differs between two runs`));
+    }
+  } finally {
+    kernels.useBackend(before);
+  }
 });
 
 test("weight decay shrinks weights and leaves biases alone", () => {

@@ -92,7 +92,7 @@ test("every notebook runs headless in the quick profile without a cell error", (
   assert.equal(cells.size, 4 * 4 * 3 * 2, "quick profile: 4 feature sets × 4 classifiers × 3 budgets × 2 seeds");
 });
 
-test("the reports draw all their charts and images in a browser, offline, without console errors", async (t) => {
+test("the reports and the chart pages draw all their charts and images in a browser, offline, without console errors", async (t) => {
   const { CHROMIUM, checkReports } = await import("../check_reports.mjs");
   if (!fs.existsSync(CHROMIUM)) return t.skip(`no ${CHROMIUM} (apt-get install chromium)`);
   const reports = path.join(quickRun, "reports");
@@ -119,6 +119,41 @@ test("the reports draw all their charts and images in a browser, offline, withou
   assert.equal(results["05-ae-compare"].charts, 3, "Lab 2D: two UMAPs and the box plots");
   assert.equal(results["06-raw-vs-latent"].charts, 8, "Lab 2E: live curves, test accuracy, two confusion matrices, four codes − raw charts");
   assert.equal(results["E6-networks"].charts, 4, "E6: learning curve and decision regions, learning curve and fit");
+  // The chart pages share one plotly.js beside them and still draw offline, the UMAP's hover images included.
+  const graphs = path.join(quickRun, "graphs_exp");
+  const pages = fs.readdirSync(graphs).filter((f) => f.endsWith(".html"));
+  for (const page of pages) assert.match(fs.readFileSync(path.join(graphs, page), "utf8"), /<script type="text\/javascript" src="plotly\.min\.js"><\/script>/, page);
+  assert.ok(fs.statSync(path.join(graphs, "plotly.min.js")).size > 1e6);
+  const screenshots = fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-pages-"));
+  const charts = await checkReports(graphs, screenshots);
+  fs.rmSync(screenshots, { recursive: true, force: true });
+  assert.deepEqual(charts.map((r) => path.basename(r.file)).sort(), pages.sort());
+  for (const r of charts) {
+    assert.deepEqual(r.problems, [], path.basename(r.file));
+    assert.equal(r.charts, 1, path.basename(r.file));
+  }
+  assert.equal(charts.find((r) => r.file.endsWith("ae_fashion_umap.html")).hoverPanels, 1);
+  const folderBytes = fs.readdirSync(graphs).reduce((sum, f) => sum + fs.statSync(path.join(graphs, f)).size, 0);
+  assert.ok(folderBytes < 15e6, `graphs_exp holds ${(folderBytes / 1e6).toFixed(1)} MB`);
+});
+
+/** The sources and stream outputs of an executed notebook, as one text. */
+function cellText(file) {
+  const join = (x) => (Array.isArray(x) ? x.join("") : x ?? "");
+  return JSON.parse(fs.readFileSync(file, "utf8")).cells.map((c) => join(c.source) + (c.outputs ?? []).map((o) => join(o.text)).join("")).join("\n");
+}
+
+test("run again, Lab 2A reuses its finished runs and writes the same table and checkpoints", () => {
+  const root = quickRun;
+  const read = (...parts) => fs.readFileSync(path.join(root, ...parts));
+  const checkpoints = ["ae_fashion_best", "ae_fashion_best_reg", "ae_fashion_k32"].map((n) => `${n}.safetensors`);
+  const before = [read("outputs", "ae_fashion_grid_results.csv"), ...checkpoints.map((n) => read("saved_models", n))];
+  const out = path.join(root, "rerun");
+  const result = runNotebooks(["--profile", "quick", "--out", out, path.join(ROOT, "notebooks", "02-ae-grid-search.ipynb")], root);
+  assert.equal(result.status, 0, `runner failed:\n${result.stdout}\n${result.stderr}`);
+  assert.match(cellText(path.join(out, "02-ae-grid-search.ipynb")), /runs 1, 2, 3, 4, 5, 6, 7, 8, 9 reused \(finished in an earlier execution\); 0 trained now/);
+  const after = [read("outputs", "ae_fashion_grid_results.csv"), ...checkpoints.map((n) => read("saved_models", n))];
+  after.forEach((bytes, i) => assert.ok(bytes.equals(before[i]), `${i === 0 ? "the results table" : checkpoints[i - 1]} changed`));
 });
 
 test("the runner exits non-zero and prints the failing cell's stderr", () => {
@@ -149,7 +184,7 @@ test("-p dataset mnist runs the labs on MNIST digits end to end, with the values
   const root = scratch();
   const out = path.join(root, "reports");
   const labs = LABS.filter((nb) => nb !== "01-lab1-mlp.ipynb").map((nb) => path.join(ROOT, "notebooks", nb));
-  const result = runNotebooks(["--profile", "quick", "-p", "dataset", "mnist", "--out", out, ...labs], root);
+  const result = runNotebooks(["--profile", "quick", "-p", "dataset", "mnist", "-p", "fresh", "true", "--out", out, ...labs], root);
   assert.equal(result.status, 0, `runner failed:\n${result.stdout}\n${result.stderr}`);
   for (const name of ["ae_mnist_best.safetensors", "ae_mnist_best_reg.safetensors"]) assert.ok(fs.existsSync(path.join(root, "saved_models", name)), name);
   for (const name of ["ae_mnist_grid_results.csv", "ae_mnist_test_processed.npz", "ae_mnist_umap.npz"]) assert.ok(fs.existsSync(path.join(root, "outputs", name)), name);
@@ -164,6 +199,7 @@ test("-p dataset mnist runs the labs on MNIST digits end to end, with the values
     assert.match(cells[at + 1].source.join?.("") ?? cells[at + 1].source, /const dataset: nn.DatasetName = "mnist";/);
   }
   assert.match(fs.readFileSync(path.join(out, "index.html"), "utf8"), /dataset <b>mnist<\/b>.*\nparameters: dataset = mnist/);
+  assert.match(cellText(path.join(out, "02-ae-grid-search.ipynb")), /const fresh: boolean = true;[\s\S]*all 9 runs trained now/);
   fs.rmSync(root, { recursive: true, force: true });
 });
 
@@ -172,7 +208,7 @@ test("an unknown parameter or a bad value is refused before any cell runs", () =
   const out = path.join(root, "reports");
   const labs = ["02-ae-grid-search.ipynb", "03-ae-process-test.ipynb"].map((nb) => path.join(ROOT, "notebooks", nb));
   for (const [args, message] of [
-    [["-p", "datset", "mnist"], /-p datset: none of these notebooks has such a parameter; they have: checkpoint, dataset/],
+    [["-p", "datset", "mnist"], /-p datset: none of these notebooks has such a parameter; they have: checkpoint, dataset, fresh/],
     [["-p", "dataset", "cifar10"], /-p dataset must be one of "fashion", "mnist" \(got "cifar10"\)/],
     [["-p", "checkpoint", "saved_models/none.safetensors"], /-p checkpoint "saved_models\/none.safetensors": no such file/],
   ]) {

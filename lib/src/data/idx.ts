@@ -16,17 +16,60 @@ export interface IdxArray {
   data: Uint8Array;
 }
 
-/** Gunzips when the bytes start with the gzip signature 1f 8b, else returns them as they are. */
-export function maybeGunzip(bytes: Uint8Array, file: string): Uint8Array {
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      return zlib.gunzipSync(bytes);
-    } catch (err) {
+/**
+ * The most a gzipped IDX file may inflate to when its expected size is not known (your own
+ * data): 256 MiB, over five times the largest MNIST-family file (train images, 47 MB).
+ * Without a cap a small gzip bomb would inflate until memory runs out.
+ */
+export const MAX_IDX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Gunzips when the bytes start with the gzip signature 1f 8b, else returns them as they are.
+ * Inflates no further than the IDX header at the start promises (and never past maxBytes),
+ * so a gzip bomb is refused after a few KB instead of filling memory.
+ * @param maxBytes the most the file may inflate to
+ */
+export function maybeGunzip(bytes: Uint8Array, file: string, maxBytes = MAX_IDX_BYTES): Uint8Array {
+  if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  const header = promisedSize(bytes);
+  if (header !== null && header.bytes > maxBytes) {
+    throw new DataError(`${file}: its IDX header [${header.dims.join(" × ")}] promises ${header.bytes} bytes, more than the ${maxBytes} this file may hold; delete it and fetch it again`);
+  }
+  // One byte more than promised, so that a longer file is still told apart (by parseIdx).
+  const cap = header === null ? maxBytes : header.bytes + 1;
+  try {
+    return zlib.gunzipSync(bytes, { maxOutputLength: cap });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ERR_BUFFER_TOO_LARGE") {
       throw new DataError(`${file}: not a valid gzip file (${(err as Error).message}); delete it and fetch it again`);
     }
+    if (header !== null) {
+      throw new DataError(`${file}: longer than its header says: header [${header.dims.join(" × ")}] needs ${header.bytes} bytes, it inflates to more (a gzip bomb or a damaged file); delete it and fetch it again`);
+    }
+    throw new DataError(`${file}: inflates to more than ${maxBytes} bytes, the most this file may hold (a gzip bomb or a damaged file); delete it and fetch it again`);
   }
-  return bytes;
 }
+
+/**
+ * The dimensions and byte length an IDX header promises, from inflating only the first 4 KB
+ * of a gzipped file; null when those do not start with an IDX header (the full inflate or
+ * parseIdx then says what is wrong).
+ */
+function promisedSize(gz: Uint8Array): { dims: number[]; bytes: number } | null {
+  let head: Buffer;
+  try {
+    // A sync flush returns what a truncated stream inflates to, instead of an error.
+    head = zlib.gunzipSync(gz.subarray(0, 4096), { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: 8 * 1024 * 1024 });
+  } catch {
+    return null;
+  }
+  if (head.length < 4 || head[0] !== 0 || head[1] !== 0 || head.length < 4 + 4 * head[3]) return null;
+  const dims = Array.from({ length: head[3] }, (_, i) => head.readUInt32BE(4 + 4 * i));
+  return { dims, bytes: 4 + 4 * dims.length + dims.reduce((a, b) => a * b, 1) };
+}
+
+/** IDX element types (the magic number's third byte); only unsigned bytes are read here. */
+const IDX_TYPES: Record<number, string> = { 0x08: "unsigned byte", 0x09: "signed byte", 0x0b: "int16", 0x0c: "int32", 0x0d: "float32", 0x0e: "float64" };
 
 /**
  * Parses decompressed IDX bytes, checking the magic number and that the byte length is
@@ -39,6 +82,10 @@ export function parseIdx(bytes: Uint8Array, expectedMagic: number, file: string)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0, false);
   if (magic !== expectedMagic) {
+    const type = IDX_TYPES[(magic >>> 8) & 0xff];
+    if ((magic & 0xffff00ff) === (expectedMagic & 0xffff00ff) && type !== undefined) {
+      throw new DataError(`${file}: IDX elements of type ${type}, expected unsigned bytes (magic ${expectedMagic}); convert the data to uint8`);
+    }
     throw new DataError(`${file}: magic number ${magic}, expected ${expectedMagic} for ${kind}; is it the right file?`);
   }
   const ndim = magic & 0xff;

@@ -53,50 +53,83 @@ export function encodeNpy(data: NpyArray["data"], shape: number[]): Uint8Array {
   return out;
 }
 
+/** The shape tuple's text, e.g. "3, 4" or "3," or "", as integers >= 0; null if it is anything else. */
+function parseShape(text: string): number[] | null {
+  if (!/^\s*(?:\d+\s*,\s*)*(?:\d+\s*,?\s*)?$/.test(text)) return null;
+  return (text.match(/\d+/g) ?? []).map(Number);
+}
+
+/** At most this much of a header is quoted in an error message. */
+const QUOTE_LIMIT = 200;
+
 /** Decodes a .npy file written by numpy or encodeNpy; `name` is used in error messages. */
 export function decodeNpy(bytes: Uint8Array, name: string): NpyArray {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new DataError(`${name}: not a .npy file (bad magic)`);
   const major = bytes[6];
+  if (major < 1 || major > 3) {
+    throw new DataError(`${name}: .npy format version ${major}.${bytes[7]} is not supported (1.0, 2.0 and 3.0 are); save it again with numpy`);
+  }
+  // Version 1 has a uint16 header length, versions 2 and 3 a uint32.
+  const start = major === 1 ? 10 : 12;
+  if (bytes.length < start) throw new DataError(`${name}: truncated .npy header (${bytes.length} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-  const start = major === 1 ? 10 : 12;
-  const header = Buffer.from(bytes.subarray(start, start + headerLength)).toString("latin1");
+  if (start + headerLength > bytes.length) {
+    throw new DataError(`${name}: .npy header length ${headerLength} does not fit in the ${bytes.length}-byte file (truncated?)`);
+  }
+  const header = Buffer.from(bytes.subarray(start, start + headerLength)).toString(major === 3 ? "utf8" : "latin1");
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new DataError(`${name}: unreadable .npy header ${JSON.stringify(header.trim())}`);
+  if (descr === undefined || fortran === undefined || shapeText === undefined) {
+    throw new DataError(`${name}: unreadable .npy header ${JSON.stringify(header.trim().slice(0, QUOTE_LIMIT))}; expected a dict with 'descr', 'fortran_order' and 'shape'`);
+  }
   if (fortran === "True") throw new DataError(`${name}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray`);
-  const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s !== "").map(Number);
+  const shape = parseShape(shapeText);
+  if (shape === null) throw new DataError(`${name}: .npy shape (${shapeText.slice(0, QUOTE_LIMIT)}) is not a tuple of integers >= 0 (damaged header?)`);
   const count = shape.reduce((a, b) => a * b, 1);
   const dataStart = start + headerLength;
-  const raw = new Uint8Array(bytes.subarray(dataStart)); // a copy, aligned for the typed array
-  const expect = (itemBytes: number): void => {
-    if (raw.length !== count * itemBytes) throw new DataError(`${name}: ${raw.length} data bytes for shape (${shape.join(", ")}) of ${descr}`);
+  const expect = (itemBytes: number): Uint8Array => {
+    // Checked before copying: the header alone must not size an allocation.
+    const length = bytes.length - dataStart;
+    if (length !== count * itemBytes) {
+      throw new DataError(`${name}: ${length} data bytes for shape (${shape.join(", ")}) of ${descr}, expected ${count * itemBytes} (truncated or damaged?)`);
+    }
+    return new Uint8Array(bytes.subarray(dataStart)); // a copy, aligned for the typed array
   };
   switch (descr) {
     case "<f4":
-      expect(4);
-      return { dtype: descr, shape, data: new Float32Array(raw.buffer) };
+      return { dtype: descr, shape, data: new Float32Array(expect(4).buffer) };
     case "<f8":
-      expect(8);
-      return { dtype: descr, shape, data: new Float64Array(raw.buffer) };
+      return { dtype: descr, shape, data: new Float64Array(expect(8).buffer) };
     case "<i4":
-      expect(4);
-      return { dtype: descr, shape, data: new Int32Array(raw.buffer) };
+      return { dtype: descr, shape, data: new Int32Array(expect(4).buffer) };
     case "|u1":
-      expect(1);
-      return { dtype: descr, shape, data: raw };
+      return { dtype: descr, shape, data: expect(1) };
   }
   const unicode = /^<U(\d+)$/.exec(descr);
   if (unicode) {
     const width = Number(unicode[1]);
-    expect(4 * width);
-    const codes = new Uint32Array(raw.buffer);
-    const strings = Array.from({ length: count }, (_, i) => {
-      const chars = Array.from(codes.subarray(i * width, (i + 1) * width)).filter((c) => c !== 0);
-      return String.fromCodePoint(...chars);
-    });
-    return { dtype: descr as NpyDtype, shape, data: strings };
+    // Width 0 would let a shape of any size pass the length check with no data.
+    if (width < 1) throw new DataError(`${name}: dtype ${descr} holds no characters; numpy writes <U1 or wider`);
+    const codes = new Uint32Array(expect(4 * width).buffer);
+    return { dtype: descr as NpyDtype, shape, data: decodeStrings(codes, count, width, name) };
   }
-  throw new DataError(`${name}: dtype ${descr} is not supported (float32, float64, int32, uint8 and unicode are)`);
+  throw new DataError(`${name}: dtype ${descr.slice(0, QUOTE_LIMIT)} is not supported (float32, float64, int32, uint8 and unicode are)`);
+}
+
+/** `count` strings of `width` UTF-32 code points each, zero-padded. */
+function decodeStrings(codes: Uint32Array, count: number, width: number, name: string): string[] {
+  const strings = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    let s = "";
+    for (let j = i * width; j < (i + 1) * width; j++) {
+      const c = codes[j];
+      if (c === 0) continue;
+      if (c > 0x10ffff) throw new DataError(`${name}: string ${i} holds ${c}, which is not a Unicode code point (damaged file?)`);
+      s += String.fromCodePoint(c);
+    }
+    strings[i] = s;
+  }
+  return strings;
 }

@@ -1,11 +1,20 @@
 // .npz archives: a zip of .npy files, one per named array, as numpy.savez writes them
-// (zipped with fflate, stored uncompressed like np.savez). Written atomically.
+// (zipped with fflate, stored uncompressed like np.savez). Written atomically; read with
+// ./unzip, which checks every size before allocating and every entry's CRC-32.
 import * as fs from "fs";
-import { unzipSync, zipSync } from "fflate";
+import { zipSync } from "fflate";
 import { Matrix } from "../tensor";
 import { DataError } from "../errors";
 import { writeFileAtomic } from "../paths";
 import { decodeNpy, encodeNpy, NpyArray } from "./npy";
+import { readZip, ZipEntry, ZipError } from "./unzip";
+
+/**
+ * The most the compressed arrays of one archive may inflate to: 512 MiB, over twice the
+ * largest archive the labs write (a processed training split, ~200 MB). Stored arrays
+ * (what saveNpz writes) are not inflated and need no cap.
+ */
+export const MAX_NPZ_INFLATED_BYTES = 512 * 1024 * 1024;
 
 /** What can go into an archive: a matrix (2-D), a vector, or one string. */
 export type NpzValue = Matrix | Float32Array | Float64Array | Int32Array | Uint8Array | string;
@@ -30,16 +39,18 @@ export function saveNpz(file: string, arrays: Record<string, NpzValue>): void {
 /** Reads every array of an .npz file. */
 export function loadNpz(file: string, producer = "the notebook that writes it"): Record<string, NpyArray> {
   if (!fs.existsSync(file)) throw new DataError(`${file}: no such file; run ${producer} first`);
-  let files: Record<string, Uint8Array>;
+  let entries: ZipEntry[];
   try {
-    files = unzipSync(fs.readFileSync(file));
+    entries = readZip(fs.readFileSync(file), { wanted: (name) => name.endsWith(".npy"), maxInflatedBytes: MAX_NPZ_INFLATED_BYTES });
   } catch (err) {
-    throw new DataError(`${file}: not a valid .npz (zip) file (${(err as Error).message})`);
+    if (!(err instanceof ZipError)) throw err;
+    if (err.tooLarge) throw new DataError(`${file}: ${err.message} (a zip bomb or a damaged file); run ${producer} again to rewrite it`);
+    throw new DataError(`${file}: not a valid .npz (zip) file (${err.message}); run ${producer} again to rewrite it`);
   }
   const arrays: Record<string, NpyArray> = {};
-  for (const [entry, bytes] of Object.entries(files)) {
-    if (!entry.endsWith(".npy")) continue;
-    arrays[entry.slice(0, -4)] = decodeNpy(bytes, `${file}:${entry}`);
+  for (const { name, data } of entries) {
+    // defineProperty: an entry named __proto__.npy must become a key, not the object's prototype.
+    Object.defineProperty(arrays, name.slice(0, -4), { value: decodeNpy(data, `${file}:${name}`), enumerable: true, writable: true, configurable: true });
   }
   return arrays;
 }

@@ -1,8 +1,14 @@
 // The safetensors format (https://github.com/huggingface/safetensors): an 8-byte
 // little-endian header length, a JSON header naming each tensor's dtype, shape and byte
 // range, then the raw little-endian bytes. Plain data: loading it runs no code.
-// Only float32 ("F32") tensors are written and read here.
+// Only float32 ("F32") tensors are written and read here. The format has no checksum, so
+// the SHA-256 of the data section goes into the metadata (data_sha256) and is checked on
+// every read: a flipped bit in a tensor is refused instead of loading silently.
+import { createHash } from "crypto";
 import { DataError } from "../errors";
+
+/** The metadata key of the data section's SHA-256 (hex). */
+export const DATA_SHA256 = "data_sha256";
 
 export interface NamedTensor {
   name: string;
@@ -14,13 +20,17 @@ export interface SafetensorsFile {
   tensors: Map<string, NamedTensor>;
   /** The header's __metadata__: string keys and string values. */
   metadata: Record<string, string>;
+  /** Whether the data matched a recorded SHA-256 ("verified") or the file has none ("absent", written before checksums). */
+  checksum: "verified" | "absent";
 }
 
 const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
-/** Encodes tensors (and string metadata) as one safetensors file. */
+/** Encodes tensors (and string metadata, plus the data's SHA-256) as one safetensors file. */
 export function encodeSafetensors(tensors: NamedTensor[], metadata: Record<string, string>): Uint8Array {
-  const header: Record<string, unknown> = { __metadata__: metadata };
+  const hash = createHash("sha256");
+  for (const t of tensors) hash.update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+  const header: Record<string, unknown> = { __metadata__: { ...metadata, [DATA_SHA256]: hash.digest("hex") } };
   let offset = 0;
   for (const t of tensors) {
     if (t.data.length !== t.shape.reduce((a, b) => a * b, 1)) {
@@ -67,7 +77,7 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsF
   const metadata: Record<string, string> = {};
   const rawMeta = header.__metadata__;
   if (rawMeta !== undefined) {
-    if (rawMeta === null || typeof rawMeta !== "object") fail("__metadata__ is not an object");
+    if (rawMeta === null || typeof rawMeta !== "object" || Array.isArray(rawMeta)) fail("__metadata__ is not an object of strings");
     for (const [k, v] of Object.entries(rawMeta as Record<string, unknown>)) {
       if (typeof v !== "string") fail(`__metadata__.${k} is not a string`);
       metadata[k] = v as string;
@@ -77,6 +87,10 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsF
   const ranges: Array<[number, number, string]> = [];
   for (const [name, entry] of Object.entries(header)) {
     if (name === "__metadata__") continue;
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      const what = entry === null ? "null" : Array.isArray(entry) ? "an array" : `a ${typeof entry}`;
+      fail(`tensor ${name} is ${what}, expected an object with dtype, shape and data_offsets (damaged header?)`);
+    }
     const e = entry as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (e.dtype !== "F32") fail(`tensor ${name} has dtype ${JSON.stringify(e.dtype)}; only F32 is supported`);
     const shape = e.shape;
@@ -101,5 +115,9 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsF
     covered = end;
   }
   if (covered !== dataLength) fail(`${dataLength - covered} bytes after the last tensor (damaged file?)`);
-  return { tensors, metadata };
+  const recorded = metadata[DATA_SHA256];
+  if (recorded === undefined) return { tensors, metadata, checksum: "absent" };
+  const actual = createHash("sha256").update(bytes.subarray(dataStart)).digest("hex");
+  if (actual !== recorded) fail(`the tensor data does not match the SHA-256 recorded in the file (${recorded.slice(0, 12)}…, got ${actual.slice(0, 12)}…): the file is damaged; train it again or restore a copy`);
+  return { tensors, metadata, checksum: "verified" };
 }

@@ -8,7 +8,7 @@ import { tileImages } from "./image_grid";
 import { encodeGrayPng } from "./png";
 
 export interface HoverImages {
-  /** data: URL of a grayscale PNG holding every tile, `columns` tiles per row, no gaps. */
+  /** URL of a grayscale PNG holding every tile, `columns` tiles per row, no gaps: a data: URL, or a file beside the page. */
   sprite: string;
   columns: number;
   count: number;

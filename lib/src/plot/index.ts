@@ -1,4 +1,4 @@
-export { figureHtml, plotlyBundleScript, standaloneHtml } from "./plotly";
+export { figureHtml, plotlyBundleScript, plotlyBundleFile, standaloneHtml } from "./plotly";
 export type { Figure, Trace } from "./plotly";
 export { learningCurves, decisionGrid, decisionRegions, regressionFit, CLASS_COLORS } from "./charts";
 export type { Grid } from "./charts";

@@ -1,7 +1,8 @@
 // Showing figures in a tslab notebook and saving them as offline HTML under graphs_exp/.
+import * as fs from "fs";
 import * as path from "path";
 import { projectPath, writeFileAtomic } from "../paths";
-import { Figure, figureHtml, plotlyBundleScript, standaloneHtml } from "./plotly";
+import { Figure, figureHtml, plotlyBundleFile, plotlyBundleScript, standaloneHtml } from "./plotly";
 import { cellOutput } from "../notebook";
 
 /**
@@ -36,13 +37,27 @@ export function showHtml(html: string): void {
   cellOutput().html(html);
 }
 
+/** The one copy of plotly.js the chart pages in graphs_exp/ share. */
+export const SHARED_PLOTLY = "plotly.min.js";
+
 /**
- * Writes `fig` as a standalone offline page graphs_exp/<name>.html (atomically)
- * and returns its path.
+ * Writes `fig` as a standalone offline page graphs_exp/<name>.html (atomically) and returns
+ * its path. The pages share one plotly.js file beside them (written when missing or
+ * different), and a chart's hover images go in a PNG beside it, so the folder stays small;
+ * every page still opens offline by double-click.
  */
 export function saveFigure(fig: Figure, name: string): string {
   const file = graphsFile("saveFigure", name, ".html");
-  writeFileAtomic(file, standaloneHtml(fig, path.basename(file, ".html")));
+  const bundle = path.join(path.dirname(file), SHARED_PLOTLY);
+  const source = fs.readFileSync(plotlyBundleFile());
+  if (!fs.existsSync(bundle) || !fs.readFileSync(bundle).equals(source)) writeFileAtomic(bundle, source);
+  let page = fig;
+  if (fig.hoverImages !== undefined && fig.hoverImages.sprite.startsWith("data:image/png;base64,")) {
+    const sprite = `${path.basename(file, ".html")}_images.png`;
+    writeFileAtomic(path.join(path.dirname(file), sprite), Buffer.from(fig.hoverImages.sprite.slice("data:image/png;base64,".length), "base64"));
+    page = { ...fig, hoverImages: { ...fig.hoverImages, sprite } };
+  }
+  writeFileAtomic(file, standaloneHtml(page, path.basename(file, ".html"), { plotlySrc: SHARED_PLOTLY }));
   return file;
 }
 

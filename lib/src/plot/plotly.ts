@@ -38,11 +38,20 @@ export function plotlyBundleScript(): string {
   return bundleScript;
 }
 
+/**
+ * A number as a chart needs it: 6 significant digits (a float32 printed in full takes ~20
+ * characters; a chart of 10,000 points carries 20,000 of them). Integers stay exact.
+ */
+function chartNumber(v: number): number | null {
+  if (!Number.isFinite(v)) return null; // JSON has no NaN; Plotly shows a gap
+  return Number.isInteger(v) ? v : Number(v.toPrecision(6));
+}
+
 /** JSON for embedding in a <script>: typed arrays become lists, "<" cannot close the tag. */
 function scriptJson(value: unknown): string {
   const json = JSON.stringify(value, (_key, v: unknown) => {
-    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
-    if (typeof v === "number" && !Number.isFinite(v)) return null; // JSON has no NaN; Plotly shows a gap
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, chartNumber);
+    if (typeof v === "number") return chartNumber(v);
     return v;
   });
   return json.replace(/</g, "\\u003c");
@@ -66,11 +75,21 @@ export function figureHtml(fig: Figure, height = 420): string {
   return `<div style="display: flex; gap: 8px; align-items: flex-start"><div style="flex: 1 1 0; min-width: 0">${div}</div>${hover.panel}</div>\n${script}`;
 }
 
-/** A complete offline HTML page showing one figure. */
-export function standaloneHtml(fig: Figure, title: string): string {
+/** The plotly.js bundle's file (plotly.js-dist-min), for pages that share one copy of it. */
+export function plotlyBundleFile(): string {
+  return require.resolve("plotly.js-dist-min");
+}
+
+/**
+ * A complete offline HTML page showing one figure. With `plotlySrc` (a path relative to the
+ * page, e.g. "plotly.min.js") the page loads plotly.js from that file beside it; else the
+ * bundle is inside the page.
+ */
+export function standaloneHtml(fig: Figure, title: string, options: { plotlySrc?: string } = {}): string {
   const safeTitle = title.replace(/[<>&]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;" })[c] ?? c);
+  const bundle = options.plotlySrc === undefined ? plotlyBundleScript() : `<script type="text/javascript" src="${encodeURI(options.plotlySrc)}"></script>`;
   return (
     `<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<title>${safeTitle}</title>\n</head>\n<body>\n` +
-    `${plotlyBundleScript()}\n${figureHtml(fig, 560)}\n</body>\n</html>\n`
+    `${bundle}\n${figureHtml(fig, 560)}\n</body>\n</html>\n`
   );
 }

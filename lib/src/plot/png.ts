@@ -2,6 +2,7 @@
 // 8-bit gray, no interlacing, one zlib stream. Enough for real .png files any viewer
 // opens, without a browser or an image library.
 import * as zlib from "zlib";
+import { concatBytes } from "../bytes";
 
 const SIGNATURE = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]);
 
@@ -54,11 +55,5 @@ export function encodeGrayPng(pixels: ArrayLike<number>, width: number, height: 
     }
   }
   const parts = [SIGNATURE, chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }

@@ -1,13 +1,15 @@
 // Grid search over autoencoder configurations: each run trains with early stopping on
 // the validation reconstruction MSE, a run that diverges is recorded and skipped, and
-// every run leaves one row of results (the table the lab shows and saves).
+// every run leaves one row of results (the table the lab shows and saves). With a cache
+// folder, each finished run is kept on disk and a re-run after an interruption reuses it.
 import { Matrix } from "../tensor";
 import { DivergenceError } from "../errors";
 import { Autoencoder, AutoencoderOptions } from "../models/autoencoder";
 import { checkKnownKeys } from "../validate";
 import { fit, History } from "./trainer";
 import { progressLine } from "./progress";
-import { liveCurves } from "../plot/live";
+import { LiveCurves, liveCurves } from "../plot/live";
+import { GridCache, GridCacheOptions } from "./grid_cache";
 
 /** One run: the model's config and how to train it. */
 export interface AeRunConfig extends AutoencoderOptions {
@@ -50,6 +52,15 @@ export interface AeGridRun {
   /** null when the run diverged. */
   model: Autoencoder | null;
   history: History | null;
+  /** Whether it was read back from the cache folder (finished before an interruption) rather than trained now. */
+  reused: boolean;
+}
+
+export interface AeGridOptions {
+  /** Print a progress line per run and draw live curves (default true). */
+  progress?: boolean;
+  /** Keep each finished run in this folder and reuse the ones found there. */
+  cache?: GridCacheOptions;
 }
 
 const TRAIN_KEYS = ["lr", "batchSize", "weightDecay", "epochs", "patience"] as const;
@@ -70,66 +81,80 @@ function split(config: AeRunConfig): { model: AutoencoderOptions; train: Pick<Ae
  * val. Every model ends with the weights of its best validation epoch.
  * @param train (N, 784) pixels in [0, 1]; @param val (M, 784)
  */
-export function runAeGrid(configs: AeRunConfig[], train: Matrix, val: Matrix, options: { progress?: boolean } = {}): AeGridRun[] {
+export function runAeGrid(configs: AeRunConfig[], train: Matrix, val: Matrix, options: AeGridOptions = {}): AeGridRun[] {
+  configs.forEach((config, i) => checkKnownKeys(`grid config ${i + 1}`, config, [...TRAIN_KEYS, "inputDim", "encDims", "decDims", "activation", "init", "useBatchNorm", "bnMomentum", "outputActivation", "seed", "dtype"]));
   // In a notebook: one chart of every run's validation MSE, redrawn after each epoch.
   const live = options.progress === false ? null : liveCurves("metric", "Validation MSE of each run (dashed: training)");
+  const cache = options.cache === undefined ? null : new GridCache(options.cache, train, val);
   return configs.map((config, i) => {
-    checkKnownKeys(`grid config ${i + 1}`, config, [...TRAIN_KEYS, "inputDim", "encDims", "decDims", "activation", "init", "useBatchNorm", "bnMomentum", "outputActivation", "seed", "dtype"]);
-    const { model: modelOptions, train: settings } = split(config);
-    const model = new Autoencoder(modelOptions);
     const label = `[${i + 1}/${configs.length}] ${describeRun(config)}`;
-    const progress = options.progress === false ? null : progressLine(label, settings.epochs);
-    const row: AeGridRow = {
-      run: i + 1,
-      encDims: config.encDims.join("-"),
-      decDims: config.decDims.join("-") || "-",
-      latent: model.latentDim,
-      activation: model.config.activation,
-      batchNorm: model.config.useBatchNorm,
+    const kept = cache?.find(config) ?? null;
+    if (kept !== null) {
+      if (kept.history !== null) live?.update(kept.history, `run ${i + 1}`);
+      if (options.progress !== false) console.log(`${label}: reused (finished earlier, ${kept.row.note || `${kept.row.epochsRun} epochs`})`);
+      return { ...kept, row: { ...kept.row, run: i + 1 }, config, reused: true };
+    }
+    const run = trainRun(config, i, label, train, val, options.progress !== false, live);
+    cache?.keep(run);
+    return run;
+  });
+}
+
+/** Trains and scores one config; a diverging run gives a row marked "diverged" and no model. */
+function trainRun(config: AeRunConfig, i: number, label: string, train: Matrix, val: Matrix, showProgress: boolean, live: LiveCurves | null): AeGridRun {
+  const { model: modelOptions, train: settings } = split(config);
+  const model = new Autoencoder(modelOptions);
+  const progress = showProgress ? progressLine(label, settings.epochs) : null;
+  const row: AeGridRow = {
+    run: i + 1,
+    encDims: config.encDims.join("-"),
+    decDims: config.decDims.join("-") || "-",
+    latent: model.latentDim,
+    activation: model.config.activation,
+    batchNorm: model.config.useBatchNorm,
+    lr: settings.lr,
+    weightDecay: settings.weightDecay,
+    status: "ok",
+    bestEpoch: null,
+    epochsRun: 0,
+    bestValRecon: null,
+    worstSpike: null,
+    stable: null,
+    trainSeconds: 0,
+    note: "",
+  };
+  const started = performance.now();
+  try {
+    const history = fit(model, { x: train, y: train }, {
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
       lr: settings.lr,
       weightDecay: settings.weightDecay,
-      status: "ok",
-      bestEpoch: null,
-      epochsRun: 0,
-      bestValRecon: null,
-      worstSpike: null,
-      stable: null,
-      trainSeconds: 0,
-      note: "",
-    };
-    const started = performance.now();
-    try {
-      const history = fit(model, { x: train, y: train }, {
-        epochs: settings.epochs,
-        batchSize: settings.batchSize,
-        lr: settings.lr,
-        weightDecay: settings.weightDecay,
-        seed: model.config.seed,
-        val: { x: val, y: val },
-        earlyStopping: { patience: settings.patience, monitor: "valMetric" },
-        onEpoch: (h) => {
-          progress?.epoch(h);
-          live?.update(h, `run ${i + 1}`);
-        },
-      });
-      row.trainSeconds = (performance.now() - started) / 1000;
-      row.bestEpoch = history.bestEpoch ?? null;
-      row.epochsRun = history.epoch.length;
-      row.bestValRecon = row.bestEpoch === null ? null : history.valMetric[row.bestEpoch - 1];
-      row.worstSpike = worstSpike(history.valMetric);
-      row.stable = row.worstSpike <= SPIKE_LIMIT;
-      row.note = history.stoppedEarly ? `stopped early after ${row.epochsRun} epochs` : "";
-      progress?.finish(`best val MSE ${row.bestValRecon?.toFixed(5)} at epoch ${row.bestEpoch} of ${row.epochsRun} (${row.trainSeconds.toFixed(0)} s)`);
-      return { row, config, model, history };
-    } catch (err) {
-      if (!(err instanceof DivergenceError)) throw err;
-      row.trainSeconds = (performance.now() - started) / 1000;
-      row.status = "diverged";
-      row.note = `${describeRun(config)}: ${err.message}`;
-      progress?.finish(`diverged: ${err.message}`);
-      return { row, config, model: null, history: null };
-    }
-  });
+      seed: model.config.seed,
+      val: { x: val, y: val },
+      earlyStopping: { patience: settings.patience, monitor: "valMetric" },
+      onEpoch: (h) => {
+        progress?.epoch(h);
+        live?.update(h, `run ${i + 1}`);
+      },
+    });
+    row.trainSeconds = (performance.now() - started) / 1000;
+    row.bestEpoch = history.bestEpoch ?? null;
+    row.epochsRun = history.epoch.length;
+    row.bestValRecon = row.bestEpoch === null ? null : history.valMetric[row.bestEpoch - 1];
+    row.worstSpike = worstSpike(history.valMetric);
+    row.stable = row.worstSpike <= SPIKE_LIMIT;
+    row.note = history.stoppedEarly ? `stopped early after ${row.epochsRun} epochs` : "";
+    progress?.finish(`best val MSE ${row.bestValRecon?.toFixed(5)} at epoch ${row.bestEpoch} of ${row.epochsRun} (${row.trainSeconds.toFixed(0)} s)`);
+    return { row, config, model, history, reused: false };
+  } catch (err) {
+    if (!(err instanceof DivergenceError)) throw err;
+    row.trainSeconds = (performance.now() - started) / 1000;
+    row.status = "diverged";
+    row.note = `${describeRun(config)}: ${err.message}`;
+    progress?.finish(`diverged: ${err.message}`);
+    return { row, config, model: null, history: null, reused: false };
+  }
 }
 
 /** A run whose validation MSE ever exceeds this multiple of its best so far counts as unstable. */

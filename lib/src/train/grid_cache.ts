@@ -1,0 +1,137 @@
+// Finished grid runs kept on disk, so a grid search that is interrupted (a stopped kernel,
+// a crash, a power cut) resumes where it stopped instead of training every run again.
+// A run is kept under a key made of everything that decides its result: its config, the
+// SHA-256 of the training and validation data, the engine's compiled code, and the backend
+// and thread count (OpenBLAS sums in another order with another thread count). Same key,
+// same result bit for bit, so a resumed grid gives the table and checkpoints of an
+// uninterrupted one. Each run is one file written atomically: it is there whole or not at all.
+// Layout: <dir>/engine-<hash>/<key>.safetensors (weights, row and history) or <key>.json (a diverged run).
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { Matrix } from "../tensor";
+import { DataError } from "../errors";
+import { writeFileAtomic } from "../paths";
+import { backendStatus } from "../kernels/backend";
+import { threadCount } from "../kernels/threads";
+import { loadAutoencoder, readCheckpointMetadata, saveAutoencoder } from "../io/checkpoint";
+import type { History } from "./trainer";
+import type { AeGridRow, AeGridRun, AeRunConfig } from "./grid_search";
+
+/** Where finished runs are kept, and whether to ignore what is there (a fresh start). */
+export interface GridCacheOptions {
+  dir: string;
+  /** Train every run again (finished runs found on disk are replaced, not reused). */
+  fresh?: boolean;
+}
+
+/** A run found on disk: its row and history, and the model (null when it diverged). */
+type KeptRun = Pick<AeGridRun, "row" | "model" | "history">;
+
+let engineHash: string | null = null;
+
+/** SHA-256 of the engine's compiled JavaScript: a change to any layer, loss or kernel is a new engine. */
+export function engineVersion(): string {
+  if (engineHash !== null) return engineHash;
+  const root = path.resolve(__dirname, "..");
+  const hash = createHash("sha256");
+  const walk = (dir: string): void => {
+    for (const name of fs.readdirSync(dir).sort()) {
+      const full = path.join(dir, name);
+      if (fs.statSync(full).isDirectory()) walk(full);
+      else if (name.endsWith(".js")) hash.update(`${path.relative(root, full)}\0`).update(fs.readFileSync(full));
+    }
+  };
+  walk(root);
+  engineHash = hash.digest("hex");
+  return engineHash;
+}
+
+/** SHA-256 of matrices' shapes, dtypes and bytes. */
+export function dataChecksum(...matrices: Matrix[]): string {
+  const hash = createHash("sha256");
+  for (const m of matrices) {
+    hash.update(`${m.rows}x${m.cols} ${m.dtype}\0`);
+    hash.update(new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength));
+  }
+  return hash.digest("hex");
+}
+
+/** Sorts object keys, so two equal configs give the same JSON whatever order they were written in. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
+
+/** The grid's store of finished runs under one folder. */
+export class GridCache {
+  private readonly dataHash: string;
+  /** One subfolder per engine version: runs of an older engine can never be reused, so they are removed. */
+  private readonly runsDir: string;
+
+  constructor(private readonly options: GridCacheOptions, train: Matrix, val: Matrix) {
+    this.dataHash = dataChecksum(train, val);
+    const engine = engineVersion().slice(0, 16);
+    this.runsDir = path.join(options.dir, `engine-${engine}`);
+    if (fs.existsSync(options.dir)) {
+      for (const name of fs.readdirSync(options.dir)) {
+        if (name.startsWith("engine-") && name !== `engine-${engine}`) fs.rmSync(path.join(options.dir, name), { recursive: true, force: true });
+      }
+    }
+  }
+
+  /** The key of a run: what decides its result, hashed. */
+  key(config: AeRunConfig): string {
+    const backend = backendStatus();
+    const what = { config: canonical(config), data: this.dataHash, engine: engineVersion(), backend: backend.name, kernel: backend.kernel?.core ?? null, threads: threadCount() };
+    return createHash("sha256").update(JSON.stringify(what)).digest("hex").slice(0, 32);
+  }
+
+  private file(config: AeRunConfig, ext: "safetensors" | "json"): string {
+    return path.join(this.runsDir, `${this.key(config)}.${ext}`);
+  }
+
+  /**
+   * The finished run of this config, or null (none kept, a fresh start, or the file is
+   * damaged: then it says so and the run trains again).
+   */
+  find(config: AeRunConfig): KeptRun | null {
+    if (this.options.fresh) return null;
+    const weights = this.file(config, "safetensors");
+    const diverged = this.file(config, "json");
+    try {
+      if (fs.existsSync(weights)) {
+        const meta = readCheckpointMetadata(weights);
+        return { row: JSON.parse(meta.grid_row) as AeGridRow, history: JSON.parse(meta.grid_history) as History, model: loadAutoencoder(weights) };
+      }
+      if (fs.existsSync(diverged)) {
+        return { row: JSON.parse(fs.readFileSync(diverged, "utf8")).row as AeGridRow, history: null, model: null };
+      }
+    } catch (err) {
+      if (!(err instanceof DataError) && !(err instanceof SyntaxError)) throw err;
+      console.warn(`a kept grid run could not be read, training it again: ${err.message}`);
+    }
+    return null;
+  }
+
+  /** Keeps a finished run (one file, written atomically). Runs whose numbers JSON cannot hold exactly are not kept. */
+  keep(run: AeGridRun): void {
+    if (run.model === null) {
+      writeFileAtomic(this.file(run.config, "json"), JSON.stringify({ row: run.row }, null, 1) + "\n");
+      return;
+    }
+    if (run.model.config.dtype !== "float32" || !allFinite(run.history)) return;
+    saveAutoencoder(run.model, this.file(run.config, "safetensors"), {
+      grid_row: JSON.stringify(run.row),
+      grid_history: JSON.stringify(run.history),
+    });
+  }
+}
+
+function allFinite(history: History | null): boolean {
+  if (history === null) return false;
+  return Object.values(history).every((v) => !Array.isArray(v) || v.every((x) => typeof x !== "number" || Number.isFinite(x)));
+}
