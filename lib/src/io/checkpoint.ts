@@ -5,7 +5,7 @@ import * as fs from "fs";
 import { Matrix } from "../tensor";
 import { DataError } from "../errors";
 import { writeFileAtomic } from "../paths";
-import { Autoencoder, AutoencoderConfig } from "../models/autoencoder";
+import { Autoencoder, AutoencoderConfig, AutoencoderOptions, resolveAutoencoderConfig } from "../models/autoencoder";
 import { decodeSafetensors, encodeSafetensors, NamedTensor } from "./safetensors";
 
 export const CHECKPOINT_FORMAT = "nnfs-autoencoder";
@@ -45,16 +45,11 @@ function readFile(file: string): Uint8Array {
 
 const noted = new Set<string>();
 
-/** Σ in·out over the Linear layers a config describes; 0 when its widths are malformed (the constructor then says why). */
-function configWeights(config: unknown): number {
-  const c = (config ?? {}) as { inputDim?: unknown; encDims?: unknown; decDims?: unknown };
-  const enc = Array.isArray(c.encDims) && c.encDims.length > 0 ? c.encDims : [NaN];
-  const dec = Array.isArray(c.decDims) ? c.decDims : [NaN];
-  const input = c.inputDim ?? 784;
-  const widths = [input, ...enc, ...dec, input];
-  if (!widths.every((w) => Number.isInteger(w) && (w as number) >= 1)) return 0;
+/** Σ in·out over the Linear layers of a model with this config: a lower bound on the values its file holds. */
+function linearWeights(config: AutoencoderConfig): number {
+  const widths = [config.inputDim, ...config.encDims, ...config.decDims, config.inputDim];
   let sum = 0;
-  for (let i = 1; i < widths.length; i++) sum += (widths[i - 1] as number) * (widths[i] as number);
+  for (let i = 1; i < widths.length; i++) sum += widths[i - 1] * widths[i];
   return sum;
 }
 
@@ -63,6 +58,11 @@ function configWeights(config: unknown): number {
  * data's SHA-256. A file written before checksums were recorded loads, with a note (once).
  */
 export function loadAutoencoder(file: string): Autoencoder {
+  return loadCheckpoint(file).model;
+}
+
+/** The model of a checkpoint and its metadata, from one read of the file (see loadAutoencoder). */
+export function loadCheckpoint(file: string): { model: Autoencoder; metadata: Record<string, string> } {
   const { tensors, metadata, checksum } = decodeSafetensors(readFile(file), file);
   if (checksum === "absent" && !noted.has(file)) {
     noted.add(file);
@@ -74,24 +74,19 @@ export function loadAutoencoder(file: string): Autoencoder {
   if (metadata.version !== CHECKPOINT_VERSION) {
     throw new DataError(`${file}: checkpoint version ${JSON.stringify(metadata.version)} is not supported (this nnfs reads version ${CHECKPOINT_VERSION})`);
   }
-  let config: unknown;
-  let model: Autoencoder;
+  let config: AutoencoderConfig;
   try {
-    config = JSON.parse(metadata.config ?? "");
+    config = resolveAutoencoderConfig(JSON.parse(metadata.config ?? "") as AutoencoderOptions);
   } catch (err) {
     throw new DataError(`${file}: the stored model config is invalid (${(err as Error).message})`);
   }
   // The model allocates its weights from the config: a damaged one must not size them beyond what the file holds.
-  const needed = configWeights(config);
+  const needed = linearWeights(config);
   const held = [...tensors.values()].reduce((sum, t) => sum + t.data.length, 0);
   if (needed > held) {
     throw new DataError(`${file}: the stored model config needs at least ${needed} weights but the file holds ${held} values; its metadata is damaged: train it again or restore a copy`);
   }
-  try {
-    model = new Autoencoder(config as AutoencoderConfig);
-  } catch (err) {
-    throw new DataError(`${file}: the stored model config is invalid (${(err as Error).message})`);
-  }
+  const model = new Autoencoder(config);
   const expected = namedState(model);
   for (const { name, value } of expected) {
     const tensor = tensors.get(name);
@@ -104,5 +99,5 @@ export function loadAutoencoder(file: string): Autoencoder {
   }
   const unexpected = [...tensors.keys()].filter((name) => !expected.some((e) => e.name === name));
   if (unexpected.length > 0) throw new DataError(`${file}: unexpected tensors ${unexpected.join(", ")} for this config`);
-  return model;
+  return { model, metadata };
 }

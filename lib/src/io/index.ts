@@ -1,6 +1,6 @@
 export { encodeSafetensors, decodeSafetensors } from "./safetensors";
 export type { NamedTensor, SafetensorsFile } from "./safetensors";
-export { saveAutoencoder, loadAutoencoder, readCheckpointMetadata, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from "./checkpoint";
+export { saveAutoencoder, loadAutoencoder, loadCheckpoint, readCheckpointMetadata, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from "./checkpoint";
 export { encodeNpy, decodeNpy } from "./npy";
 export type { NpyArray, NpyDtype } from "./npy";
 export { saveNpz, loadNpz, npzMatrix } from "./npz";

@@ -47,7 +47,8 @@ export type AutoencoderConfig = Required<AutoencoderOptions>;
 
 const KEYS = ["inputDim", "encDims", "decDims", "activation", "init", "useBatchNorm", "bnMomentum", "outputActivation", "seed", "dtype"];
 
-function resolveConfig(options: AutoencoderOptions): AutoencoderConfig {
+/** The options checked and completed with the defaults: the config a model built from them has. */
+export function resolveAutoencoderConfig(options: AutoencoderOptions): AutoencoderConfig {
   checkKnownKeys("Autoencoder options", options, KEYS);
   const bnMomentum = options.bnMomentum ?? 0.9;
   if (!isMomentum(bnMomentum)) throw new ConfigError(`bnMomentum must be a number in [0, 1) (got ${bnMomentum})`);
@@ -75,7 +76,7 @@ export class Autoencoder implements TrainableModel<Matrix> {
   private lossGrad: Matrix | null = null;
 
   constructor(options: AutoencoderOptions) {
-    const config = resolveConfig(options);
+    const config = resolveAutoencoderConfig(options);
     this.config = config;
     const rng = new Rng(config.seed);
     const block = { activation: config.activation, init: config.init, batchNorm: config.useBatchNorm, bnMomentum: config.bnMomentum, dtype: config.dtype, rng };

@@ -40,6 +40,18 @@ export function showHtml(html: string): void {
 /** The one copy of plotly.js the chart pages in graphs_exp/ share. */
 export const SHARED_PLOTLY = "plotly.min.js";
 
+/** Shared copies this process has already checked: 4.8 MB need not be read again for every chart. */
+const checkedBundles = new Set<string>();
+
+/** Writes plotly.js to `bundle` unless the same bytes are already there. */
+function writeSharedPlotly(bundle: string): void {
+  if (checkedBundles.has(bundle) && fs.existsSync(bundle)) return;
+  const source = fs.readFileSync(plotlyBundleFile());
+  const same = fs.existsSync(bundle) && fs.statSync(bundle).size === source.length && fs.readFileSync(bundle).equals(source);
+  if (!same) writeFileAtomic(bundle, source);
+  checkedBundles.add(bundle);
+}
+
 /**
  * Writes `fig` as a standalone offline page graphs_exp/<name>.html (atomically) and returns
  * its path. The pages share one plotly.js file beside them (written when missing or
@@ -48,9 +60,7 @@ export const SHARED_PLOTLY = "plotly.min.js";
  */
 export function saveFigure(fig: Figure, name: string): string {
   const file = graphsFile("saveFigure", name, ".html");
-  const bundle = path.join(path.dirname(file), SHARED_PLOTLY);
-  const source = fs.readFileSync(plotlyBundleFile());
-  if (!fs.existsSync(bundle) || !fs.readFileSync(bundle).equals(source)) writeFileAtomic(bundle, source);
+  writeSharedPlotly(path.join(path.dirname(file), SHARED_PLOTLY));
   let page = fig;
   if (fig.hoverImages !== undefined && fig.hoverImages.sprite.startsWith("data:image/png;base64,")) {
     const sprite = `${path.basename(file, ".html")}_images.png`;

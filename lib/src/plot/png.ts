@@ -6,23 +6,6 @@ import { concatBytes } from "../bytes";
 
 const SIGNATURE = Uint8Array.from([137, 80, 78, 71, 13, 10, 26, 10]);
 
-let crcTable: Uint32Array | null = null;
-
-/** CRC-32 (ISO 3309, as PNG chunks require). */
-function crc32(bytes: Uint8Array): number {
-  if (crcTable === null) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = 0xffffffff;
-  for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 function chunk(type: string, data: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + data.length);
   const view = new DataView(out.buffer);
@@ -30,7 +13,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   const typeAndData = out.subarray(4, 8 + data.length);
   typeAndData.set(Buffer.from(type, "ascii"), 0);
   typeAndData.set(data, 4);
-  view.setUint32(8 + data.length, crc32(typeAndData));
+  view.setUint32(8 + data.length, zlib.crc32(typeAndData)); // CRC-32 of ISO 3309, as PNG chunks require
   return out;
 }
 

@@ -14,7 +14,7 @@ import { DataError } from "../errors";
 import { writeFileAtomic } from "../paths";
 import { backendStatus } from "../kernels/backend";
 import { threadCount } from "../kernels/threads";
-import { loadAutoencoder, readCheckpointMetadata, saveAutoencoder } from "../io/checkpoint";
+import { loadCheckpoint, saveAutoencoder } from "../io/checkpoint";
 import type { History } from "./trainer";
 import type { AeGridRow, AeGridRun, AeRunConfig } from "./grid_search";
 
@@ -90,8 +90,8 @@ export class GridCache {
     return createHash("sha256").update(JSON.stringify(what)).digest("hex").slice(0, 32);
   }
 
-  private file(config: AeRunConfig, ext: "safetensors" | "json"): string {
-    return path.join(this.runsDir, `${this.key(config)}.${ext}`);
+  private file(key: string, ext: "safetensors" | "json"): string {
+    return path.join(this.runsDir, `${key}.${ext}`);
   }
 
   /**
@@ -100,12 +100,13 @@ export class GridCache {
    */
   find(config: AeRunConfig): KeptRun | null {
     if (this.options.fresh) return null;
-    const weights = this.file(config, "safetensors");
-    const diverged = this.file(config, "json");
+    const key = this.key(config);
+    const weights = this.file(key, "safetensors");
+    const diverged = this.file(key, "json");
     try {
       if (fs.existsSync(weights)) {
-        const meta = readCheckpointMetadata(weights);
-        return { row: JSON.parse(meta.grid_row) as AeGridRow, history: JSON.parse(meta.grid_history) as History, model: loadAutoencoder(weights) };
+        const { model, metadata } = loadCheckpoint(weights);
+        return { row: JSON.parse(metadata.grid_row) as AeGridRow, history: JSON.parse(metadata.grid_history) as History, model };
       }
       if (fs.existsSync(diverged)) {
         return { row: JSON.parse(fs.readFileSync(diverged, "utf8")).row as AeGridRow, history: null, model: null };
@@ -120,11 +121,11 @@ export class GridCache {
   /** Keeps a finished run (one file, written atomically). Runs whose numbers JSON cannot hold exactly are not kept. */
   keep(run: AeGridRun): void {
     if (run.model === null) {
-      writeFileAtomic(this.file(run.config, "json"), JSON.stringify({ row: run.row }, null, 1) + "\n");
+      writeFileAtomic(this.file(this.key(run.config), "json"), JSON.stringify({ row: run.row }, null, 1) + "\n");
       return;
     }
     if (run.model.config.dtype !== "float32" || !allFinite(run.history)) return;
-    saveAutoencoder(run.model, this.file(run.config, "safetensors"), {
+    saveAutoencoder(run.model, this.file(this.key(run.config), "safetensors"), {
       grid_row: JSON.stringify(run.row),
       grid_history: JSON.stringify(run.history),
     });
