@@ -7,12 +7,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DataError, exercises } from "../src";
 import type { NbgraderMeta, Notebook, NotebookCell } from "../src/exercises";
+import { cellSource as source } from "../src/exercises/notebook_json";
 import { tempDir } from "./support/temp";
 
 const SOLUTIONS = path.resolve(__dirname, "..", "..", "..", "notebooks", "exercises", "solutions");
 const answerKeys = (): Array<{ file: string; nb: Notebook }> =>
   fs.readdirSync(SOLUTIONS).filter((f) => f.endsWith(".ipynb")).sort().map((file) => ({ file, nb: exercises.readNotebook(path.join(SOLUTIONS, file)) }));
-const source = (cell: { source: string | string[] }): string => (Array.isArray(cell.source) ? cell.source.join("") : cell.source);
 
 // nbgrader's schema v3 (nbgrader/nbgraderformat/v3.json): the keys it requires and the only ones it allows.
 const NBGRADER_REQUIRED = ["schema_version", "grade", "locked", "solution"];

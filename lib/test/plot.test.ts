@@ -14,6 +14,8 @@ test("learning curves have a train and a val line per run", () => {
   assert.deepEqual(fig.data.map((t) => t.name), ["a: train", "a: val", "b: train"]);
   assert.deepEqual(fig.data[1].y, [0.4, 0.7]);
   assert.deepEqual((fig.layout.yaxis as { title: { text: string } }).title.text, "accuracy");
+  const valOnly = plot.learningCurves({ a: history, b: history }, "metric", "accuracy", { only: "val" });
+  assert.deepEqual(valOnly.data.map((t) => t.name), ["a: val", "b: val"]);
 });
 
 test("htmlTable formats numbers and escapes text", () => {

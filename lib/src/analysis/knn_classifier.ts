@@ -3,12 +3,12 @@
 // same images trainClassifier labels, so kNN and the trained classifiers see the same labels.
 // One matmul per block of test rows gives the squared distances to every training image; a
 // single scan of each row then keeps the k nearest labelled images of every (seed, budget).
-import { Matrix } from "../tensor";
+import { Matrix, reuse } from "../tensor";
 import { ShapeError } from "../errors";
 import { Rng } from "../random";
 import { matmulTransB } from "../kernels";
 import { checkInt } from "../validate";
-import { rowNorms } from "./neighbors";
+import { insertSorted, rowNorms } from "./neighbors";
 
 export interface KnnBudgetOptions {
   /** Labelled-set sizes; each is capped at the number of training rows. */
@@ -67,15 +67,18 @@ export function knnLabelBudgets(train: Matrix, trainLabels: Int32Array, test: Ma
   const votes = new Int32Array(classes);
   const trainNorms = rowNorms(train);
   const block = options.block ?? 256;
+  const layout: ScanLayout = { firstBudget, minFirst, seeds: S, perSeed, kMax, shared };
+  let dotsBuffer: Matrix | null = null; // (block, n), reused: only a shorter last block allocates again
   for (let start = 0; start < test.rows; start += block) {
     const end = Math.min(test.rows, start + block);
     const rows = new Matrix(end - start, test.cols, test.data.subarray(start * test.cols, end * test.cols));
-    const dots = matmulTransB(rows, train).data; // (block, n)
+    dotsBuffer = matmulTransB(rows, train, reuse(dotsBuffer, end - start, n, test.dtype));
+    const dots = dotsBuffer.data;
     const testNorms = rowNorms(rows);
     for (let r = 0; r < end - start; r++) {
       bestDist.fill(Infinity);
       const dot = dots.subarray(r * n, (r + 1) * n);
-      scanRow(dot, testNorms[r], trainNorms, trainLabels, { firstBudget, minFirst, seeds: S, perSeed, kMax, shared }, bestDist, bestLabel);
+      scanRow(dot, testNorms[r], trainNorms, trainLabels, layout, bestDist, bestLabel);
       let out = 0;
       for (let s = 0; s < S; s++) {
         for (let b = 0; b < nb; b++) {
@@ -119,29 +122,17 @@ function scanRow(dot: Float32Array | Float64Array, norm: number, trainNorms: Flo
   const n = trainNorms.length;
   for (let j = 0; j < n; j++) {
     const d = norm + trainNorms[j] - 2 * dot[j];
-    if (shared && d < bestDist[lastShared]) insert(bestDist, bestLabel, sharedSlot * kMax, kMax, d, trainLabels[j]);
+    if (shared && d < bestDist[lastShared]) insertSorted(trainLabels[j], d, kMax, bestLabel, bestDist, sharedSlot * kMax);
     if (minFirst[j] === perSeed) continue;
     for (let s = 0; s < seeds; s++) {
       // A superset's k-th distance is never larger, so once d misses a budget it misses every larger one.
       for (let b = firstBudget[j * seeds + s]; b < perSeed; b++) {
         const o = (s * perSeed + b) * kMax;
         if (!(d < bestDist[o + kMax - 1])) break;
-        insert(bestDist, bestLabel, o, kMax, d, trainLabels[j]);
+        insertSorted(trainLabels[j], d, kMax, bestLabel, bestDist, o);
       }
     }
   }
-}
-
-/** Puts (d, label) into the sorted run of k at offset o, dropping the farthest. */
-function insert(bestDist: Float64Array, bestLabel: Int32Array, o: number, k: number, d: number, label: number): void {
-  let p = k - 1;
-  while (p > 0 && bestDist[o + p - 1] > d) {
-    bestDist[o + p] = bestDist[o + p - 1];
-    bestLabel[o + p] = bestLabel[o + p - 1];
-    p--;
-  }
-  bestDist[o + p] = d;
-  bestLabel[o + p] = label;
 }
 
 /** The most common label among the k nearest; a tie goes to the smallest label (as scikit-learn). */

@@ -10,6 +10,7 @@ import { evaluate, fit, History, LrSchedule } from "../train/trainer";
 import { checkInt } from "../validate";
 import { liveLine } from "../train/progress";
 import { knnLabelBudgets } from "./knn_classifier";
+import { groupBySetting } from "./raw_vs_latent";
 import type { SweepRow } from "./raw_vs_latent";
 
 /** A classifier and how it is trained: identical for every feature set. */
@@ -140,12 +141,7 @@ export function rawVsLatentSweep(featureSets: readonly FeatureSet[], labels: Lab
 
 /** Mean and sample standard deviation over seeds, per features × classifier × labels. */
 export function summarizeSweep(rows: readonly SweepRow[]): Array<{ features: string; classifier: string; labels: number; mean: number; std: number; seeds: number }> {
-  const groups = new Map<string, SweepRow[]>();
-  for (const r of rows) {
-    const key = `${r.features}|${r.classifier}|${r.labels}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
-  return [...groups.values()].map((g) => {
+  return groupBySetting(rows).map((g) => {
     const acc = g.map((r) => r.testAccuracy);
     const mean = acc.reduce((a, b) => a + b, 0) / acc.length;
     const std = Math.sqrt(acc.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, acc.length - 1));

@@ -68,16 +68,16 @@ function startWindow(self: number, idx: Int32Array, dist: Float64Array): void {
   dist[0] = -1; // self always first
 }
 
-/** Puts (j, v) into the sorted window, dropping its last entry; v < dist[k − 1]. */
-function insertSorted(j: number, v: number, k: number, idx: Int32Array, dist: Float64Array): void {
+/** Puts (j, v) into the sorted window of k at offset o, dropping its last entry; v < dist[o + k − 1]. */
+export function insertSorted(j: number, v: number, k: number, idx: Int32Array, dist: Float64Array, o = 0): void {
   let p = k - 1;
-  while (p > 0 && dist[p - 1] > v) {
-    dist[p] = dist[p - 1];
-    idx[p] = idx[p - 1];
+  while (p > 0 && dist[o + p - 1] > v) {
+    dist[o + p] = dist[o + p - 1];
+    idx[o + p] = idx[o + p - 1];
     p--;
   }
-  dist[p] = v;
-  idx[p] = j;
+  dist[o + p] = v;
+  idx[o + p] = j;
 }
 
 /**

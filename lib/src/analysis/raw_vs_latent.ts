@@ -35,6 +35,18 @@ export interface Difference {
   verdict: "win" | "loss" | "tie";
 }
 
+/** The rows of each features × classifier × labels (one per seed), in order of first appearance. */
+export function groupBySetting(rows: readonly SweepRow[]): SweepRow[][] {
+  const groups = new Map<string, SweepRow[]>();
+  for (const r of rows) {
+    const key = `${r.features}|${r.classifier}|${r.labels}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [r]);
+    else group.push(r);
+  }
+  return [...groups.values()];
+}
+
 /**
  * (codes − raw) for every features × classifier × labels that has raw rows with the same seeds.
  * @param testSize the number of test images every accuracy was measured on, for their sampling error
@@ -42,13 +54,7 @@ export interface Difference {
 export function differencesFromRaw(rows: readonly SweepRow[], raw: string, testSize?: number): Difference[] {
   const key = (r: { classifier: string; labels: number; seed: number }): string => `${r.classifier}|${r.labels}|${r.seed}`;
   const rawBy = new Map(rows.filter((r) => r.features === raw).map((r) => [key(r), r.testAccuracy]));
-  const groups = new Map<string, SweepRow[]>();
-  for (const r of rows) {
-    if (r.features === raw || !rawBy.has(key(r))) continue;
-    const g = `${r.features}|${r.classifier}|${r.labels}`;
-    groups.set(g, [...(groups.get(g) ?? []), r]);
-  }
-  return [...groups.values()].map((group) => {
+  return groupBySetting(rows.filter((r) => r.features !== raw && rawBy.has(key(r)))).map((group) => {
     const { features, classifier, labels } = group[0];
     const diffs = group.map((r) => r.testAccuracy - rawBy.get(key(r))!);
     const n = diffs.length;

@@ -13,9 +13,8 @@ export interface ColumnStats {
 
 export function columnStats(x: Matrix): ColumnStats {
   const n = x.rows;
-  const mean = new Array<number>(x.cols).fill(0);
+  const mean = columnMeans(x);
   const sq = new Array<number>(x.cols).fill(0);
-  for (let i = 0; i < n; i++) for (let j = 0; j < x.cols; j++) mean[j] += x.get(i, j) / n;
   for (let i = 0; i < n; i++) for (let j = 0; j < x.cols; j++) sq[j] += (x.get(i, j) - mean[j]) ** 2;
   return { mean, variance: sq.map((s) => s / n), unbiased: sq.map((s) => s / Math.max(1, n - 1)) };
 }

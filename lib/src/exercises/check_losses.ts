@@ -4,9 +4,9 @@
 import { Matrix } from "../tensor";
 import { Rng } from "../random";
 import { LossAndGrad, meanSquaredError as referenceMse, softmax, softmaxCrossEntropy as referenceSce } from "../losses";
-import { numericalGradient, randomMatrix, relError } from "../testing/gradcheck";
-import { CheckFailure, GradeOptions, ErrorStats, Grader, learner, sci } from "./grader";
-import { NUMERIC_TOL, NumberSuspect, Suspect, asMatrix, describeValue, expectClose, expectCloseNumber } from "./compare";
+import { numericalGradient, randomMatrix } from "../testing/gradcheck";
+import { CheckFailure, GradeOptions, ErrorStats, Grader, learner } from "./grader";
+import { NumberSuspect, Suspect, asMatrix, describeValue, expectClose, expectCloseNumber, expectMatchesNumeric } from "./compare";
 import { scaled } from "./matrix_ops";
 import type { ExerciseReport } from "./report";
 
@@ -27,13 +27,7 @@ function callLoss(name: string, where: string, f: () => unknown): { loss: number
 function expectNumericLossGradient(loss: () => number, input: Matrix, grad: Matrix, name: string, where: string, stats: ErrorStats): void {
   if (grad.rows !== input.rows || grad.cols !== input.cols) throw new CheckFailure(`${where}: grad has shape ${grad.shape}, its input ${input.shape}`, "fix the grad's shape first (see above)");
   const numeric = numericalGradient(loss, input);
-  const rel = relError(grad.data, numeric);
-  if (!(rel <= NUMERIC_TOL)) {
-    throw new CheckFailure(`${where}: grad vs finite differences: rel err ${sci(rel)} (tolerance ${sci(NUMERIC_TOL)})`, `the grad ${name} returns is not the derivative of the loss it returns`);
-  }
-  let maxAbs = 0;
-  for (let i = 0; i < numeric.length; i++) maxAbs = Math.max(maxAbs, Math.abs(grad.data[i] - numeric[i]));
-  stats.add(maxAbs, rel);
+  expectMatchesNumeric(grad.data, numeric, stats, "grad", where, `the grad ${name} returns is not the derivative of the loss it returns`);
 }
 
 /** Calls the loss on copies of `inputs` and fails if it changed them. */

@@ -1,9 +1,9 @@
 // The calls a notebook's check cell makes: grade, print the whole report, then throw an
 // ExerciseError naming the failed checks (so "Run All" and headless runs stop there).
 import { Matrix } from "../tensor";
-import { CheckOptions, announce } from "./grader";
+import { CheckOptions, announce, reportLog } from "./grader";
 import { inNotebook } from "../notebook";
-import { ExerciseError, ExerciseReport, formatReport } from "./report";
+import { ExerciseError, ExerciseReport, formatReport, summaryLine } from "./report";
 import { LinearClass, gradeLinear } from "./check_linear";
 import { ActivationClass, gradeReLU, gradeSigmoid } from "./check_activations";
 import { MseFunction, SoftmaxCrossEntropyFunction, gradeMeanSquaredError, gradeSoftmaxCrossEntropy } from "./check_losses";
@@ -88,11 +88,10 @@ export function checkAll(mine: MyLayers, options: CheckOptions = {}): void {
     gradeBatchNorm(mine.BatchNorm1d, options),
     gradeSGD(mine.SGD, options),
   ];
-  const log = options.log === undefined ? console.log : options.log;
+  const log = reportLog(options);
   for (const r of reports) {
-    const failed = r.results.filter((c) => !c.passed).length;
-    log?.(r.passed ? `✓ ${r.title}: all ${r.results.length} checks passed (${r.seconds.toFixed(2)} s)` : formatReport(r));
-    if (failed > 0) log?.("");
+    log?.(r.passed ? `✓ ${summaryLine(r)}` : formatReport(r));
+    if (!r.passed) log?.("");
   }
   const failed = reports.filter((r) => !r.passed);
   if (failed.length > 0) throw new ExerciseError(combined(failed));

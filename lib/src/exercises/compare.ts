@@ -106,6 +106,19 @@ function closeNumbers(a: number, b: number): boolean {
   return Object.is(a, b) || Math.abs(a - b) <= 1e-6 * Math.max(1e-12, Math.abs(a) + Math.abs(b));
 }
 
+/**
+ * Throws CheckFailure unless an analytic gradient matches centred finite differences
+ * (relative error <= NUMERIC_TOL); else adds its errors to `stats`.
+ * @param what e.g. "dW" or "grad"; @param hint what the mismatch means for this function
+ */
+export function expectMatchesNumeric(analytic: ArrayLike<number>, numeric: ArrayLike<number>, stats: ErrorStats, what: string, where: string, hint: string): void {
+  const rel = relError(analytic, numeric);
+  if (!(rel <= NUMERIC_TOL)) {
+    throw new CheckFailure(`${where}: ${what} vs finite differences: rel err ${sci(rel)} (tolerance ${sci(NUMERIC_TOL)})`, hint);
+  }
+  stats.add(maxAbsDiff(analytic, numeric), rel);
+}
+
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));

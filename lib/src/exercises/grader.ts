@@ -104,12 +104,17 @@ export class Grader {
   }
 }
 
+/** Where reports go: options.log, console.log when it is not given, nothing when it is null. */
+export function reportLog(options: CheckOptions): ((text: string) => void) | null {
+  return options.log === undefined ? console.log : options.log;
+}
+
 /**
  * Prints a report (the whole of it, failures and all), runs `then` (e.g. to show charts of
  * what was graded), and throws an ExerciseError if a check failed.
  */
 export function announce(report: ExerciseReport, options: CheckOptions = {}, then?: () => void): void {
-  const log = options.log === undefined ? console.log : options.log;
+  const log = reportLog(options);
   log?.(formatReport(report));
   then?.();
   if (!report.passed) throw new ExerciseError(report);

@@ -3,15 +3,16 @@
 // Results are copied: a layer may reuse its output buffers on the next call.
 import { Matrix } from "../tensor";
 import { Rng } from "../random";
+import { missingLayerMethods } from "../layers";
 import type { Layer, Param } from "../layers";
-import { numericalGradient, randomMatrix, relError } from "../testing/gradcheck";
-import { CheckFailure, ErrorStats, learner, sci } from "./grader";
-import { NUMERIC_TOL, asMatrix, describeValue, firstNonFiniteIndex } from "./compare";
+import { numericalGradient, randomMatrix } from "../testing/gradcheck";
+import { CheckFailure, ErrorStats, learner } from "./grader";
+import { asMatrix, describeValue, expectMatchesNumeric, firstNonFiniteIndex } from "./compare";
 
 /** Builds a learner's layer; a missing method is a CheckFailure naming it. */
 export function construct<T extends Layer>(name: string, build: () => T): T {
   const layer = learner(`${name} constructor`, build);
-  const missing = ["forward", "backward", "params", "buffers"].filter((m) => typeof (layer as unknown as Record<string, unknown>)[m] !== "function");
+  const missing = missingLayerMethods(layer);
   if (missing.length > 0) {
     throw new CheckFailure(
       `${name} has no ${missing.map((m) => `${m}()`).join(", no ")}`,
@@ -84,15 +85,6 @@ export function expectNumericGradients(layer: Layer, name: string, x: Matrix, tr
     }
     const numeric = numericalGradient(f, t.value);
     if (firstNonFiniteIndex(numeric) >= 0) throw new CheckFailure(`${where}: the forward pass gives non-finite values near these inputs`);
-    const rel = relError(t.grad, numeric);
-    if (!(rel <= NUMERIC_TOL)) {
-      throw new CheckFailure(
-        `${where}: ${t.label} vs finite differences: rel err ${sci(rel)} (tolerance ${sci(NUMERIC_TOL)})`,
-        `your backward's ${t.label} is not the derivative of your own forward`,
-      );
-    }
-    let maxAbs = 0;
-    for (let i = 0; i < numeric.length; i++) maxAbs = Math.max(maxAbs, Math.abs(t.grad[i] - numeric[i]));
-    stats.add(maxAbs, rel);
+    expectMatchesNumeric(t.grad, numeric, stats, t.label, where, `your backward's ${t.label} is not the derivative of your own forward`);
   }
 }

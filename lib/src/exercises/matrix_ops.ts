@@ -47,11 +47,6 @@ export function times(a: Matrix, b: Matrix): Matrix {
   return mapMatrix(a, (v, i, j) => v * b.get(i, j));
 }
 
-/** a + b (same shape). */
-export function plus(a: Matrix, b: Matrix): Matrix {
-  return mapMatrix(a, (v, i, j) => v + b.get(i, j));
-}
-
 /** A matrix of zeros shaped like m. */
 export function zerosLike(m: Matrix): Matrix {
   return new Matrix(m.rows, m.cols, m.dtype);

@@ -53,10 +53,15 @@ export function formatReport(report: ExerciseReport): string {
       if (r.hint) lines.push(`      hint: ${r.hint}`);
     }
   }
+  lines.push(summaryLine(report));
+  return lines.join("\n");
+}
+
+/** "Linear: all 9 checks passed (0.01 s)" or "Linear: 2 of 9 checks failed (0.01 s)". */
+export function summaryLine(report: ExerciseReport): string {
   const failed = report.results.filter((r) => !r.passed).length;
   const time = `${report.seconds.toFixed(2)} s`;
-  lines.push(failed === 0 ? `${report.title}: all ${report.results.length} checks passed (${time})` : `${report.title}: ${failed} of ${report.results.length} checks failed (${time})`);
-  return lines.join("\n");
+  return failed === 0 ? `${report.title}: all ${report.results.length} checks passed (${time})` : `${report.title}: ${failed} of ${report.results.length} checks failed (${time})`;
 }
 
 function failureMessage(report: ExerciseReport): string {

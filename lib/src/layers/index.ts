@@ -1,5 +1,5 @@
 export type { Layer, Param, StateBuffer, ForwardOptions } from "./layer";
-export { makeParam } from "./layer";
+export { makeParam, missingLayerMethods } from "./layer";
 export { Linear } from "./linear";
 export type { LinearOptions } from "./linear";
 export { BatchNorm1d } from "./batchnorm";

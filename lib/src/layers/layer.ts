@@ -41,6 +41,11 @@ export interface Layer {
 }
 
 /** Builds a Param whose grad is a zero matrix of the same shape and dtype. */
+/** The Layer methods `value` lacks (empty when it can go into a Sequential). */
+export function missingLayerMethods(value: unknown): string[] {
+  return ["forward", "backward", "params", "buffers"].filter((m) => typeof (value as Record<string, unknown> | null | undefined)?.[m] !== "function");
+}
+
 export function makeParam(name: string, value: Matrix, decay: boolean): Param {
   return { name, value, grad: new Matrix(value.rows, value.cols, value.dtype), decay };
 }

@@ -4,7 +4,7 @@
 import { Matrix } from "../tensor";
 import { ConfigError, ShapeError } from "../errors";
 import { argmaxRows } from "../kernels";
-import { ForwardOptions, Layer, Param, StateBuffer } from "../layers";
+import { ForwardOptions, Layer, Param, StateBuffer, missingLayerMethods } from "../layers";
 import { LossAndGrad, checkLabels, meanSquaredError, meanSquaredErrorValue, softmax, softmaxCrossEntropy } from "../losses";
 import { Sequential } from "./sequential";
 import { inChunks } from "./chunked";
@@ -22,7 +22,7 @@ export abstract class Network<Y extends Targets> implements TrainableModel<Y> {
       throw new ConfigError(`${what} needs a non-empty list of layers (got ${Array.isArray(layers) ? "[]" : String(layers)})`);
     }
     layers.forEach((layer, i) => {
-      const missing = ["forward", "backward", "params", "buffers"].filter((m) => typeof (layer as unknown as Record<string, unknown>)?.[m] !== "function");
+      const missing = missingLayerMethods(layer);
       if (missing.length > 0) {
         throw new ConfigError(`${what}: layer ${i} (${describe(layer)}) is not a Layer: it has no ${missing.join("(), no ")}()`);
       }

@@ -17,8 +17,9 @@ function axis(title: string): Record<string, unknown> {
  * per run, e.g. learningCurves({ MLP: h1, "MLP + BatchNorm": h2 }, "loss", "Loss").
  * Losses and MSE are drawn on a log axis, so the first epochs do not flatten the rest.
  * @param which "loss" or "metric" (the histories' metric, e.g. accuracy)
+ * @param options.only "val" draws the validation curves alone (many runs stay readable)
  */
-export function learningCurves(runs: Record<string, History>, which: "loss" | "metric", title: string): Figure {
+export function learningCurves(runs: Record<string, History>, which: "loss" | "metric", title: string, options: { only?: "val" } = {}): Figure {
   const names = Object.keys(runs);
   if (names.length === 0) throw new Error("learningCurves needs at least one run");
   const label = which === "loss" ? "loss" : runs[names[0]].metricName;
@@ -28,7 +29,7 @@ export function learningCurves(runs: Record<string, History>, which: "loss" | "m
     const color = CLASS_COLORS[i % CLASS_COLORS.length];
     const train = which === "loss" ? h.trainLoss : h.trainMetric;
     const val = which === "loss" ? h.valLoss : h.valMetric;
-    data.push({ type: "scatter", mode: "lines", name: `${name}: train`, x: h.epoch, y: train, line: { color, dash: "dash" } });
+    if (options.only !== "val") data.push({ type: "scatter", mode: "lines", name: `${name}: train`, x: h.epoch, y: train, line: { color, dash: "dash" } });
     if (val.length > 0) data.push({ type: "scatter", mode: "lines", name: `${name}: val`, x: h.epoch, y: val, line: { color } });
   });
   return {

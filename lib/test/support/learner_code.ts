@@ -86,7 +86,7 @@ export class StableSigmoid {
 
   backward(dOut: Matrix): Matrix {
     const y = this.y!;
-    // σ'(x) recomputed as σ(x)·σ(−x): the same number, another route.
+    // σ'(x) from the stored output, y·(1 − y), rather than recomputed from x.
     return new Matrix(dOut.rows, dOut.cols, Float64Array.from(dOut.data, (g, i) => g * y.data[i] * (1 - y.data[i])));
   }
 
