@@ -1,18 +1,14 @@
 // AssemblyScript source of the wasm backend's BatchNorm loops, 4 columns at a time
 // (128-bit SIMD); the same meaning as lib/src/kernels/normalize.ts and reduce.ts.
 // Pointers are byte offsets into the shared memory; x is (rows × cols) row-major.
+import { sumOverRows } from "./elementwise";
 
 /** mean and biased variance of each column. */
 export function columnMeanVariance(x: usize, rows: i32, cols: i32, mean: usize, variance: usize): void {
-  memory.fill(mean, 0, <usize>cols * 4);
+  sumOverRows(x, rows, cols, mean);
   memory.fill(variance, 0, <usize>cols * 4);
   const whole = cols & ~3;
   const inv = f32x4.splat(<f32>1 / <f32>rows);
-  for (let i = 0; i < rows; i++) {
-    const row = x + <usize>(i * cols) * 4;
-    for (let j = 0; j < whole; j += 4) v128.store(mean + <usize>j * 4, f32x4.add(v128.load(mean + <usize>j * 4), v128.load(row + <usize>j * 4)));
-    for (let j = whole; j < cols; j++) store<f32>(mean + <usize>j * 4, load<f32>(mean + <usize>j * 4) + load<f32>(row + <usize>j * 4));
-  }
   for (let j = 0; j < whole; j += 4) v128.store(mean + <usize>j * 4, f32x4.mul(v128.load(mean + <usize>j * 4), inv));
   for (let j = whole; j < cols; j++) store<f32>(mean + <usize>j * 4, load<f32>(mean + <usize>j * 4) / <f32>rows);
   for (let i = 0; i < rows; i++) {

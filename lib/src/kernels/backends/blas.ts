@@ -7,6 +7,7 @@ import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import type { FloatArray } from "../../tensor";
 import { CoreChoice, capableCore, chooseCoretype, cpuFlags } from "./openblas_core";
+import { findUp } from "./find_up";
 
 /** What nnfs_blas.node exports (see lib/native/blas.cc). */
 export interface BlasAddon {
@@ -41,18 +42,10 @@ export interface NativeKernels {
   ): void;
 }
 
-/** lib/native, found by walking up from this file (it runs from lib/dist or lib/build). */
-function nativeFolder(): string | null {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "native", "binding.gyp"))) return path.join(dir, "native");
-  }
-  return null;
-}
-
-/** The built addon's path, or null when lib/native cannot be found. */
+/** The built addon's path, or null when lib/native cannot be found (walking up from this file). */
 export function blasAddonPath(): string | null {
-  const folder = nativeFolder();
-  return folder === null ? null : path.join(folder, "build", "Release", "nnfs_blas.node");
+  const lib = findUp(path.join("native", "binding.gyp"));
+  return lib === null ? null : path.join(lib, "native", "build", "Release", "nnfs_blas.node");
 }
 
 /** Every function the engine calls on the addon; an addon built from older sources lacks some. */
@@ -70,7 +63,7 @@ export interface LoadedBlas {
  * would pick by itself; OPENBLAS_CORETYPE is set before the library loads when that one is
  * a generic kernel on a capable CPU.
  */
-export function loadBlasAddon(file: string | null = blasAddonPath(), probe: (file: string) => string | null = probeReportedCore): LoadedBlas | { reason: string } {
+export function loadBlasAddon(file: string | null = blasAddonPath(), probe: (file: string, flags: ReadonlySet<string>) => string | null = probeReportedCore): LoadedBlas | { reason: string } {
   if (file === null) return { reason: "lib/native is missing" };
   if (!fs.existsSync(file)) return { reason: "the addon is not built (bash scripts/build-native.sh)" };
   try {
@@ -88,12 +81,12 @@ export function loadBlasAddon(file: string | null = blasAddonPath(), probe: (fil
 }
 
 /** The kernel decision on x86-64 Linux (OpenBLAS); null elsewhere. */
-function decideCore(file: string, probe: (file: string) => string | null): CoreChoice | null {
+function decideCore(file: string, probe: (file: string, flags: ReadonlySet<string>) => string | null): CoreChoice | null {
   if (process.platform !== "linux" || process.arch !== "x64") return null;
   const flags = cpuFlags();
   const userValue = process.env.OPENBLAS_CORETYPE || undefined;
   // The probe costs a child process, so only where a correction is possible.
-  const reported = userValue === undefined && capableCore(flags) !== null ? probe(file) : null;
+  const reported = userValue === undefined && capableCore(flags) !== null ? probe(file, flags) : null;
   return chooseCoretype({ userValue, flags, reported });
 }
 
@@ -102,9 +95,9 @@ function decideCore(file: string, probe: (file: string) => string | null): CoreC
  * which cannot be undone in this process, so a child process loads the addon and says;
  * the answer is cached beside the addon for this CPU and this build.
  */
-export function probeReportedCore(file: string): string | null {
+export function probeReportedCore(file: string, flags: ReadonlySet<string> = cpuFlags()): string | null {
   const cache = path.join(path.dirname(file), "openblas-core.json");
-  const key = `${fs.statSync(file).mtimeMs} ${createHash("sha256").update([...cpuFlags()].sort().join(" ")).digest("hex").slice(0, 16)}`;
+  const key = `${fs.statSync(file).mtimeMs} ${createHash("sha256").update([...flags].sort().join(" ")).digest("hex").slice(0, 16)}`;
   try {
     const cached = JSON.parse(fs.readFileSync(cache, "utf8")) as { key?: string; core?: string | null };
     if (cached.key === key && cached.core !== undefined) return cached.core;

@@ -1,27 +1,17 @@
 // Runs the TypeScript gemm on every thread (NNFS_THREADS, or every core): the rows of C are
 // split into ranges; this thread computes the first one in place while worker threads
-// compute the others on copies of A, B and C in shared memory. Each row of C is computed
-// exactly as the one-thread jsGemm would, so results do not depend on the split. Only large
-// products are split (below ~1M multiply-adds, handing work over costs more than it saves).
+// compute the others on copies of (their part of) A, B and C in shared memory. Each row of
+// C is computed exactly as the one-thread jsGemm would, so results do not depend on the
+// split. Only large products are split (below ~1M multiply-adds, handing work over costs
+// more than it saves).
 import * as path from "path";
 import { Worker } from "worker_threads";
 import type { FloatArray } from "../../tensor";
 import { jsGemm } from "./js_gemm";
 import { splitRows, threadCount } from "../threads";
-import { DONE, SEQ, SPIN, STOP } from "./worker_protocol";
+import { JS_JOB, SharedOperands, post, stopWorkers, waitFor } from "./worker_protocol";
 
 const MIN_WORK = 1 << 20; // m·n·k below this stays on one thread
-const WAIT_MS = 60_000; // workers silent this long are presumed dead; their rows are done here
-
-/** The fields of a job (one Float64Array row each): the product, then each worker's rows. */
-export const JS_JOB = { transA: 0, transB: 1, n: 2, k: 3, alpha: 4, beta: 5, lda: 6, ldb: 7, float64: 8, ranges: 9 } as const;
-
-/** Shared buffers a worker computes on; sent again whenever one is replaced by a larger one. */
-export interface SharedOperands {
-  a: SharedArrayBuffer;
-  b: SharedArrayBuffer;
-  c: SharedArrayBuffer;
-}
 
 interface Pool {
   threads: number;
@@ -57,9 +47,7 @@ function getPool(threads: number): Pool | null {
 }
 
 function stopPool(p: Pool): void {
-  Atomics.store(p.control, SEQ, STOP);
-  Atomics.notify(p.control, SEQ);
-  p.workers.forEach((w) => void w.terminate());
+  stopWorkers(p.control, p.workers);
   pool = null;
 }
 
@@ -86,19 +74,20 @@ export function parallelJsGemm(
   const ranges = splitRows(m, p.threads, 4);
   const float64 = A instanceof Float64Array;
   const size = float64 ? 8 : 4;
-  // The workers' inputs: all of A and B, and C's rows as a dense (m × n) block.
+  const top = ranges[0][1];
+  // The workers' inputs: B, C's rows from `top` on as a dense (m × n) block, and the A they
+  // read: its rows from `top` on (at their own offsets, rows [0, top) are left stale) or,
+  // transposed, all of it (every row of A holds a column of each worker's op(A) rows).
   const aLength = Math.min(A.length, (transA ? k : m) * lda);
   const bLength = Math.min(B.length, (transB ? n : k) * ldb);
-  view(sharedOf(p, "a", aLength * size), float64, aLength).set(A.subarray(0, aLength));
+  const aFrom = transA ? 0 : Math.min(top * lda, aLength);
+  view(sharedOf(p, "a", aLength * size), float64, aLength).set(A.subarray(aFrom, aLength), aFrom);
   view(sharedOf(p, "b", bLength * size), float64, bLength).set(B.subarray(0, bLength));
   const c = view(sharedOf(p, "c", m * n * size), float64, m * n);
-  if (beta !== 0) for (let i = ranges[0][1]; i < m; i++) c.set(C.subarray(i * ldc, i * ldc + n), i * n);
+  if (beta !== 0) for (let i = top; i < m; i++) c.set(C.subarray(i * ldc, i * ldc + n), i * n);
   p.job.set([transA ? 1 : 0, transB ? 1 : 0, n, k, alpha, beta, lda, ldb, float64 ? 1 : 0], 0);
   for (let t = 0; t < p.threads; t++) p.job.set(ranges[t] ?? [0, 0], JS_JOB.ranges + 2 * t);
-  Atomics.store(p.control, DONE, 0);
-  Atomics.add(p.control, SEQ, 1);
-  Atomics.notify(p.control, SEQ);
-  const top = ranges[0][1];
+  post(p.control);
   jsGemm(transA, transB, top, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
   if (!waitFor(p.control, p.threads - 1)) {
     // A worker is gone: stop using them and do their rows here.
@@ -109,14 +98,4 @@ export function parallelJsGemm(
     return;
   }
   for (let i = top; i < m; i++) C.set(c.subarray(i * n, (i + 1) * n), i * ldc);
-}
-
-/** Waits until `count` workers reported done; false after WAIT_MS of silence. */
-function waitFor(control: Int32Array, count: number): boolean {
-  for (let spin = 0; spin < SPIN && Atomics.load(control, DONE) < count; spin++);
-  for (;;) {
-    const seen = Atomics.load(control, DONE);
-    if (seen >= count) return true;
-    if (Atomics.wait(control, DONE, seen, WAIT_MS) === "timed-out" && Atomics.load(control, DONE) === seen) return false;
-  }
 }

@@ -4,20 +4,13 @@
 // read synchronously when it wakes.
 import { parentPort, receiveMessageOnPort, workerData } from "worker_threads";
 import { jsGemm } from "./js_gemm";
-import { JS_JOB, SharedOperands } from "./js_parallel";
-import { DONE, SEQ, SPIN, STOP } from "./worker_protocol";
+import { JS_JOB, SharedOperands, serve } from "./worker_protocol";
 
 const { control, job: jobBuffer, index } = workerData as { control: SharedArrayBuffer; job: SharedArrayBuffer; index: number };
-const ctrl = new Int32Array(control);
 const job = new Float64Array(jobBuffer);
 let shared: SharedOperands | null = null;
 
-let seen = 0;
-for (;;) {
-  for (let spin = 0; spin < SPIN && Atomics.load(ctrl, SEQ) === seen; spin++);
-  Atomics.wait(ctrl, SEQ, seen);
-  seen = Atomics.load(ctrl, SEQ);
-  if (seen === STOP) break;
+serve(new Int32Array(control), () => {
   for (let m = parentPort && receiveMessageOnPort(parentPort); m; m = parentPort && receiveMessageOnPort(parentPort)) shared = m.message as SharedOperands;
   const m0 = job[JS_JOB.ranges + 2 * index];
   const m1 = job[JS_JOB.ranges + 2 * index + 1];
@@ -29,10 +22,9 @@ for (;;) {
     const a = new F(shared.a);
     const b = new F(shared.b);
     const c = new F(shared.c);
-    // op(A)'s rows m0..m1: columns of A when transposed, rows otherwise.
+    // op(A)'s rows m0..m1: columns of A when transposed, rows otherwise (js_parallel.ts copies
+    // A's rows from the first worker's on, at their own offsets).
     const aFrom = transA ? a.subarray(m0) : a.subarray(m0 * lda);
     jsGemm(transA, transB, m1 - m0, n, k, alpha, aFrom, lda, b, ldb, beta, c.subarray(m0 * n), n);
   }
-  Atomics.add(ctrl, DONE, 1);
-  Atomics.notify(ctrl, DONE);
-}
+});

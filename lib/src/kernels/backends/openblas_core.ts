@@ -6,7 +6,7 @@
 import * as fs from "fs";
 
 /** OpenBLAS kernels that use none of AVX2, FMA or AVX-512 (x86). */
-export const GENERIC_CORES = ["Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Coppermine", "Northwood", "Banias", "Athlon", "Opteron", "Barcelona", "Bobcat"];
+const GENERIC_CORES = ["Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Coppermine", "Northwood", "Banias", "Athlon", "Opteron", "Barcelona", "Bobcat"];
 
 export interface CoreChoice {
   /** The value to put in OPENBLAS_CORETYPE before loading, or null to leave OpenBLAS alone. */

@@ -9,8 +9,9 @@ import { Worker } from "worker_threads";
 import type { FloatArray } from "../../tensor";
 import { jsGemm } from "./js_gemm";
 import { splitRows } from "../threads";
-import { DONE, JOB_FIELDS, SEQ, SPIN, STOP } from "./worker_protocol";
-import { WasmElementwiseExports, wasmElementwise } from "./wasm_elementwise";
+import { JOB_FIELDS, post, stopWorkers, waitFor } from "./worker_protocol";
+import { PAGE, WasmElementwiseExports, align, ensure, wasmElementwise } from "./wasm_elementwise";
+import { findUp } from "./find_up";
 import type { NativeKernels } from "./blas";
 
 /** What lib/wasm/gemm.ts exports (pointers are byte offsets into the shared memory). */
@@ -19,11 +20,9 @@ export interface WasmExports extends WasmElementwiseExports {
   gemmRows(transA: boolean, m0: number, m1: number, n: number, k: number, alpha: number, beta: number, a: number, lda: number, packedB: number, c: number, ldc: number, scratch: number): void;
 }
 
-const PAGE = 65536;
 const BASE = 1 << 20; // below: the module's own data
 const MAX_PAGES = 16384; // 1 GiB
 const MIN_WORK = 1 << 18; // m·n·k below this runs on this thread only
-const WAIT_MS = 60_000;
 const NR = 16;
 const MR = 4;
 
@@ -43,10 +42,8 @@ let runtime: Runtime | null = null;
 
 /** lib/wasm/build/kernels.wasm, found by walking up from this file (it runs from lib/dist or lib/build). */
 export function wasmModulePath(): string | null {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "wasm", "gemm.ts"))) return path.join(dir, "wasm", "build", "kernels.wasm");
-  }
-  return null;
+  const lib = findUp(path.join("wasm", "gemm.ts"));
+  return lib === null ? null : path.join(lib, "wasm", "build", "kernels.wasm");
 }
 
 /** The loaded backend: its matrix product and its element-wise loops. */
@@ -63,7 +60,7 @@ export function loadWasm(threads: number, file: string | null = wasmModulePath()
     const module = new WebAssembly.Module(fs.readFileSync(file));
     const memory = new WebAssembly.Memory({ initial: BASE / PAGE + 64, maximum: MAX_PAGES, shared: true });
     const kernels = new WebAssembly.Instance(module, { env: { memory, abort: () => undefined } }).exports as unknown as WasmExports;
-    if (runtime !== null) stopWorkers(runtime);
+    if (runtime !== null) halt(runtime);
     const control = new Int32Array(new SharedArrayBuffer(8));
     const jobs = new Float64Array(new SharedArrayBuffer(Math.max(1, threads - 1) * JOB_FIELDS * 8));
     runtime = { module, memory, kernels, threads, workers: null, control, jobs };
@@ -71,11 +68,6 @@ export function loadWasm(threads: number, file: string | null = wasmModulePath()
   } catch (err) {
     return { reason: `the WebAssembly kernels did not load: ${(err as Error).message.split("\n")[0]}` };
   }
-}
-
-/** The threads the loaded module runs on (1 when it is not loaded). */
-export function wasmThreads(): number {
-  return runtime?.threads ?? 1;
 }
 
 function startWorkers(r: Runtime): void {
@@ -88,20 +80,10 @@ function startWorkers(r: Runtime): void {
   });
 }
 
-function stopWorkers(r: Runtime): void {
-  Atomics.store(r.control, SEQ, STOP);
-  Atomics.notify(r.control, SEQ);
-  r.workers?.forEach((w) => void w.terminate());
+function halt(r: Runtime): void {
+  stopWorkers(r.control, r.workers);
   r.workers = null;
 }
-
-/** Grows the shared memory to at least `bytes`. */
-function ensure(memory: WebAssembly.Memory, bytes: number): void {
-  const missing = Math.ceil((bytes - memory.buffer.byteLength) / PAGE);
-  if (missing > 0) memory.grow(missing);
-}
-
-const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
 /** Same contract as cblas_sgemm (row-major); float64 operands go to the TypeScript kernel. */
 export function wasmGemm(
@@ -140,14 +122,12 @@ export function wasmGemm(
     }
     // Workers without a range this time get an empty one.
     for (let i = ranges.length; i < r.threads; i++) r.jobs.set([0, 0, 0], (i - 1) * JOB_FIELDS);
-    Atomics.store(r.control, DONE, 0);
-    Atomics.add(r.control, SEQ, 1);
-    Atomics.notify(r.control, SEQ);
+    post(r.control);
   }
   r.kernels.gemmRows(transA, ranges[0][0], ranges[0][1], n, k, alpha, beta, a, lda, packed, c, n, scratchOf(0));
   if (ranges.length > 1 && !waitFor(r.control, r.threads - 1)) {
     // A worker is gone: stop using them and do their rows here, from the original C.
-    stopWorkers(r);
+    halt(r);
     r.threads = 1;
     for (let i = 1; i < ranges.length; i++) {
       if (beta !== 0) loadC(ranges[i][0], ranges[i][1]);
@@ -155,14 +135,4 @@ export function wasmGemm(
     }
   }
   for (let i = 0; i < m; i++) C.set(F.subarray(c / 4 + i * n, c / 4 + (i + 1) * n), i * ldc);
-}
-
-/** Waits until `count` workers reported done; false after WAIT_MS of silence. */
-function waitFor(control: Int32Array, count: number): boolean {
-  for (let spin = 0; spin < SPIN && Atomics.load(control, DONE) < count; spin++);
-  for (;;) {
-    const seen = Atomics.load(control, DONE);
-    if (seen >= count) return true;
-    if (Atomics.wait(control, DONE, seen, WAIT_MS) === "timed-out" && Atomics.load(control, DONE) === seen) return false;
-  }
 }

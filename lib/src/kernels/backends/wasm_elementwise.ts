@@ -21,13 +21,21 @@ export interface WasmElementwiseExports {
 }
 
 /** The part of WebAssembly.Memory used here (kept structural so the .d.ts needs no WebAssembly types). */
-export interface GrowableMemory {
+interface GrowableMemory {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
   grow(pages: number): number;
 }
 
-const PAGE = 65536;
-const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+/** A WebAssembly page, in bytes. */
+export const PAGE = 65536;
+/** `bytes` rounded up to a multiple of 64 (where each array placed in the memory starts). */
+export const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+/** Grows the memory to at least `bytes`. */
+export function ensure(memory: GrowableMemory, bytes: number): void {
+  const missing = Math.ceil((bytes - memory.buffer.byteLength) / PAGE);
+  if (missing > 0) memory.grow(missing);
+}
 
 /** The loops, working in `memory` from byte offset `base` on (free between matrix products). */
 export function wasmElementwise(memory: GrowableMemory, w: WasmElementwiseExports, base: number): Omit<NativeKernels, "gatherRows" | "firstNonFinite"> {
@@ -40,8 +48,7 @@ export function wasmElementwise(memory: GrowableMemory, w: WasmElementwiseExport
       offsets.push(at);
       at += align(n * 4);
     }
-    const missing = Math.ceil((at - memory.buffer.byteLength) / PAGE);
-    if (missing > 0) memory.grow(missing);
+    ensure(memory, at);
     if (F.length * 4 < at) F = new Float32Array(memory.buffer);
     return offsets;
   };

@@ -4,23 +4,14 @@
 // shared memory takes microseconds; a postMessage round trip took most of a small product.
 import { workerData } from "worker_threads";
 import type { WasmExports } from "./wasm";
-import { JOB_FIELDS, SEQ, DONE, SPIN, STOP } from "./worker_protocol";
+import { JOB_FIELDS, serve } from "./worker_protocol";
 
 // NOTE: not `module`, which would clash with CommonJS's own module variable.
 const { wasmModule, memory, control, jobs, index } = workerData as { wasmModule: WebAssembly.Module; memory: WebAssembly.Memory; control: SharedArrayBuffer; jobs: SharedArrayBuffer; index: number };
 const kernels = new WebAssembly.Instance(wasmModule, { env: { memory, abort: () => undefined } }).exports as unknown as WasmExports;
-const ctrl = new Int32Array(control);
 const job = new Float64Array(jobs, index * JOB_FIELDS * 8, JOB_FIELDS);
 
-let seen = 0;
-for (;;) {
-  // Products come in bursts (several per training step): spin a little before sleeping.
-  for (let spin = 0; spin < SPIN && Atomics.load(ctrl, SEQ) === seen; spin++);
-  Atomics.wait(ctrl, SEQ, seen);
-  seen = Atomics.load(ctrl, SEQ);
-  if (seen === STOP) break;
+serve(new Int32Array(control), () => {
   const [transA, m0, m1, n, k, alpha, beta, a, lda, packedB, c, ldc, scratch] = job;
   if (m1 > m0) kernels.gemmRows(transA === 1, m0, m1, n, k, alpha, beta, a, lda, packedB, c, ldc, scratch);
-  Atomics.add(ctrl, DONE, 1);
-  Atomics.notify(ctrl, DONE);
-}
+});
