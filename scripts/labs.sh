@@ -5,6 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 bash "$ROOT/scripts/setup.sh"
+source "$ROOT/scripts/common.sh" # again: the set-up may have just made the venv
 PYTHON="$(find_jupyter_python)"
 "$PYTHON" "$ROOT/scripts/run_notebooks.py" "$@"
 cd "$ROOT"

@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# Installs what the labs and tests need, skipping what is already there: Jupyter (apt,
-# on Debian/Ubuntu as root), npm packages, the compiled lib, and a project-local tslab
-# kernel spec. Safe to re-run; every other script calls it first.
+# Installs what the labs and tests need, skipping what is already there: the Python side
+# (Jupyter, papermill, nbgrader, NumPy, scikit-learn) in a project venv from the pinned
+# requirements.txt, or Debian's packages with NNFS_JUPYTER=system; system libraries from
+# apt when root (or passwordless sudo) is there; npm packages, the compiled lib and a
+# project-local tslab kernel spec. Nothing needs root but apt. Safe to re-run; every other
+# script calls it first.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
-# Debian packages: Jupyter to execute notebooks (nbclient/nbconvert) and to step
-# through them (jupyter-notebook), OpenBLAS for the native matmul backend, the
-# Fashion-MNIST files for Lab 2, Chromium to draw charts as PNG and check the reports;
-# with --test also scikit-learn (a reference for trustworthiness); with --bench
-# umap-learn, the reference the UMAP benchmark is compared with.
-APT_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient jupyter-notebook libopenblas-dev g++ make dataset-fashion-mnist chromium)
-if [ "${1:-}" = "--test" ]; then APT_PACKAGES+=(python3-sklearn); fi
-if [ "${1:-}" = "--bench" ]; then APT_PACKAGES+=(umap-learn); fi
+# System libraries from apt, used when root is there: OpenBLAS and a compiler for the
+# native backend (without them the WebAssembly backend runs), the Fashion-MNIST files
+# (else Lab 2 downloads them), Chromium for PNG copies of the charts and the browser
+# tests. On the system route also Debian's Jupyter and NumPy, with --test scikit-learn,
+# with --bench umap-learn.
+APT_PACKAGES=(libopenblas-dev g++ make dataset-fashion-mnist chromium)
+if [ "$NNFS_JUPYTER" = system ]; then
+  APT_PACKAGES+=(jupyter-nbconvert jupyter-client python3-nbclient jupyter-notebook python3-numpy)
+  if [ "${1:-}" = "--test" ]; then APT_PACKAGES+=(python3-sklearn); fi
+  if [ "${1:-}" = "--bench" ]; then APT_PACKAGES+=(umap-learn); fi
+fi
 
 say() { printf '[setup] %s\n' "$*"; }
 
@@ -41,8 +47,9 @@ ensure_apt_packages() {
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
     if sudo -n true 2>/dev/null; then sudo="sudo"; else
-      say "missing Debian packages: $missing"
-      say "install them with: sudo apt-get update && sudo apt-get install -y --no-install-recommends $missing"
+      say "missing Debian packages, not installed (no root): $missing"
+      say "without them the WebAssembly backend runs and the browser checks cannot; to add them:"
+      say "  sudo apt-get update && sudo apt-get install -y --no-install-recommends $missing"
       return 0
     fi
   fi
@@ -51,14 +58,58 @@ ensure_apt_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 }
 
-check_jupyter() {
+# What the venv holds: the pins, the papermill translator's sources, the Python version.
+venv_fingerprint() {
+  { cat requirements.txt scripts/papermill_typescript/*.py scripts/papermill_typescript/pyproject.toml
+    .venv/bin/python -c 'import sys; print(sys.version)'; } | sha256sum | cut -d' ' -f1
+}
+
+pip_quietly() {
+  # Shows pip's errors, not its notes about this machine's unused local package folders.
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check "$@" 2> >(grep -v "^WARNING: Location" >&2)
+}
+
+ensure_venv() {
+  if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    say "the project venv needs python3 >= 3.11 (found: $(python3 --version 2>&1 || echo none))"
+    return 1
+  fi
+  [ -x .venv/bin/python ] || { say "making the project venv (.venv)"; python3 -m venv .venv || return 1; }
+  if [ -f "$VENV_STAMP" ] && [ "$(cat "$VENV_STAMP")" = "$(venv_fingerprint)" ]; then return 0; fi
+  rm -f "$VENV_STAMP"
+  say "installing the Python side into .venv from requirements.txt (pip; a few minutes the first time)"
+  pip_quietly -r requirements.txt || return 1
+  # Built from a copy, so that no build folders appear in the checkout.
+  local src
+  src="$(mktemp -d)"
+  cp -r scripts/papermill_typescript "$src/"
+  pip_quietly --no-deps --no-build-isolation "$src/papermill_typescript" || { rm -rf "$src"; return 1; }
+  rm -rf "$src"
+  venv_fingerprint > "$VENV_STAMP"
+}
+
+# The venv route (default), or Debian's Jupyter with NNFS_JUPYTER=system.
+ensure_python_side() {
+  if [ "$NNFS_JUPYTER" = venv ]; then
+    if ensure_venv; then
+      source "$ROOT/scripts/common.sh" # now NNFS_PYTHON and PATH point into the venv
+      return 0
+    fi
+    say "the project venv could not be set up (see above). Where the Python package index cannot be"
+    say "reached, use Debian's Jupyter instead (as root or with sudo): NNFS_JUPYTER=system npm test"
+    exit 1
+  fi
+  if [ "$NNFS_JUPYTER" != system ]; then
+    say "NNFS_JUPYTER must be venv (default) or system (got \"$NNFS_JUPYTER\")"
+    exit 1
+  fi
   if ! find_jupyter_python >/dev/null; then
-    say "Jupyter (nbclient + nbconvert) was not found, and apt-get could not install it here."
-    say "Install it with pip, then run this command again:"
-    say "  python3 -m pip install jupyterlab nbclient nbconvert"
+    say "NNFS_JUPYTER=system: Debian's Jupyter (nbclient + nbconvert) is not installed, and apt-get could not install it here."
+    say "Use the project venv instead (the default): run this command again without NNFS_JUPYTER."
     exit 1
   fi
 }
+
 
 ensure_npm_packages() {
   # npm writes node_modules/.package-lock.json on install; older than the lock = stale.
@@ -104,11 +155,12 @@ register_kernel() {
 
 check_node
 ensure_apt_packages
-check_jupyter
+ensure_python_side
 ensure_npm_packages
 build_lib
 ensure_fashion_data
 create_student_notebooks
 register_kernel
 mkdir -p outputs saved_models graphs_exp data
-say "ready (kernel spec: .jupyter/kernels/tslab, Python for Jupyter: $(find_jupyter_python))"
+if [ "$NNFS_JUPYTER" = venv ]; then route="the project venv (.venv, from requirements.txt)"; else route="Debian's packages (NNFS_JUPYTER=system)"; fi
+say "ready: Jupyter from $route, Python $NNFS_PYTHON, kernel spec .jupyter/kernels/tslab"

@@ -4,6 +4,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 bash "$ROOT/scripts/setup.sh" --test
+source "$ROOT/scripts/common.sh" # again: the set-up may have just made the venv
 cd "$ROOT"
 rm -rf lib/build
 npx tsc -p lib/tsconfig.test.json

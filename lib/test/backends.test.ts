@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { BatchNorm1d, ConfigError, Matrix, Rng, kernels } from "../src";
+import { missing } from "./support/requirements";
 
 const backends = kernels.availableBackends();
 
@@ -23,13 +24,13 @@ function filled(length: number, rng: Rng, dtype: "float32" | "float64"): Float32
 
 test("blas and js agree on random shapes, transposes, strides and beta", (t) => {
   const blas = backends.blas;
-  if (!blas) return t.skip(`native backend not loaded: ${JSON.stringify(kernels.loadBlasAddon())}`);
+  if (!blas) return missing(t, "the native backend", JSON.stringify(kernels.loadBlasAddon()));
   agreeWithJs(blas);
 });
 
 test("wasm and js agree on random shapes, transposes, strides and beta", (t) => {
   const wasm = backends.wasm;
-  if (!wasm) return t.skip(`wasm backend not loaded: ${JSON.stringify(kernels.loadWasm(2))}`);
+  if (!wasm) return missing(t, "the WebAssembly backend", JSON.stringify(kernels.loadWasm(2)));
   agreeWithJs(wasm);
 });
 

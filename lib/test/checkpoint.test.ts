@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Autoencoder, DataError, Matrix, Rng, fit, io } from "../src";
 import { tempDir } from "./support/temp";
+import { PYTHON, requirePython } from "./support/requirements";
 
 function trainedModel(): { model: Autoencoder; x: Matrix } {
   const rng = new Rng(3);
@@ -107,13 +108,12 @@ test("a checkpoint written before checksums loads, with a note that it has none"
 });
 
 test("Python with NumPy reads the same tensors and metadata", (t) => {
-  const probe = spawnSync("python3", ["-c", "import numpy"]);
-  if (probe.status !== 0) return t.skip("no python3 with numpy");
+  if (!requirePython(t, "numpy")) return;
   const { model } = trainedModel();
   const file = tempFile("ae.safetensors");
   io.saveAutoencoder(model, file);
   const reader = path.resolve(__dirname, "..", "..", "..", "scripts", "test", "read_safetensors.py");
-  const run = spawnSync("python3", [reader, file], { encoding: "utf8" });
+  const run = spawnSync(PYTHON, [reader, file], { encoding: "utf8" });
   assert.equal(run.status, 0, run.stderr);
   const seen = JSON.parse(run.stdout) as { metadata: Record<string, string>; tensors: Record<string, { shape: number[]; sum: number; first: number[] }> };
   assert.equal(seen.metadata.format, "nnfs-autoencoder");

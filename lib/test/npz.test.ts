@@ -7,10 +7,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { DataError, Matrix, io } from "../src";
 import { tempDir } from "./support/temp";
+import { PYTHON, requirePython } from "./support/requirements";
 
 const CHECK = path.resolve(__dirname, "..", "..", "..", "scripts", "test", "check_npz.py");
 const tempFile = (name: string): string => path.join(tempDir("nnfs-npz-"), name);
-const haveNumpy = spawnSync("python3", ["-c", "import numpy"]).status === 0;
 
 const arrays = {
   Z: Matrix.fromRows([[1.5, -2], [0.25, 1e-8], [3, 4]]),
@@ -23,10 +23,10 @@ const arrays = {
 };
 
 test("NumPy loads what saveNpz writes, with the right dtypes, shapes and values", (t) => {
-  if (!haveNumpy) return t.skip("no python3 with numpy");
+  if (!requirePython(t, "numpy")) return;
   const file = tempFile("out.npz");
   io.saveNpz(file, arrays);
-  const run = spawnSync("python3", [CHECK, file], { encoding: "utf8" });
+  const run = spawnSync(PYTHON, [CHECK, file], { encoding: "utf8" });
   assert.equal(run.status, 0, run.stderr);
   const seen = JSON.parse(run.stdout);
   assert.deepEqual(seen.Z, { dtype: "<f4", shape: [3, 2], values: Array.from(arrays.Z.data) });
@@ -51,9 +51,9 @@ test("saveNpz → loadNpz round trip in TypeScript", () => {
 });
 
 test("loadNpz reads numpy's compressed archives", (t) => {
-  if (!haveNumpy) return t.skip("no python3 with numpy");
+  if (!requirePython(t, "numpy")) return;
   const file = tempFile("from-numpy.npz");
-  const run = spawnSync("python3", [CHECK, "--write", file], { encoding: "utf8" });
+  const run = spawnSync(PYTHON, [CHECK, "--write", file], { encoding: "utf8" });
   assert.equal(run.status, 0, run.stderr);
   const back = io.loadNpz(file);
   assert.deepEqual(back.f, { dtype: "<f4", shape: [2, 3], data: Float32Array.from([0, 0.25, 0.5, 0.75, 1, 1.25]) });

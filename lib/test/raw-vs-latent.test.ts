@@ -9,6 +9,7 @@ import * as fs from "fs";
 import { MLPClassifier, Matrix, Rng, conclusions, differencesFromRaw, gradcheck, io, knnLabelBudgets, readSweepCsv, saveSweepCsv, standardizer } from "../src";
 import type { SweepRow } from "../src";
 import { tempDir } from "./support/temp";
+import { PYTHON, requirePython } from "./support/requirements";
 
 const points = (rows: number[][]): Matrix => Matrix.fromRows(rows, "float32");
 
@@ -44,8 +45,7 @@ test("kNN for many budgets at once equals kNN on each labelled subset alone", ()
 });
 
 test("kNN agrees with scikit-learn's KNeighborsClassifier", (t) => {
-  const probe = spawnSync("/usr/bin/python3", ["-c", "import sklearn.neighbors"]);
-  if (probe.status !== 0) return t.skip("no /usr/bin/python3 with scikit-learn (apt-get install python3-sklearn)");
+  if (!requirePython(t, "numpy", "sklearn.neighbors")) return;
   const rng = new Rng(5);
   const train = points(Array.from({ length: 500 }, () => Array.from({ length: 6 }, () => rng.normal())));
   const labels = Int32Array.from({ length: 500 }, () => rng.int(5));
@@ -54,7 +54,7 @@ test("kNN agrees with scikit-learn's KNeighborsClassifier", (t) => {
   io.saveNpz(file, { train, labels, test });
   const script = "import sys,numpy as np\nfrom sklearn.neighbors import KNeighborsClassifier as K\nz=np.load(sys.argv[1])\n" +
     "for k in (1, 5): print(' '.join(map(str, K(n_neighbors=k, algorithm='brute').fit(z['train'].astype(np.float64), z['labels']).predict(z['test'].astype(np.float64)))))";
-  const run = spawnSync("/usr/bin/python3", ["-c", script, file], { encoding: "utf8" });
+  const run = spawnSync(PYTHON, ["-c", script, file], { encoding: "utf8" });
   assert.equal(run.status, 0, run.stderr);
   const [k1, k5] = run.stdout.trim().split("\n").map((line) => line.split(" ").map(Number));
   const ours = knnLabelBudgets(train, labels, test, new Int32Array(200), { budgets: [500], seeds: [0], ks: [1, 5] });

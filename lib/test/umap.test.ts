@@ -10,6 +10,7 @@ import { UMAP } from "umap-js";
 import { Matrix, Rng, exactKnn, io, knnAccuracy, runUmap, seededRandom, trustworthiness } from "../src";
 import { TypedLayout, UmapOptimizationState } from "../src/analysis/umap_layout";
 import { tempDir } from "./support/temp";
+import { PYTHON, requirePython } from "./support/requirements";
 
 function randomPoints(n: number, d: number, seed: number): Matrix {
   const rng = new Rng(seed);
@@ -48,14 +49,13 @@ test("kNN accuracy: a hand-checked leave-one-out vote", () => {
 });
 
 test("trustworthiness agrees with scikit-learn", (t) => {
-  const probe = spawnSync("/usr/bin/python3", ["-c", "import sklearn.manifold"]);
-  if (probe.status !== 0) return t.skip("no /usr/bin/python3 with scikit-learn (apt-get install python3-sklearn)");
+  if (!requirePython(t, "numpy", "sklearn.manifold")) return;
   const high = randomPoints(300, 8, 2);
   const low = randomPoints(300, 2, 3);
   const file = path.join(tempDir("nnfs-tw-"), "pts.npz");
   io.saveNpz(file, { high, low });
   const script = "import sys,numpy as np\nfrom sklearn.manifold import trustworthiness as t\nz=np.load(sys.argv[1])\nprint(t(z['high'],z['low'],n_neighbors=10))";
-  const run = spawnSync("/usr/bin/python3", ["-c", script, file], { encoding: "utf8" });
+  const run = spawnSync(PYTHON, ["-c", script, file], { encoding: "utf8" });
   assert.equal(run.status, 0, run.stderr);
   assert.ok(Math.abs(Number(run.stdout) - trustworthiness(high, low, 10)) < 1e-6, `${run.stdout} vs ${trustworthiness(high, low, 10)}`);
 });

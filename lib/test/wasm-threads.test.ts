@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Rng, kernels } from "../src";
 import { tempDir } from "./support/temp";
+import { missing } from "./support/requirements";
 
 test("NNFS_THREADS: a positive integer, else every core", () => {
   assert.equal(kernels.threadCount({ NNFS_THREADS: "3" }), 3);
@@ -34,7 +35,7 @@ test("the wasm gemm gives bit-identical results on 1, 2 and 3 threads", (t) => {
   try {
     for (const threads of [1, 2, 3]) {
       const loaded = kernels.loadWasm(threads);
-      if ("reason" in loaded) return t.skip(loaded.reason);
+      if ("reason" in loaded) return missing(t, "the WebAssembly backend", loaded.reason);
       const rng = new Rng(4); // the same inputs for every thread count
       const out: Float32Array[] = [];
       for (const [transA, transB, m, n, k] of [[false, false, 128, 256, 784], [true, false, 784, 256, 128], [false, true, 129, 77, 256]] as const) {
@@ -55,8 +56,8 @@ test("the wasm gemm gives bit-identical results on 1, 2 and 3 threads", (t) => {
 
 test("a missing or broken wasm module gives a reason, not a crash", () => {
   const dir = tempDir("nnfs-wasm-");
-  const missing = kernels.loadWasm(2, path.join(dir, "gemm.wasm"));
-  assert.ok("reason" in missing && /not built/.test(missing.reason));
+  const absent = kernels.loadWasm(2, path.join(dir, "gemm.wasm"));
+  assert.ok("reason" in absent && /not built/.test(absent.reason));
   const broken = path.join(dir, "broken.wasm");
   fs.writeFileSync(broken, "not WebAssembly");
   const loaded = kernels.loadWasm(2, broken);
@@ -66,7 +67,7 @@ test("a missing or broken wasm module gives a reason, not a crash", () => {
 
 test("auto picks blas, else wasm, else js, and says why it fell back", (t) => {
   const wasm = kernels.loadWasm(kernels.threadCount());
-  if ("reason" in wasm) return t.skip(wasm.reason);
+  if ("reason" in wasm) return missing(t, "the WebAssembly backend", wasm.reason);
   const noAddon = { reason: "the addon is not built (bash scripts/build-native.sh)" };
   const noWasm = { reason: "the WebAssembly kernels are not built (bash scripts/build-wasm.sh)" };
   const onWasm = kernels.chooseBackend("auto", { blas: () => noAddon, wasm: () => wasm });

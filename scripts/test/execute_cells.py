@@ -1,17 +1,14 @@
 #!/usr/bin/env python3
 """Runs every cell of a notebook on the tslab kernel, going on after failing cells, and
-prints one JSON line per code cell: its index, nbgrader grade_id, reply status and stderr.
+prints one JSON line per code cell: its index, nbgrader grade_id, reply status, stdout,
+stderr, and its error (ename, evalue and the traceback's text) if it failed.
 
-Used by the tests of the student notebooks, where cells are expected to fail (tslab
-reports a thrown error only as a stderr stream and an execute_reply status of "error").
-NOTE: after a failed cell tslab aborts every request that arrives within 200 ms (its
-stand-in for stop_on_error), so this waits that long before sending the next cell.
+Used by the tests of the student notebooks, where cells are expected to fail.
 Usage: execute_cells.py NOTEBOOK   (the kernel runs in the notebook's folder)
 """
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -25,8 +22,6 @@ def main(path: Path) -> int:
 
     def on_cell_executed(cell, cell_index, execute_reply):
         statuses[cell_index] = execute_reply["content"]["status"]
-        if statuses[cell_index] == "error":
-            time.sleep(0.3)
 
     client = NotebookClient(nb, timeout=600, kernel_name="tslab", allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}}, on_cell_executed=on_cell_executed)
@@ -36,9 +31,11 @@ def main(path: Path) -> int:
             continue
         stderr = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream" and o.get("name") == "stderr")
         stdout = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream" and o.get("name") == "stdout")
+        errors = [o for o in cell.outputs if o.get("output_type") == "error"]
+        error = {"ename": errors[0]["ename"], "evalue": errors[0]["evalue"], "text": "\n".join(errors[0]["traceback"])} if errors else None
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         grade = cell.metadata.get("nbgrader", {}).get("grade", False)
-        print(json.dumps({"index": i, "grade_id": grade_id, "grade": grade, "status": statuses.get(i), "stderr": stderr, "stdout": stdout}))
+        print(json.dumps({"index": i, "grade_id": grade_id, "grade": grade, "status": statuses.get(i), "stderr": stderr, "stdout": stdout, "error": error}))
     return 0
 
 

@@ -37,9 +37,11 @@ test("the student notebooks run headless and every check cell fails with its 'no
       if (c.grade) {
         checks++;
         assert.equal(c.status, "error", `${where}: a check passed on the stub`);
-        assert.match(c.stderr, /ExerciseError: .*not implemented: \S+.*Write the code where it says YOUR CODE HERE/, where);
+        assert.equal(c.error?.ename, "ExerciseError", where);
+        assert.match(c.error.text, /ExerciseError: .*not implemented: \S+.*Write the code where it says YOUR CODE HERE/, where);
+        assert.equal(c.stderr, "", `${where}: the failure is an error output, not stderr`);
       } else {
-        assert.ok(c.status === "ok" || /not implemented: /.test(c.stderr), `${where} failed otherwise: ${c.status} ${c.stderr}`);
+        assert.ok(c.status === "ok" || /not implemented: /.test(c.error?.text), `${where} failed otherwise: ${c.status} ${c.error?.text}`);
       }
     }
   }
@@ -95,7 +97,7 @@ test("E6 picks up an exercise changed and saved while its kernel runs", { timeou
   });
   assert.equal(run.status, 0, run.stderr);
   const out = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
-  assert.deepEqual(out.map((c) => c.status), Array(cells.length).fill("ok"), out.map((c) => c.stderr).join("\n"));
+  assert.deepEqual(out.map((c) => c.status), Array(cells.length).fill("ok"), out.map((c) => c.error?.text ?? c.stderr).join("\n"));
   assert.equal(out[3].stdout.trim(), "ReLU");
   assert.equal(out[7].stdout.trim(), "ReLU, edited");
 });

@@ -1,5 +1,6 @@
-// Shared by the script tests: the project root, the Python that has Jupyter's nbclient, and
-// scratch folders removed when the test process exits.
+// Shared by the script tests: the project root, the Python that has Jupyter's nbclient,
+// what happens when a dependency is missing, and scratch folders removed when the test
+// process exits.
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -9,9 +10,19 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
+/**
+ * Skips `t` because `what` is missing, saying how to install it; under CI=true fails it
+ * instead, naming what is missing, so that a run never goes green by skipping.
+ */
+export function missing(t, what, install) {
+  const message = `${what} is missing (${install})`;
+  if (process.env.CI === "true") assert.fail(`${message}: under CI=true every dependency of the tests is required`);
+  t.skip(message);
+}
+
 export function jupyterPython() {
   const found = spawnSync("bash", ["-c", `source "${ROOT}/scripts/common.sh" && find_jupyter_python`], { encoding: "utf8" });
-  assert.equal(found.status, 0, "no Python with nbclient/nbconvert: run bash scripts/setup.sh");
+  assert.equal(found.status, 0, "no Python with Jupyter's nbclient/nbconvert: run bash scripts/setup.sh (it makes the project venv)");
   return found.stdout.trim();
 }
 
