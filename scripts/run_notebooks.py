@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Executes the lab notebooks (and the exercises' answer keys) headless on the tslab kernel and writes HTML reports.
 
-Parameters the papermill way: each lab declares its parameters in a cell tagged
-"parameters"; `-p dataset mnist` injects a cell tagged "injected-parameters" after it,
-redeclaring them with the new values. Names and values are checked before any cell runs.
+Parameters the papermill way: each lab declares its parameters with `let` in a cell tagged
+"parameters"; `-p dataset mnist` adds a cell tagged "injected-parameters" after it that
+assigns the new values, as papermill does. Names and values are checked before any cell runs.
 
-Stops at the first failing cell and prints that cell's stderr: tslab reports thrown
-errors and type errors only as stderr streams with an execute_reply status of "error",
-so plain `nbconvert --execute` shows nothing useful. Executed copies and reports go to
-outputs/reports/ (never back into notebooks/, which stay committed without outputs).
+Stops at the first failing cell and prints that cell's source, stderr and error (tslab,
+as patched by this project, reports thrown errors and type errors as error outputs).
+Executed copies and reports go to outputs/reports/ (never back into notebooks/, which
+stay committed without outputs).
 """
 import argparse
 import datetime
@@ -49,7 +49,8 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-# A declaration in a parameters cell: `const name[: type] = value;` (one per line).
+# A declaration in a parameters cell: `let name[: type] = value;` (one per line). `let`,
+# because new values are assigned to these names (const is refused with a message).
 DECLARATION = re.compile(r"^(const|let)\s+(\w+)(\s*:\s*[^=]+?)?\s*=\s*(.+?);\s*(//.*)?$", re.M)
 
 
@@ -62,11 +63,11 @@ def parameters_cell(nb):
 
 
 def declared_parameters(nb) -> dict:
-    """Name → (keyword, type annotation, default value's source) of each declaration in the parameters cell."""
+    """Name → (keyword, default value's source) of each declaration in the parameters cell."""
     i = parameters_cell(nb)
     if i is None:
         return {}
-    return {m.group(2): (m.group(1), m.group(3) or "", m.group(4)) for m in DECLARATION.finditer(nb.cells[i].source)}
+    return {m.group(2): (m.group(1), m.group(4)) for m in DECLARATION.finditer(nb.cells[i].source)}
 
 
 def dataset_of_run(notebooks, values: dict) -> str:
@@ -76,19 +77,22 @@ def dataset_of_run(notebooks, values: dict) -> str:
     for nb_path in notebooks:
         default = declared_parameters(nbformat.read(nb_path, as_version=4)).get("dataset")
         if default:
-            return default[2].strip('"')
+            return default[1].strip('"')
     return "none"
 
 
 def inject_parameters(nb, values: dict) -> list:
-    """Adds the injected-parameters cell after the parameters cell; returns the names it set."""
+    """Adds the injected-parameters cell after the parameters cell; returns the names it set.
+
+    The cell is the one papermill writes with scripts/papermill_typescript (a test compares
+    them): a comment line, then `name = value;` for each value, in the order given.
+    """
     declared = declared_parameters(nb)
     names = [n for n in values if n in declared]
     if not names:
         return []
-    lines = ["// Parameters injected by the runner: " + " ".join(f"-p {n} {values[n]}" for n in names)]
-    lines += [f"{declared[n][0]} {n}{declared[n][1]} = {json.dumps(values[n], ensure_ascii=False)};" for n in names]
-    cell = nbformat.v4.new_code_cell("\n".join(lines), metadata={"tags": ["injected-parameters"]})
+    lines = ["// Parameters"] + [f"{n} = {json.dumps(values[n], ensure_ascii=False)};" for n in names]
+    cell = nbformat.v4.new_code_cell("\n".join(lines) + "\n", metadata={"tags": ["injected-parameters"]})
     nb.cells.insert(parameters_cell(nb) + 1, cell)
     return names
 
@@ -104,6 +108,11 @@ def checked_parameters(pairs, notebooks) -> dict:
     unknown = sorted(set(given) - known)
     if unknown:
         raise SystemExit(f"-p {unknown[0]}: none of these notebooks has such a parameter; they have: {', '.join(sorted(known)) or 'none'}")
+    for nb_path in notebooks:
+        declared = declared_parameters(nbformat.read(nb_path, as_version=4))
+        fixed = sorted(n for n in given if declared.get(n, ("let",))[0] == "const")
+        if fixed:
+            raise SystemExit(f"-p {fixed[0]}: {nb_path.name} declares it with const; a parameter is declared with let, so that a new value can be assigned")
     out = subprocess.run(["node", str(ROOT / "scripts" / "check_parameters.mjs"), json.dumps(given)], cwd=ROOT, capture_output=True, text=True)
     if out.returncode != 0:
         raise SystemExit(out.stderr.strip() or out.stdout.strip())
@@ -128,10 +137,12 @@ def report_failure(nb_path: Path, nb, index: int, reason: str) -> None:
         print("--- cell source ---", file=sys.stderr)
         print(cell.source, file=sys.stderr)
         err = stream_text(cell, "stderr")
-        print("--- cell stderr ---", file=sys.stderr)
-        print(err.rstrip() or "(empty)", file=sys.stderr)
+        if err.strip():
+            print("--- cell stderr ---", file=sys.stderr)
+            print(err.rstrip(), file=sys.stderr)
         for o in cell.get("outputs", []):
             if o.get("output_type") == "error":
+                print("--- cell error ---", file=sys.stderr)
                 print("\n".join(o.get("traceback", [])), file=sys.stderr)
 
 

@@ -18,6 +18,7 @@ test("every parameter a lab declares is one the runner can check", () => {
       const text = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
       const names = [...text.matchAll(/^(?:const|let)\s+(\w+)/gm)].map((m) => m[1]);
       assert.ok(names.length > 0, `${file}: empty parameters cell`);
+      assert.doesNotMatch(text, /^const\s/m, `${file}: a parameter is declared with let, so that the injected cell can assign a new value`);
       for (const name of names) assert.ok(name in LAB_PARAMETERS, `${file} declares ${name}, which LAB_PARAMETERS does not know`);
       // Only plain values: anything computed from a parameter belongs after the injected cell.
       assert.doesNotMatch(text.replace(/^\s*\/\/.*$/gm, ""), /\$\{|nn\.\w+\(/, `${file}: the parameters cell computes something`);
@@ -30,7 +31,7 @@ test("dataset, checkpoint and fresh values are checked", () => {
   assert.deepEqual(checkLabParameters({ dataset: "mnist" }), { dataset: "mnist" });
   assert.throws(() => checkLabParameters({ dataset: "cifar10" }), /dataset must be one of "fashion", "mnist" \(got "cifar10"\)/);
   assert.throws(() => checkLabParameters({ epochs: "3" }), /-p epochs: no lab has a parameter of that name; known: dataset, checkpoint, fresh/);
-  assert.deepEqual(checkLabParameters({ fresh: "true" }), { fresh: true }, "a boolean, so the injected cell reads `const fresh: boolean = true;`");
+  assert.deepEqual(checkLabParameters({ fresh: "true" }), { fresh: true }, "a boolean, so the injected cell reads `fresh = true;`");
   assert.throws(() => checkLabParameters({ fresh: "yes" }), /fresh: expected true or false \(got "yes"\)/);
   const dir = tempDir("nnfs-params-");
   const notCheckpoint = path.join(dir, "model.safetensors");

@@ -32,10 +32,10 @@ if (!["all", "matmul", "ae", "umap"].includes(mode)) {
   process.exit(2);
 }
 
-/** A Python that has NumPy: python3 on PATH first, then the system one. */
-function findNumpyPython() {
-  for (const candidate of ["python3", "/usr/bin/python3"]) {
-    const probe = spawnSync(candidate, ["-c", "import numpy"], { encoding: "utf8" });
+/** A Python that imports `module`: the project's (the venv's, NNFS_PYTHON), python3 on PATH, then the system one. */
+function findPythonWith(module) {
+  for (const candidate of [process.env.NNFS_PYTHON, "python3", "/usr/bin/python3"].filter(Boolean)) {
+    const probe = spawnSync(candidate, ["-c", `import ${module}`], { encoding: "utf8" });
     if (probe.status === 0) return candidate;
   }
   return null;
@@ -129,7 +129,7 @@ function benchUmap() {
     const embedding = nn.io.npzMatrix(nn.io.loadNpz(file), "embedding", file);
     return { trustworthiness: nn.trustworthiness(z, embedding, 15), knn5_accuracy: nn.knnAccuracy(embedding, labels, 5) };
   };
-  const haveLearn = spawnSync("/usr/bin/python3", ["-c", "import umap"], { encoding: "utf8" }).status === 0;
+  const learnPython = findPythonWith("umap");
   // Interleaved rounds, best time of each side (the embeddings of a seeded run are the same every round).
   let ours = null;
   let learn = null;
@@ -137,9 +137,9 @@ function benchUmap() {
     process.stderr.write(`umap round ${round}/${UMAP_ROUNDS}: nnfs (umap-js)\n`);
     const o = runJson("node", [path.join(HERE, "umap.mjs"), input.file, path.join(dir, "ours.npz")]);
     ours = ours === null || o.seconds < ours.seconds ? { ...o, peak_rss_mb: Math.max(o.peak_rss_mb, ours?.peak_rss_mb ?? 0) } : { ...ours, peak_rss_mb: Math.max(o.peak_rss_mb, ours.peak_rss_mb) };
-    if (haveLearn) {
+    if (learnPython) {
       process.stderr.write(`umap round ${round}/${UMAP_ROUNDS}: umap-learn (a cold and a warm fit)\n`);
-      const l = runJson("/usr/bin/python3", [path.join(HERE, "umap_learn.py"), input.file, path.join(dir, `learn${round}.npz`)]);
+      const l = runJson(learnPython, [path.join(HERE, "umap_learn.py"), input.file, path.join(dir, `learn${round}.npz`)]);
       if (learn === null || l.seconds < learn.seconds) learn = { ...l, file: path.join(dir, `learn${round}.npz`) };
     }
   }
@@ -161,7 +161,7 @@ function printUmap(u) {
     console.log(`  umap-learn ${l.version}: ${fmt(l.seconds, 1)} s warm (${fmt(l.first_seconds, 1)} s first call), peak RSS ${fmt(l.peak_rss_mb, 0)} MB, trustworthiness ${fmt(l.trustworthiness, 4)}, 5-NN accuracy ${fmt(l.knn5_accuracy, 4)}`);
     console.log(`  ratio nnfs / umap-learn warm: ${fmt(u.ratio_to_umap_learn_warm, 2)}×; trustworthiness gap ${fmt(Math.abs(u.nnfs.trustworthiness - l.trustworthiness), 4)}  (targets ≤ ${TARGETS.umapVsLearn}×, stretch ≤ ${TARGETS.umapStretch}×; gap ≤ ${TARGETS.umapTrustGap}; RSS < ${TARGETS.umapPeakRssMb} MB)`);
   } else {
-    console.log("  umap-learn: not installed (apt-get install umap-learn), so no ratio");
+    console.log("  umap-learn: not installed (bash scripts/setup.sh puts it in the project venv), so no ratio");
   }
 }
 
@@ -201,8 +201,8 @@ function writeAtomic(file, text) {
 
 // Every backend that loads here, fastest first.
 const BACKENDS = ["blas", "wasm", "js"].filter((b) => nn.kernels.availableBackends()[b]);
-const python = findNumpyPython();
-if (!python) console.error("NumPy not found (python3 -m pip install numpy, or apt-get install python3-numpy): printing TypeScript figures only.");
+const python = findPythonWith("numpy");
+if (!python) console.error("NumPy not found (bash scripts/setup.sh puts it in the project venv): printing TypeScript figures only.");
 const report = {
   date: new Date().toISOString(),
   cpu: cpuModel(),

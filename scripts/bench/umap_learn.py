@@ -1,8 +1,8 @@
-"""Child of run.mjs: umap-learn (Debian's package, run with /usr/bin/python3) on the
+"""Child of run.mjs: umap-learn (from the project venv, or Debian's package) on the
 benchmark input, with the same settings as lib's UMAP: 15 neighbours, min_dist 0.1.
 Fits twice: the first call compiles umap's numba code, the second is the warm time.
 
-Usage: /usr/bin/python3 umap_learn.py INPUT.npz EMBEDDING_OUT.npz  ->  one JSON line
+Usage: python3 umap_learn.py INPUT.npz EMBEDDING_OUT.npz  ->  one JSON line
 """
 import json
 import resource

@@ -13,9 +13,14 @@ take the literal's narrower type. scripts/run_notebooks.py injects the same text
 """
 import json
 import math
+import re
 
 from papermill.engines import NBClientEngine
+from papermill.models import Parameter
 from papermill.translators import Translator, papermill_translators
+
+# `let name: type = value; // help` (const too), one a line; comment lines above it are help.
+DECLARATION = re.compile(r"^(?:let|const)\s+(\w+)\s*(?::\s*([^=]+?))?\s*=\s*(.+?);\s*(?://\s*(.*))?$")
 
 
 class TypeScriptTranslator(Translator):
@@ -54,6 +59,25 @@ class TypeScriptTranslator(Translator):
     @classmethod
     def assign(cls, name, str_val):
         return f"{name} = {str_val};"
+
+    @classmethod
+    def inspect(cls, parameters_cell):
+        """The declared parameters, for papermill's --help-notebook and its unknown-name warning."""
+        params = []
+        help_lines = []
+        for line in parameters_cell["source"].splitlines():
+            line = line.strip()
+            match = DECLARATION.match(line)
+            if match:
+                name, type_name, default, trailing = match.groups()
+                text = " ".join(help_lines + [trailing] if trailing else help_lines)
+                params.append(Parameter(name=name, inferred_type_name=type_name or "None", default=default, help=text))
+                help_lines = []
+            elif line.startswith("//"):
+                help_lines.append(line[2:].strip())
+            else:
+                help_lines = []
+        return params
 
 
 papermill_translators.register("typescript", TypeScriptTranslator)

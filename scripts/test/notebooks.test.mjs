@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ROOT, jupyterPython, notebookJson as notebook } from "./support.mjs";
+import { ROOT, jupyterPython, missing, notebookJson as notebook } from "./support.mjs";
 
 const RUNNER = path.join(ROOT, "scripts", "run_notebooks.py");
 
@@ -64,7 +64,7 @@ test("every notebook runs headless in the quick profile without a cell error", (
     assert.deepEqual([...fs.readFileSync(path.join(root, "graphs_exp", `${name}.png`)).subarray(0, 4)], [137, 80, 78, 71], name);
   }
   const npz = (name) => {
-    const run = spawnSync("python3", [path.join(ROOT, "scripts", "test", "check_npz.py"), path.join(root, "outputs", name)], { encoding: "utf8", maxBuffer: 1 << 30 });
+    const run = spawnSync(process.env.NNFS_PYTHON || "python3", [path.join(ROOT, "scripts", "test", "check_npz.py"), path.join(root, "outputs", name)], { encoding: "utf8", maxBuffer: 1 << 30 });
     assert.equal(run.status, 0, `${name}: ${run.stderr}`);
     return JSON.parse(run.stdout);
   };
@@ -94,7 +94,7 @@ test("every notebook runs headless in the quick profile without a cell error", (
 
 test("the reports and the chart pages draw all their charts and images in a browser, offline, without console errors", async (t) => {
   const { CHROMIUM, checkReports } = await import("../check_reports.mjs");
-  if (!fs.existsSync(CHROMIUM)) return t.skip(`no ${CHROMIUM} (apt-get install chromium)`);
+  if (!fs.existsSync(CHROMIUM)) return missing(t, CHROMIUM, "apt-get install chromium");
   const reports = path.join(quickRun, "reports");
   const index = fs.readFileSync(path.join(reports, "index.html"), "utf8");
   const notebooks = [...LABS, ...SOLVED_EXERCISES];
@@ -180,7 +180,7 @@ test("a TypeScript type error fails the run with the compiler's message", () => 
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-test("-p dataset mnist runs the labs on MNIST digits end to end, with the values shown in each executed notebook", () => {
+test("-p dataset mnist runs the labs on MNIST digits end to end, with the values shown in each executed notebook; papermill gives the same", async (t) => {
   const root = scratch();
   const out = path.join(root, "reports");
   const labs = LABS.filter((nb) => nb !== "01-lab1-mlp.ipynb").map((nb) => path.join(ROOT, "notebooks", nb));
@@ -196,12 +196,41 @@ test("-p dataset mnist runs the labs on MNIST digits end to end, with the values
     const at = cells.findIndex((c) => c.metadata.tags?.includes("parameters"));
     assert.ok(at >= 0, `${path.basename(nb)} has no cell tagged parameters`);
     assert.deepEqual(cells[at + 1].metadata.tags, ["injected-parameters"], path.basename(nb));
-    assert.match(cells[at + 1].source.join?.("") ?? cells[at + 1].source, /const dataset: nn.DatasetName = "mnist";/);
+    assert.equal(cells[at + 1].source.join?.("") ?? cells[at + 1].source, `// Parameters\ndataset = "mnist";\n${nb.includes("02-") ? "fresh = true;\n" : ""}`);
   }
   assert.match(fs.readFileSync(path.join(out, "index.html"), "utf8"), /dataset <b>mnist<\/b>.*\nparameters: dataset = mnist/);
-  assert.match(cellText(path.join(out, "02-ae-grid-search.ipynb")), /const fresh: boolean = true;[\s\S]*all 9 runs trained now/);
+  assert.match(cellText(path.join(out, "02-ae-grid-search.ipynb")), /fresh = true;[\s\S]*all 9 runs trained now/);
+  await t.test("papermill runs Lab 2B with -p dataset mnist: the runner's parameters cell and results", () => papermillMatchesRunner(t, root, out));
   fs.rmSync(root, { recursive: true, force: true });
 });
+
+/** papermill (with scripts/papermill_typescript) on Lab 2B where the runner ran it: the same injected cell, the same arrays. */
+function papermillMatchesRunner(t, root, runnerOut) {
+  if (spawnSync("papermill", ["--version"]).status !== 0) return missing(t, "papermill", "bash scripts/setup.sh installs it into the project venv");
+  const lab = "03-ae-process-test.ipynb";
+  const npz = path.join(root, "outputs", "ae_mnist_test_processed.npz");
+  const arrays = () => {
+    const read = spawnSync(process.env.NNFS_PYTHON || "python3", [path.join(ROOT, "scripts", "test", "check_npz.py"), npz], { encoding: "utf8", maxBuffer: 1 << 30 });
+    assert.equal(read.status, 0, read.stderr);
+    return read.stdout;
+  };
+  const byRunner = arrays();
+  fs.rmSync(npz);
+  const executed = path.join(root, `papermill-${lab}`);
+  const run = spawnSync("papermill", [path.join(ROOT, "notebooks", lab), executed, "-k", "tslab", "-p", "dataset", "mnist", "--cwd", path.join(ROOT, "notebooks")], {
+    encoding: "utf8",
+    env: { ...process.env, NNFS_ROOT: root, LABS_PROFILE: "quick" },
+    timeout: 10 * 60 * 1000,
+  });
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  const injected = (file) => {
+    const cells = JSON.parse(fs.readFileSync(file, "utf8")).cells;
+    const cell = cells.find((c) => c.metadata.tags?.includes("injected-parameters"));
+    return { source: [cell.source].flat().join(""), after: cells[cells.indexOf(cell) - 1].metadata.tags };
+  };
+  assert.deepEqual(injected(executed), injected(path.join(runnerOut, lab)));
+  assert.ok(arrays() === byRunner, "papermill's run wrote other arrays than the runner's");
+}
 
 test("an unknown parameter or a bad value is refused before any cell runs", () => {
   const root = scratch();
