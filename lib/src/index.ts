@@ -26,7 +26,7 @@ export type { SGDOptions, Optimizer } from "./optim/sgd";
 
 // Training: the loop, early stopping, grid search, progress, metrics
 export { fit, evaluate, batchBounds, lastEpoch, scheduledLr, LR_SCHEDULES } from "./train/trainer";
-export type { FitOptions, History, LrSchedule } from "./train/trainer";
+export type { EpochProgress, FitOptions, History, LrSchedule } from "./train/trainer";
 export type { EarlyStopping } from "./train/early_stopping";
 export { runAeGrid, bestRun, describeRun, worstSpike, SPIKE_LIMIT } from "./train/grid_search";
 export { GridCache, engineVersion, dataChecksum } from "./train/grid_cache";

@@ -87,6 +87,16 @@ test("an error thrown inside the learner's code names the method, and a stub say
     throw new Error("not implemented: softmaxCrossEntropy");
   });
   assert.ok(stub.results.every((r) => r.notImplemented === "not implemented: softmaxCrossEntropy"));
+  // nbgrader's stub is one text for every region, without a label: the method that threw names it.
+  class NbgraderStub extends KernelLinear {
+    override forward(): Matrix {
+      throw new Error("not implemented");
+    }
+  }
+  assert.throws(() => exercises.checkLinear(NbgraderStub, { log: null }), (err: Error) => {
+    assert.equal(err.message, "E1 · Linear: not implemented: Linear.forward. Write the code where it says YOUR CODE HERE, run that cell, then run this check again.");
+    return true;
+  });
 });
 
 test("check* prints the whole report, then throws an ExerciseError that shows only its message", () => {

@@ -74,6 +74,8 @@ test("a broken source is refused with every problem named", () => {
       cell("// BEGIN SOLUTION b\n// BEGIN SOLUTION c\n// END SOLUTION", meta({ solution: true, grade_id: "b" })),
       cell("// BEGIN SOLUTION d\nno end"),
       cell("nn.exercises.checkLinear(Linear);", meta({ grade: true, grade_id: "a" })),
+      { cell_type: "markdown", metadata: {}, source: "Stuck? The answer key is in `solutions/` next to this notebook." },
+      cell("// BEGIN SOLUTION e\n// as in solutions/ (inside a region: removed from the student version)\nx();\n// END SOLUTION", meta({ solution: true, grade_id: "e" })),
     ],
   };
   const problems = exercises.sourceProblems(nb).join("\n");
@@ -86,9 +88,11 @@ test("a broken source is refused with every problem named", () => {
     /cell 4: grade_id "a" is also used by cell 1/,
     /cell 4: a grade cell needs points > 0/,
     /cell 4: calls nn.exercises.check… but is not a locked grade cell/,
+    /cell 5: "answer key" tells the learner where the answer keys are/,
   ]) {
     assert.match(problems, expected);
   }
+  assert.doesNotMatch(problems, /cell 6/);
   assert.throws(() => exercises.studentVersion(nb, "broken.ipynb"), (err: Error) => err instanceof DataError && /broken.ipynb is not a valid exercise source notebook/.test(err.message));
 });
 
@@ -100,7 +104,17 @@ test("E6's collector builds one module from the solution cells and lists the stu
   assert.match(solved.source, /^export \{ Linear, ReLU, Sigmoid, softmaxCrossEntropy, meanSquaredError, BatchNorm1d, SGD \};$/m);
   assert.ok(solved.notebooks.every((n) => n.stubs.length === 0));
   const student = exercises.collectSources(inputs.map((i) => ({ ...i, notebook: exercises.studentVersion(i.notebook, i.file) })));
-  assert.deepEqual(student.notebooks.flatMap((n) => n.stubs), ["Linear.forward", "Linear.backward", "ReLU.forward", "ReLU.backward", "Sigmoid.forward", "Sigmoid.backward", "softmaxCrossEntropy", "meanSquaredError", "BatchNorm1d.forward", "BatchNorm1d.backward", "SGD.step"]);
+  const stubs = ["Linear.forward", "Linear.backward", "ReLU.forward", "ReLU.backward", "Sigmoid.forward", "Sigmoid.backward", "softmaxCrossEntropy", "meanSquaredError", "BatchNorm1d.forward", "BatchNorm1d.backward", "SGD.step"];
+  assert.deepEqual(student.notebooks.flatMap((n) => n.stubs), stubs);
+  // nbgrader's stub (notebooks/exercises/nbgrader_config.py) has no label: the method around it names it.
+  const unlabelled = (nb: Notebook): Notebook => {
+    const copy = JSON.parse(JSON.stringify(nb)) as Notebook;
+    for (const cell of copy.cells) cell.source = source(cell).replace(/"not implemented: [^"]+"/g, '"not implemented"');
+    return copy;
+  };
+  const nbgrader = exercises.collectSources(inputs.map((i) => ({ ...i, notebook: unlabelled(exercises.studentVersion(i.notebook, i.file)) })));
+  assert.doesNotMatch(nbgrader.source, /not implemented:/);
+  assert.deepEqual(nbgrader.notebooks.flatMap((n) => n.stubs), stubs);
   // A renamed class is named in the error, with the file.
   const renamed = JSON.parse(JSON.stringify(byFile.get("E1-linear.ipynb"))) as Notebook;
   for (const cell of renamed.cells) cell.source = source(cell).replace(/class Linear\b/, "class MyLinear");

@@ -5,7 +5,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Matrix, plot, History } from "../src";
+import { History, MLPClassifier, Matrix, fit, makeSpirals, plot } from "../src";
+import { throttledEpochs } from "../src/plot/live";
 
 const history: History = { metricName: "accuracy", epoch: [1, 2], trainLoss: [1, 0.5], trainMetric: [0.5, 0.75], valLoss: [1.1, 0.6], valMetric: [0.4, 0.7], seconds: [0.1, 0.1], lr: [0.1, 0.1] };
 
@@ -99,4 +100,35 @@ test("decisionGrid asks the model about every grid point, row by row", () => {
 
 test("showing a chart outside a notebook explains what to do instead", () => {
   assert.throws(() => plot.showFigure(plot.learningCurves({ run: history }, "loss", "loss")), /tslab|notebook/);
+});
+
+test("live curves following a run draw its first and last epochs, and in between at most every minSeconds", () => {
+  let now = 0;
+  const drawn: number[] = [];
+  const onEpoch = throttledEpochs((h) => drawn.push(h.epoch.length), 0.25, () => now);
+  const epochs = 10;
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    now += 0.1; // an epoch takes 0.1 s
+    onEpoch({ ...history, epoch: Array.from({ length: epoch }, (_, i) => i + 1) }, { epochs, last: epoch === epochs });
+  }
+  assert.deepEqual(drawn, [1, 4, 7, 10]);
+  // Early stopping: the epoch that stops is drawn though fewer than minSeconds passed.
+  const stopped: number[] = [];
+  const follow = throttledEpochs((h) => stopped.push(h.epoch.length), 10, () => 0);
+  follow({ ...history, epoch: [1] }, { epochs, last: false });
+  follow({ ...history, epoch: [1, 2] }, { epochs, last: false });
+  follow({ ...history, epoch: [1, 2, 3] }, { epochs, last: true });
+  assert.deepEqual(stopped, [1, 3]);
+});
+
+test("fit tells onEpoch the epochs asked for and which epoch is the last, early stopping included", () => {
+  const data = makeSpirals({ pointsPerClass: 20, classes: 2, noise: 0.1, seed: 0 });
+  const seen: [number, number, boolean][] = [];
+  const model = new MLPClassifier({ inputDim: 2, hiddenDims: [4], numClasses: 2, seed: 0 });
+  fit(model, data, { epochs: 3, batchSize: 8, lr: 0.1, onEpoch: (h, p) => seen.push([h.epoch.length, p.epochs, p.last]) });
+  assert.deepEqual(seen, [[1, 3, false], [2, 3, false], [3, 3, true]]);
+  const stoppedAt: boolean[] = [];
+  // Steps too small to change a float32 weight never improve the validation loss: patience 1 stops early.
+  fit(new MLPClassifier({ inputDim: 2, hiddenDims: [4], numClasses: 2, seed: 0 }), data, { epochs: 50, batchSize: 8, lr: 1e-30, val: data, earlyStopping: { patience: 1 }, onEpoch: (_, p) => stoppedAt.push(p.last) });
+  assert.ok(stoppedAt.length < 50 && stoppedAt.at(-1) === true && stoppedAt.slice(0, -1).every((last) => !last), JSON.stringify(stoppedAt));
 });

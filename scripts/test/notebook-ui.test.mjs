@@ -1,153 +1,168 @@
-// Step-through, the way most people use the labs: Debian's Jupyter Notebook server with
-// the project's tslab kernel, a notebook opened in headless Chromium and run cell by cell
-// through the page's own Jupyter API. Lab 1: every cell must succeed and the charts must
-// draw inside the page. Exercise E1 (student version): its check fails saying what is not
-// implemented, and passes once the answer key's code is typed into the cell. Runs on
-// copies (the UI saves what it runs), in the quick profile, with artifacts in a scratch folder.
-import { test } from "node:test";
+// Step-through in the front ends learners use, JupyterLab 4 and Notebook 7 (the project
+// venv's), with the project's tslab kernel, in headless Chromium, driven as a learner
+// drives them (jupyter_ui.mjs): menus, clicks, the keyboard, code typed into the editor.
+// Exercise E1 (student version): Run All stops at the check, which says what is missing;
+// the answer typed in passes; a transposed dW is named. Lab 1: every cell succeeds, its live
+// learning curves redraw in place epoch by epoch, and the charts draw in the page. Lab 2C's
+// hover image is checked from notebooks.test.mjs, on its quick run's artifacts. Runs on
+// copies in scratch folders (the UI saves what it runs), in the quick profile.
+import { after, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
+import { ROOT, scratchDir } from "./support.mjs";
+import { cellOutput, cellProblems, launchBrowser, openNotebook, runAll, runCell, setCellText, startJupyter, uiMissing, watchKernelMessages } from "./jupyter_ui.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const CHROMIUM = process.env.NNFS_CHROMIUM ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
+// One server of each kind and one browser for the whole file, started by the first test that needs them.
+const servers = {};
+let browser = null;
+after(async () => {
+  await (await browser?.catch(() => null))?.close();
+  for (const server of Object.values(servers)) await (await server.catch(() => null))?.stop();
+});
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
+/** The server of `kind` and the browser, or null when either is missing (then `t` is skipped). */
+async function session(t, kind) {
+  if (uiMissing(t, kind)) return null;
+  servers[kind] ??= startJupyter(kind);
+  browser ??= launchBrowser();
+  return { server: await servers[kind], browser: await browser };
 }
 
-async function waitForServer(url, seconds) {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 300));
+/** Runs `use` on notebook `name` (copied from `from`) opened in `kind`, with the server's log on failure. */
+async function withNotebook(t, kind, name, from, use) {
+  const s = await session(t, kind);
+  if (s === null) return;
+  s.server.add(name, from);
+  const { page, errors } = await openNotebook(s.browser, s.server, name);
+  try {
+    await use(page, errors);
+  } catch (err) {
+    err.message += `\nJupyter server log (tail):\n${s.server.log()}`;
+    throw err;
+  } finally {
+    await page.close();
   }
-  throw new Error(`Jupyter did not answer at ${url} within ${seconds} s`);
+}
+
+// ---- E1 ----
+
+const E1 = "E1-linear.ipynb";
+const key = JSON.parse(fs.readFileSync(path.join(ROOT, "notebooks", "exercises", "solutions", E1), "utf8"));
+const cells = { solution: key.cells.findIndex((c) => c.metadata.nbgrader?.solution), check: key.cells.findIndex((c) => c.metadata.nbgrader?.grade) };
+const answer = key.cells[cells.solution].source.join("");
+// The classic mistake: dW written transposed into this.weight.grad.
+const transposedDW = answer.replace("dW.set(k, j, sum);", "dW.set(j, k, sum);");
+
+let student = null;
+/** The student version of E1, made once by the project's own command. */
+function studentE1() {
+  if (student === null) {
+    const dir = scratchDir("nnfs-ui-e1-");
+    const made = spawnSync(process.execPath, [path.join(ROOT, "scripts", "exercises.mjs"), "--into", dir, "--quiet"], { encoding: "utf8" });
+    assert.equal(made.status, 0, made.stderr);
+    student = path.join(dir, E1);
+  }
+  return student;
+}
+
+/** Run → Run All Cells on the student version: it stops at the check, which says what to write. */
+async function runAllStopsAtCheck(page) {
+  const after = await runAll(page);
+  assert.match(after[cells.check], /^\[\d+\]:$/, "the check ran");
+  assert.deepEqual(after.slice(cells.check + 1).filter((p) => p !== ""), ["[ ]:"], "no code cell after the check ran");
+  const check = await cellOutput(page, cells.check);
+  assert.ok(check.types.includes("error"), `the check ends in an error output: ${check.types}`);
+  assert.match(check.text, /✗ forward: y = x·W \+ b\s+Linear\.forward threw Error: not implemented: Linear\.forward/);
+  assert.match(check.text, /ExerciseError: E1 · Linear: not implemented: Linear\.forward\. Write the code where it says YOUR CODE HERE/);
+  await readingPause(page);
+}
+
+/** Types `code` into the solution cell, runs it (Ctrl+Enter), then the check; returns the check's output. */
+async function typeAndCheck(page, code) {
+  assert.equal(await setCellText(page, cells.solution, code), code, "the editor holds exactly the code typed");
+  const compiled = await runCell(page, cells.solution);
+  assert.deepEqual(compiled.types, [], `the class compiles: ${compiled.text}`);
+  return runCell(page, cells.check);
+}
+
+function assertPasses(check) {
+  assert.ok(!check.types.includes("error"), check.text);
+  assert.match(check.text, /E1 · Linear: all 8 checks passed/);
 }
 
 /**
- * Starts Jupyter Notebook on a scratch folder holding `files` (name → source path) and a
- * link to node_modules, opens `open` in Chromium with the kernel connected and every
- * execute_reply status recorded in window.__replies, runs `use(page)`, then stops it all.
+ * A learner reads a failure before typing again; without this pause the test would be
+ * faster than any learner and run into tslab dropping requests for 200 ms after a failed cell.
  */
-async function inJupyter(t, files, open, use) {
-  const jupyter = spawnSync("jupyter", ["notebook", "--version"], { encoding: "utf8" });
-  if (jupyter.status !== 0) return t.skip("jupyter notebook is not installed (apt-get install jupyter-notebook)");
-  if (!fs.existsSync(CHROMIUM)) return t.skip(`no ${CHROMIUM} (apt-get install chromium)`);
+const readingPause = (page) => page.waitForTimeout(400);
 
-  // A scratch copy: the notebooks, and node_modules so their `import "nnfs"` resolves.
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-ui-"));
-  for (const [name, from] of Object.entries(files)) fs.copyFileSync(from, path.join(scratch, name));
-  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch, "node_modules"));
-  const port = await freePort();
-  const token = `nnfs-ui-test-${process.pid}`;
-  const args = ["notebook", "--no-browser", "--ip=127.0.0.1", `--port=${port}`, `--NotebookApp.token=${token}`, `--notebook-dir=${scratch}`];
-  if (process.getuid?.() === 0) args.push("--allow-root");
-  const server = spawn("jupyter", args, {
-    env: { ...process.env, JUPYTER_PATH: path.join(ROOT, ".jupyter"), NNFS_ROOT: scratch, LABS_PROFILE: "quick", PYDEVD_DISABLE_FILE_VALIDATION: "1" },
-    detached: true,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let serverLog = "";
-  server.stderr.on("data", (d) => (serverLog += d));
-  const { chromium } = createRequire(import.meta.url)("playwright-core");
-  let browser = null;
-  try {
-    await waitForServer(`http://127.0.0.1:${port}/api/status?token=${token}`, 60);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    await page.route("**/*", (route) => (route.request().url().startsWith(`http://127.0.0.1:${port}/`) ? route.continue() : route.abort()));
-    await page.goto(`http://127.0.0.1:${port}/notebooks/${open}?token=${token}`, { waitUntil: "load" });
-    await page.waitForFunction(() => window.Jupyter?.notebook?.kernel?.is_connected?.() === true, null, { timeout: 60_000 });
-    await page.evaluate(() => {
-      window.__replies = [];
-      const handle = window.IPython.CodeCell.prototype._handle_execute_reply;
-      window.IPython.CodeCell.prototype._handle_execute_reply = function (msg) {
-        window.__replies.push(msg.content.status);
-        return handle.apply(this, arguments);
-      };
-    });
-    await use(page);
-  } catch (err) {
-    err.message += `\nJupyter server log (tail):\n${serverLog.split("\n").slice(-15).join("\n")}`;
-    throw err;
-  } finally {
-    await browser?.close();
-    try {
-      process.kill(-server.pid, "SIGTERM"); // the server and the kernels it started
-    } catch {
-      // already gone
-    }
-    fs.rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
-/** Runs one cell through the page and returns its reply status and the text of its output area. */
-async function runCell(page, index) {
-  const before = await page.evaluate(() => window.__replies.length);
-  await page.evaluate((i) => Jupyter.notebook.execute_cells([i]), index);
-  await page.waitForFunction((n) => window.__replies.length > n, before, { timeout: 120_000 });
-  return page.evaluate((i) => ({ status: window.__replies[window.__replies.length - 1], text: Jupyter.notebook.get_cell(i).output_area.element.text() }), index);
-}
-
-test("Lab 1 runs cell by cell in Jupyter Notebook and draws its charts in the page", { timeout: 300_000 }, (t) =>
-  inJupyter(t, { "01-lab1-mlp.ipynb": path.join(ROOT, "notebooks", "01-lab1-mlp.ipynb") }, "01-lab1-mlp.ipynb", async (page) => {
-    const codeCells = await page.evaluate(() => {
-      Jupyter.notebook.execute_all_cells();
-      return Jupyter.notebook.get_cells().filter((c) => c.cell_type === "code").length;
-    });
-    await page.waitForFunction((n) => window.__replies.length >= n || window.__replies.some((s) => s !== "ok"), codeCells, { timeout: 240_000 });
-    const replies = await page.evaluate(() => window.__replies);
-    const stderr = await page.evaluate(() =>
-      Jupyter.notebook.get_cells().flatMap((c, i) => (c.output_area?.outputs ?? []).filter((o) => o.output_type === "stream" && o.name === "stderr").map((o) => `cell ${i + 1}: ${o.text}`)));
-    assert.deepEqual(replies, Array(codeCells).fill("ok"), `cell replies; stderr: ${stderr.join("\n")}`);
-    assert.deepEqual(stderr, []);
-    await page.waitForFunction(() => document.querySelectorAll(".output_area .nnfs-plot svg.main-svg").length >= 6, null, { timeout: 60_000 });
-    const charts = await page.$$eval(".output_area .nnfs-plot", (els) => els.map((e) => e.querySelectorAll("g.trace").length));
-    assert.equal(charts.length, 6, "four learning curves, decision regions, fitted curves");
-    assert.ok(charts.every((n) => n >= 3), `traces per chart: ${charts}`);
+test("E1 in JupyterLab: Run All stops at the check, which says what is missing; the answer passes; a transposed dW is named", { timeout: 180_000 }, (t) =>
+  withNotebook(t, "lab", E1, studentE1(), async (page) => {
+    await runAllStopsAtCheck(page);
+    assertPasses(await typeAndCheck(page, answer));
+    assert.notEqual(transposedDW, answer, "the answer key still computes dW with dW.set(k, j, sum)");
+    const wrong = await typeAndCheck(page, transposedDW);
+    assert.ok(wrong.types.includes("error"), wrong.text);
+    assert.match(wrong.text, /✗ backward: dW = xᵀ·dOut \(this\.weight\.grad\)\s+N=\d+, in=\d+, out=\d+: dW is off[^\n]*\s+hint: dW is transposed: it has W's shape \(in, out\) and is xᵀ·dOut, not dOutᵀ·x/);
+    assert.match(wrong.text, /ExerciseError: E1 · Linear: \d+ of 8 checks failed: backward: dW = xᵀ·dOut/);
   }));
 
-test("exercise E1 in Jupyter: the check explains what is missing, and passes once the layer is written", { timeout: 300_000 }, (t) => {
-  // The student version, made by the project's own command, and the answer key to type in.
-  const made = fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-ui-e1-"));
-  const gen = spawnSync(process.execPath, [path.join(ROOT, "scripts", "exercises.mjs"), "--into", made, "--quiet"], { encoding: "utf8" });
-  assert.equal(gen.status, 0, gen.stderr);
-  const key = JSON.parse(fs.readFileSync(path.join(ROOT, "notebooks", "exercises", "solutions", "E1-linear.ipynb"), "utf8"));
-  const solutionIndex = key.cells.findIndex((c) => c.metadata.nbgrader?.solution);
-  const checkIndex = key.cells.findIndex((c) => c.metadata.nbgrader?.grade);
-  const answer = key.cells[solutionIndex].source.join("");
-  return inJupyter(t, { "E1-linear.ipynb": path.join(made, "E1-linear.ipynb") }, "E1-linear.ipynb", async (page) => {
-    fs.rmSync(made, { recursive: true, force: true });
-    const setup = await page.evaluate(() => Jupyter.notebook.get_cells().findIndex((c) => c.cell_type === "code"));
-    assert.equal((await runCell(page, setup)).status, "ok");
-    assert.equal((await runCell(page, solutionIndex)).status, "ok", "the stubbed class compiles");
-    const failing = await runCell(page, checkIndex);
-    assert.equal(failing.status, "error");
-    assert.match(failing.text, /✗ forward: y = x·W \+ b\s+Linear\.forward threw Error: not implemented: Linear\.forward/);
-    assert.match(failing.text, /ExerciseError: E1 · Linear: not implemented: Linear\.forward\. Write the code where it says YOUR CODE HERE/);
-    // Wait out tslab's 200 ms after an error, in which it drops new requests.
-    await new Promise((r) => setTimeout(r, 400));
-    await page.evaluate(([i, text]) => Jupyter.notebook.get_cell(i).set_text(text), [solutionIndex, answer]);
-    assert.equal((await runCell(page, solutionIndex)).status, "ok");
-    const passing = await runCell(page, checkIndex);
-    assert.equal(passing.status, "ok", passing.text);
-    assert.match(passing.text, /E1 · Linear: all 8 checks passed/);
-  });
-});
+test("E1 in Notebook 7: the check says what is missing, and passes once the layer is typed in", { timeout: 180_000 }, (t) =>
+  withNotebook(t, "notebook", E1, studentE1(), async (page) => {
+    await runAllStopsAtCheck(page);
+    assertPasses(await typeAndCheck(page, answer));
+  }));
+
+// ---- Lab 1 and live charts ----
+
+/** Waits until at least `count` charts have drawn (Plotly makes a few svg.main-svg each); returns each one's number of traces. */
+async function drawnCharts(page, count) {
+  await page.waitForFunction((n) => [...document.querySelectorAll(".jp-OutputArea .nnfs-plot")].filter((p) => p.querySelector("svg.main-svg")).length >= n, count, { timeout: 60_000 });
+  return page.$$eval(".jp-OutputArea .nnfs-plot", (els) => els.map((e) => e.querySelectorAll("g.trace").length));
+}
+
+/** Counts the charts drawn in cell `index` from now on (a redraw replaces the chart's div). */
+async function watchChartDraws(page, index) {
+  await page.evaluate((i) => {
+    window.__nnfsDraws = new Set();
+    const cell = document.querySelectorAll(".jp-Notebook .jp-Cell")[i];
+    new MutationObserver(() => cell.querySelectorAll(".nnfs-plot").forEach((p) => p.querySelector("svg.main-svg") && window.__nnfsDraws.add(p.id)))
+      .observe(cell, { childList: true, subtree: true });
+  }, index);
+  return () => page.evaluate(() => window.__nnfsDraws.size);
+}
+
+const LAB1 = path.join(ROOT, "notebooks", "01-lab1-mlp.ipynb");
+// The cell that trains the two spirals MLPs under one live chart, and its epochs in the quick profile.
+const LIVE_CELL = JSON.parse(fs.readFileSync(LAB1, "utf8")).cells.findIndex((c) => c.source.join("").includes("nn.plot.liveCurves("));
+const LIVE_EPOCHS = 100;
+
+test("Lab 1 in JupyterLab: Run All succeeds, the live curves redraw in place while it trains, and its seven charts draw", { timeout: 240_000 }, (t) =>
+  withNotebook(t, "lab", "01-lab1-mlp.ipynb", LAB1, async (page, errors) => {
+    assert.ok(LIVE_CELL > 0, "Lab 1 trains under nn.plot.liveCurves");
+    const messages = await watchKernelMessages(page);
+    const draws = await watchChartDraws(page, LIVE_CELL);
+    await runAll(page);
+    assert.deepEqual(await cellProblems(page), [], "every cell ran, without an error or stderr");
+    assert.match((await cellOutput(page, LIVE_CELL)).text, new RegExp(`trained ${LIVE_EPOCHS} epochs`), "the quick profile's epochs");
+    // In place: shown once, then updated under the same display id while both runs train. (The
+    // quick profile trains for under half a second, too short to watch the updates arrive.)
+    const received = await messages();
+    const live = received.filter((m) => m.displayId !== null);
+    assert.equal(new Set(live.map((m) => m.displayId)).size, 1, "one live chart");
+    assert.deepEqual(live.map((m) => m.type), ["display_data", ...Array(live.length - 1).fill("update_display_data")]);
+    assert.ok(live.length >= 4 && live.length <= 2 * LIVE_EPOCHS, `${live.length} draws: each run's first and last epoch, and some in between`);
+    const { types } = await cellOutput(page, LIVE_CELL);
+    assert.equal(types.filter((type) => type === "display_data").length, 1, `one chart output in the training cell: ${types}`);
+    assert.ok((await draws()) >= live.length - 1, `the page drew the live chart ${await draws()} times for ${live.length} draws sent`);
+    // The last draw shows both runs' every epoch.
+    const points = await page.evaluate((i) => [...document.querySelectorAll(".jp-Notebook .jp-Cell")[i].querySelector(".nnfs-plot").data].map((trace) => trace.x.length), LIVE_CELL);
+    assert.deepEqual(points, Array(points.length).fill(LIVE_EPOCHS), `epochs per curve in the final chart: ${points}`);
+    assert.equal(points.length, 4, "train and validation curves of two runs");
+    const traces = await drawnCharts(page, 7);
+    assert.equal(traces.length, 7, "the live chart, four learning curves, decision regions, fitted curves");
+    assert.ok(traces.every((n) => n >= 3), `traces per chart: ${traces}`);
+    assert.deepEqual(errors, []);
+  }));

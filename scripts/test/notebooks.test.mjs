@@ -1,6 +1,7 @@
 // Headless execution of every lab notebook and every exercise answer key (quick profile)
-// through the same runner as `npm run labs`, and proof that the runner fails loudly on a
-// broken cell.
+// through the same runner as `npm run labs`, its reports in a browser, Lab 2C stepped
+// through in JupyterLab on the same run's artifacts, the labs on MNIST with -p (and Lab 2B
+// with papermill), and proof that the runner fails loudly on a broken cell.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -8,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT, jupyterPython, missing, notebookJson as notebook } from "./support.mjs";
+import { checkLab2cHoverInJupyterLab } from "./jupyter_ui.mjs";
 
 const RUNNER = path.join(ROOT, "scripts", "run_notebooks.py");
 
@@ -109,7 +111,7 @@ test("the reports and the chart pages draw all their charts and images in a brow
     assert.ok(fs.statSync(r.screenshot).size > 10_000, `${r.screenshot} is a real screenshot`);
   }
   // Charts and images each report must show.
-  assert.equal(results["01-lab1-mlp"].charts, 6, "Lab 1: four learning curves, decision regions, fitted curves");
+  assert.equal(results["01-lab1-mlp"].charts, 7, "Lab 1: the live curves, four learning curves, decision regions, fitted curves");
   assert.equal(results["02-ae-grid-search"].charts, 3, "Lab 2A: the live grid chart, the best run's curves, the L2 runs");
   assert.equal(results["02-ae-grid-search"].images, 1, "Lab 2A: the reconstruction grid");
   assert.equal(results["03-ae-process-test"].charts, 2, "Lab 2B: MSE per class and the worst images");
@@ -136,6 +138,9 @@ test("the reports and the chart pages draw all their charts and images in a brow
   const folderBytes = fs.readdirSync(graphs).reduce((sum, f) => sum + fs.statSync(path.join(graphs, f)).size, 0);
   assert.ok(folderBytes < 15e6, `graphs_exp holds ${(folderBytes / 1e6).toFixed(1)} MB`);
 });
+
+test("Lab 2C in JupyterLab, on the quick run's artifacts: hovering a point of the map shows its test image", { timeout: 240_000 }, (t) =>
+  checkLab2cHoverInJupyterLab(t, quickRun));
 
 /** The sources and stream outputs of an executed notebook, as one text. */
 function cellText(file) {

@@ -108,8 +108,12 @@ export function gradeLinear(Linear: LinearClass, options: GradeOptions = {}): Ex
     const dX = backwardCopy(layer, "Linear", c.dOut, c.label);
     return { dX, dW: weight.grad.clone(), db: bias.grad.clone() };
   };
+  // NOTE: the square case first. A learner writes dX and dW into matrices of the right
+  // shape, so W used for Wᵀ, or dW written transposed, only equals the suspect's value
+  // (and gets its hint) where in = out; elsewhere it is just wrong numbers.
+  const squareFirst = [...cases].sort((a, b) => Number(b.inF === b.outF) - Number(a.inF === a.outF));
   g.check("backward: dX = dOut·Wᵀ", (stats) => {
-    for (const c of cases) {
+    for (const c of squareFirst) {
       expectClose(afterBackward(c).dX, c.dX, stats, {
         what: "dX (the return value)",
         where: c.label,
@@ -125,7 +129,7 @@ export function gradeLinear(Linear: LinearClass, options: GradeOptions = {}): Ex
   const dWName = "backward: dW = xᵀ·dOut (this.weight.grad)";
   const dbName = "backward: db = Σₙ dOut (this.bias.grad)";
   g.check(dWName, (stats) => {
-    for (const c of cases) expectClose(afterBackward(c).dW, c.dW, stats, { what: "dW", where: c.label, suspects: dWSuspects(c), hint: "dW[k][j] = Σ_n x[n][k]·dOut[n][j]" });
+    for (const c of squareFirst) expectClose(afterBackward(c).dW, c.dW, stats, { what: "dW", where: c.label, suspects: dWSuspects(c), hint: "dW[k][j] = Σ_n x[n][k]·dOut[n][j]" });
   });
   g.check(dbName, (stats) => {
     for (const c of cases) expectClose(afterBackward(c).db, c.db, stats, { what: "db", where: c.label, suspects: dbSuspects(c), hint: "db[j] = Σ_n dOut[n][j]" });

@@ -30,7 +30,8 @@ export interface Collected {
   notebooks: CollectedNotebook[];
 }
 
-const STUB = /throw new Error\(\s*["'`]not implemented: ([^"'`]+)["'`]\s*\)/g;
+/** A stub: the project's names what it stands for ("not implemented: Linear.forward"), nbgrader's does not. */
+const STUB = /throw new Error\(\s*["'`]not implemented(?::\s*([^"'`]+))?["'`]\s*\)/g;
 
 /** The module made of the notebooks' solution cells, in order, exporting their names. Pure: no files. */
 export function collectSources(notebooks: ReadonlyArray<{ file: string; names: readonly string[]; notebook: Notebook; savedAt?: Date | null }>): Collected {
@@ -49,7 +50,8 @@ export function collectSources(notebooks: ReadonlyArray<{ file: string; names: r
         throw new DataError(`${file}: its solution cells declare no top-level class or function ${name}; E6 imports it by that name, so keep the name the exercise gives`);
       }
     }
-    collected.push({ file, names, stubs: [...code.matchAll(STUB)].map((m) => m[1]), savedAt: savedAt ?? null });
+    const stubs = [...code.matchAll(STUB)].map((m) => m[1] ?? enclosingName(code.slice(0, m.index)));
+    collected.push({ file, names, stubs, savedAt: savedAt ?? null });
     parts.push("", code);
   }
   parts.push("", `export { ${notebooks.flatMap((n) => n.names).join(", ")} };`, "");
@@ -103,6 +105,27 @@ function describeCollected(result: Collected, out: string): string {
   }
   return lines.join("\n");
 }
+
+/**
+ * The method or function whose body ends `before`, e.g. "Linear.forward": what an unlabelled
+ * stub stands for. Read from the nearest header above it (and its class, for a method).
+ */
+function enclosingName(before: string): string {
+  const lines = before.split("\n").reverse();
+  const fn = lines.findIndex((l) => FUNCTION_HEADER.test(l) || (METHOD_HEADER.test(l) && !KEYWORD.test(l)));
+  if (fn < 0) return "a function";
+  const fnLine = lines[fn];
+  const fnMatch = FUNCTION_HEADER.exec(fnLine);
+  if (fnMatch) return fnMatch[1];
+  const cls = lines.slice(fn + 1).map((l) => CLASS_HEADER.exec(l)).find((m) => m !== null);
+  const method = METHOD_HEADER.exec(fnLine)![1];
+  return cls ? `${cls[1]}.${method}` : method;
+}
+
+const FUNCTION_HEADER = /^\s*(?:export\s+)?(?:async\s+)?function\s*\*?\s*(\w+)/;
+const METHOD_HEADER = /^\s+(?:(?:public|private|protected|static|async|override|readonly)\s+)*(\w+)\s*\(.*\)\s*(?::.*)?\{\s*$/;
+const KEYWORD = /^\s*(?:if|for|while|switch|catch|else|do|return)\b/;
+const CLASS_HEADER = /^\s*(?:export\s+)?(?:abstract\s+)?class\s+(\w+)/;
 
 /** Whether `code` declares `name` at the start of a line: class, function, const, let or var. */
 function declares(code: string, name: string): boolean {

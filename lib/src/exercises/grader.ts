@@ -125,11 +125,20 @@ function explain(err: unknown): Omit<CheckResult, "name" | "passed"> {
   if (err instanceof CheckFailure) return { detail: err.detail, hint: err.hint };
   if (err instanceof LearnerThrew) {
     const message = err.thrown instanceof Error ? err.thrown.message : String(err.thrown);
-    if (/not implemented/i.test(message)) return { detail: err.message, notImplemented: message };
+    if (/not implemented/i.test(message)) return { detail: err.message, notImplemented: stubMessage(message, err.where) };
     return { detail: err.message, hint: `the error was thrown inside your ${err.where}; call it on a small input to see where` };
   }
   // Not the learner's code: a bug in this grader. Say so rather than blame the learner.
   return { detail: `the grader itself failed: ${describeThrown(err)}`, hint: "please report this as a bug in nnfs's exercises" };
+}
+
+/**
+ * A stub's message that names what is not implemented: "not implemented: Linear.forward".
+ * The project's stubs carry their label; nbgrader's stub (one text for every region,
+ * `throw new Error("not implemented")`) does not, so the method that threw names it.
+ */
+function stubMessage(message: string, where: string): string {
+  return /not implemented:\s*\S/i.test(message) ? message : `not implemented: ${where}`;
 }
 
 function describeThrown(thrown: unknown): string {

@@ -7,6 +7,11 @@ import { Notebook, cellSource, nbgraderOf, sourceLines } from "./notebook_json";
 
 const BEGIN = "BEGIN SOLUTION";
 const END = "END SOLUTION";
+/**
+ * Words that tell a learner where the answer keys are. The lesson text goes to learners as it
+ * is (here and in nbgrader's release), so it must not point at them; the README does that.
+ */
+const KEY_POINTER = /solutions\/|answer[ -]?keys?\b/i;
 /** A check cell: it calls one exercise's check (checkAll only repeats E1–E5 in E6 and is not graded). */
 const CHECK_CALL = /nn\.exercises\.check(?!All\b)\w*\(/;
 
@@ -34,6 +39,8 @@ export function sourceProblems(nb: Notebook): string[] {
       }
       if (meta.grade && !(typeof meta.points === "number" && meta.points > 0)) problems.push(`${where}: a grade cell needs points > 0`);
     }
+    const pointer = KEY_POINTER.exec(stubbed(text));
+    if (pointer !== null) problems.push(`${where}: "${pointer[0]}" tells the learner where the answer keys are; learners get this text (here and from nbgrader), so leave that to the README`);
     if (regions.length > 0 && !(meta?.solution === true && cell.cell_type === "code")) problems.push(`${where}: has a solution region but is not a code cell marked nbgrader solution: true`);
     if (meta?.solution === true && regions.length === 0) problems.push(`${where}: a solution cell without a // ${BEGIN} region (the whole cell would be replaced)`);
     if (meta?.solution === true && meta.grade) problems.push(`${where}: a solution cell cannot also be a grade cell here (the check belongs in its own locked cell)`);

@@ -35,7 +35,15 @@ export interface FitOptions<Y extends Targets> {
    */
   earlyStopping?: EarlyStopping;
   /** Called after every epoch, e.g. to show progress. */
-  onEpoch?: (history: History) => void;
+  onEpoch?: (history: History, progress: EpochProgress) => void;
+}
+
+/** Where fit stands when it calls onEpoch. */
+export interface EpochProgress {
+  /** The epochs asked for. */
+  epochs: number;
+  /** No epoch follows: this was the last one asked for, or early stopping ends the run here. */
+  last: boolean;
 }
 
 /**
@@ -141,7 +149,7 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
     }
     history.seconds.push((performance.now() - started) / 1000);
     const stop = stopper !== null && stopper.shouldStop(history);
-    options.onEpoch?.(history);
+    options.onEpoch?.(history, { epochs, last: stop || epoch === epochs });
     if (stop) break;
   }
   if (stopper !== null) stopper.restoreBest(history, epochs);
