@@ -42,3 +42,18 @@ export function notebookJson(cells) {
     cells: cells.map((source, i) => ({ id: `c${i}`, cell_type: "code", metadata: {}, execution_count: null, outputs: [], source })),
   });
 }
+
+/** Runs the runner with artifacts in a scratch project root, so tests never touch the user's. */
+export function runNotebooks(args, scratch) {
+  return spawnSync(jupyterPython(), [path.join(ROOT, "scripts", "run_notebooks.py"), ...args], {
+    encoding: "utf8",
+    env: { ...process.env, NNFS_ROOT: scratch },
+    timeout: 20 * 60 * 1000,
+  });
+}
+
+/** The sources and stream outputs of an executed notebook, as one text. */
+export function cellText(file) {
+  const join = (x) => (Array.isArray(x) ? x.join("") : x ?? "");
+  return JSON.parse(fs.readFileSync(file, "utf8")).cells.map((c) => join(c.source) + (c.outputs ?? []).map((o) => join(o.text)).join("")).join("\n");
+}
