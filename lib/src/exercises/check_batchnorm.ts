@@ -7,7 +7,7 @@ import { BatchNorm1d as ReferenceBatchNorm, Layer, Param, StateBuffer } from "..
 import { randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, GradeOptions, ErrorStats, Grader, learner } from "./grader";
 import { describeValue, expectClose } from "./compare";
-import { backwardCopy, construct, expectNumericGradients, forwardCopy, paramsOf } from "./layer_harness";
+import { STALE_CACHE_HINT, backwardAfterDecoy, construct, expectBackwardOverwrites, expectNumericGradients, forwardCopy, paramsOf } from "./layer_harness";
 import { batchNormDx, columnStats, normalizeWith, runningAfter } from "./batchnorm_math";
 import { mapMatrix, rowMatrix, scaled, sumAlong, times, zerosLike } from "./matrix_ops";
 import type { ExerciseReport } from "./report";
@@ -94,8 +94,11 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
     for (const c of cases) {
       const x = c.batches[0];
       const s = columnStats(x);
+      const d = columnStats(decoyOf(c));
       const sqrtEps = (v: number[]): number[] => v.map((q) => Math.sqrt(q + EPS));
-      expectClose(forwardCopy(build(BatchNorm, c).layer, bn, x, true, c.label), reference(c).layer.forward(x, { training: true }).clone(), stats, {
+      const layer = build(BatchNorm, c).layer;
+      forwardCopy(layer, bn, decoyOf(c), true, c.label);
+      expectClose(forwardCopy(layer, bn, x, true, c.label), reference(c).layer.forward(x, { training: true }).clone(), stats, {
         what: "y",
         where: c.label,
         suspects: [
@@ -104,7 +107,13 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
           { hint: "eps is added to the standard deviation; add it to the variance: √(σ² + eps)", value: () => normalizeWith(x, s.mean, s.variance.map((v) => Math.sqrt(v) + EPS), c.gamma, c.beta) },
           { hint: "γ and β are not applied: y = γ·x̂ + β", value: () => normalizeWith(x, s.mean, sqrtEps(s.variance), ones(c.d), zeros(c.d)) },
           { hint: "training mode normalises with the running statistics; it must use this batch's mean and variance", value: () => normalizeWith(x, zerosArray(c.d), onesArray(c.d).map((v) => Math.sqrt(v + EPS)), c.gamma, c.beta) },
+          {
+            hint: "training mode normalises with the running statistics; it must use this batch's mean and variance",
+            value: () => normalizeWith(x, Array.from(runningAfterTwo(c).mean.data), sqrtEps(Array.from(runningAfterTwo(c).variance.data)), c.gamma, c.beta),
+          },
+          { hint: "forward normalised with the statistics of its FIRST batch (a decoy): compute μ and σ² from the x it is given, every call", value: () => normalizeWith(x, d.mean, sqrtEps(d.variance), c.gamma, c.beta) },
         ],
+        hint: "y[n][j] = γ[j]·(x[n][j] − μ[j])/√(σ²[j] + eps) + β[j], with μ and σ² (÷N) of this batch's column j",
       });
     }
   });
@@ -122,6 +131,7 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
       expectClose(b.runningMean.value, right.mean, stats, {
         what: "running mean after 3 training batches",
         where: c.label,
+        hint: `after each training batch: running mean := ${m}·running mean + ${(1 - m).toFixed(1)}·(the batch's column mean), from 0`,
         suspects: [
           { hint: flipped, value: () => runningAfter(c.batches, (old, batch) => (1 - m) * old + m * batch, false).mean },
           { hint: still, value: () => zeros(c.d) },
@@ -131,6 +141,7 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
       expectClose(b.runningVar.value, right.variance, stats, {
         what: "running var after 3 training batches",
         where: c.label,
+        hint: `after each training batch: running var := ${m}·running var + ${(1 - m).toFixed(1)}·(the batch's biased column variance, ÷N), from 1`,
         suspects: [
           { hint: "the running variance is updated with the unbiased batch variance (÷(N − 1)); the convention here is the biased one (÷N), the same the forward normalises with", value: () => runningAfter(c.batches, (old, batch) => m * old + (1 - m) * batch, true).variance },
           { hint: flipped, value: () => runningAfter(c.batches, (old, batch) => (1 - m) * old + m * batch, false).variance },
@@ -162,6 +173,7 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
       expectClose(forwardCopy(mine.layer, bn, c.evalX, false, c.label), ref.layer.forward(c.evalX, { training: false }).clone(), stats, {
         what: "y in eval mode",
         where: c.label,
+        hint: "y[n][j] = γ[j]·(x[n][j] − running mean[j])/√(running var[j] + eps) + β[j]",
         suspects: [
           { hint: "eval mode uses the batch's own mean and variance; it must use the running statistics (options.training is false)", value: () => normalizeWith(c.evalX, s.mean, s.variance.map((v) => Math.sqrt(v + EPS)), c.gamma, c.beta) },
           { hint: "eps is missing in eval mode: divide by √(running var + eps)", value: () => normalizeWith(c.evalX, Array.from(ref.runningMean.value.data), runVar.map(Math.sqrt), c.gamma, c.beta) },
@@ -188,16 +200,24 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
       ref.layer.forward(x, { training: true });
       const expected = ref.layer.backward(c.dOut).clone();
       const mine = build(BatchNorm, c);
-      forwardCopy(mine.layer, bn, x, true, c.label);
+      const dXMine = backwardAfterDecoy(mine.layer, bn, decoyOf(c), x, true, c.dOut, c.label);
       const { xHat, invStd } = normalized(x);
       const dx = (paths: { mean: boolean; variance: boolean }): Matrix => batchNormDx(c.dOut, xHat, c.gamma, invStd, paths);
-      expectClose(backwardCopy(mine.layer, bn, c.dOut, c.label), expected, stats, {
+      const stale = normalized(decoyOf(c));
+      const running = runningAfterTwo(c);
+      const runInvStd = Array.from(running.variance.data, (v) => 1 / Math.sqrt(v + EPS));
+      const runXHat = mapMatrix(x, (v, _i, j) => (v - running.mean.data[j]) * runInvStd[j]);
+      const withRunning = "training backward uses the running statistics; in training mode forward normalised with this batch's μ and σ², so backward must use the same batch statistics (keep them, or x̂ and invStd, in the forward's cache)";
+      expectClose(dXMine, expected, stats, {
         what: "dX",
         where: c.label,
         suspects: [
           { hint: "BatchNorm backward is missing the mean and variance paths: in training mode μ and σ² depend on x too, so dX = γ·invStd·(dOut − mean(dOut) − x̂·mean(dOut·x̂)), not dOut·γ·invStd", value: () => dx({ mean: false, variance: false }) },
           { hint: "the variance path is missing: dX = γ·invStd·(dOut − mean(dOut) − x̂·mean(dOut·x̂)); the last term comes through σ²", value: () => dx({ mean: true, variance: false }) },
           { hint: "the mean path is missing: dX = γ·invStd·(dOut − mean(dOut) − x̂·mean(dOut·x̂)); the mean(dOut) term comes through μ", value: () => dx({ mean: false, variance: true }) },
+          { hint: withRunning, value: () => batchNormDx(c.dOut, runXHat, c.gamma, runInvStd, { mean: true, variance: true }) },
+          { hint: withRunning, value: () => batchNormDx(c.dOut, xHat, c.gamma, runInvStd, { mean: true, variance: true }) },
+          { hint: STALE_CACHE_HINT, value: () => batchNormDx(c.dOut, stale.xHat, c.gamma, stale.invStd, { mean: true, variance: true }) },
         ],
         hint: "dX = γ·invStd/N · (N·dOut − Σₙ dOut − x̂·Σₙ(dOut·x̂))",
       });
@@ -210,8 +230,9 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
       const dGamma = sumAlong(times(c.dOut, xHat), "rows");
       const dBeta = sumAlong(c.dOut, "rows");
       const mine = build(BatchNorm, c);
-      forwardCopy(mine.layer, bn, x, true, c.label);
-      backwardCopy(mine.layer, bn, c.dOut, c.label);
+      backwardAfterDecoy(mine.layer, bn, decoyOf(c), x, true, c.dOut, c.label);
+      const running = runningAfterTwo(c);
+      const runXHat = mapMatrix(x, (v, _i, j) => (v - running.mean.data[j]) / Math.sqrt(running.variance.data[j] + EPS));
       const swapped = "dγ and dβ are swapped: dγ = Σₙ dOut·x̂ (γ scales x̂), dβ = Σₙ dOut";
       expectClose(mine.gamma.grad, dGamma, stats, {
         what: "dγ (this.gamma.grad)",
@@ -221,7 +242,10 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
           { hint: "dγ uses the raw x; γ multiplies the normalised x̂, so dγ = Σₙ dOut·x̂", value: () => sumAlong(times(c.dOut, x), "rows") },
           { hint: "dγ is not summed over the batch: add up all N rows", value: () => rowMatrix(times(c.dOut, xHat), 0) },
           { hint: "dγ is all zeros: backward must set this.gamma.grad", value: () => zerosLike(dGamma) },
+          { hint: "dγ uses x̂ from the running statistics; in training mode x̂ is normalised with this batch's μ and σ², as in the forward", value: () => sumAlong(times(c.dOut, runXHat), "rows") },
+          { hint: STALE_CACHE_HINT, value: () => sumAlong(times(c.dOut, normalized(decoyOf(c)).xHat), "rows") },
         ],
+        hint: "dγ[j] = Σ_n dOut[n][j]·x̂[n][j], x̂ = (x − μ)/√(σ² + eps) with this batch's statistics",
       });
       expectClose(mine.beta.grad, dBeta, stats, {
         what: "dβ (this.beta.grad)",
@@ -231,21 +255,27 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
           { hint: "dβ is not summed over the batch: add up all N rows", value: () => rowMatrix(c.dOut, 0) },
           { hint: "dβ is all zeros: backward must set this.beta.grad", value: () => zerosLike(dBeta) },
         ],
+        hint: "dβ[j] = Σ_n dOut[n][j]",
       });
     }
   });
   g.check("eval backward: dX = dOut·γ/√(running var + eps)", (stats) => {
     for (const c of cases) {
       const { mine, ref } = trained(c);
-      forwardCopy(mine.layer, bn, c.evalX, false, c.label);
+      const dXMine = backwardAfterDecoy(mine.layer, bn, decoyOf(c), c.evalX, false, c.dOut, c.label);
       ref.layer.forward(c.evalX, { training: false });
       const expected = ref.layer.backward(c.dOut).clone();
       const invStd = Array.from(ref.runningVar.value.data, (v) => 1 / Math.sqrt(v + EPS));
       const xHat = mapMatrix(c.evalX, (v, _i, j) => (v - ref.runningMean.value.data[j]) * invStd[j]);
-      expectClose(backwardCopy(mine.layer, bn, c.dOut, c.label), expected, stats, {
+      const batch = normalized(c.evalX);
+      expectClose(dXMine, expected, stats, {
         what: "dX in eval mode",
         where: c.label,
-        suspects: [{ hint: "in eval mode the statistics are constants, so there are no mean and variance paths: dX = dOut·γ·invStd", value: () => batchNormDx(c.dOut, xHat, c.gamma, invStd, { mean: true, variance: true }) }],
+        suspects: [
+          { hint: "in eval mode the statistics are constants, so there are no mean and variance paths: dX = dOut·γ·invStd", value: () => batchNormDx(c.dOut, xHat, c.gamma, invStd, { mean: true, variance: true }) },
+          { hint: "eval backward uses the batch's own statistics; in eval mode forward normalised with the running ones, so dX = dOut·γ/√(running var + eps)", value: () => batchNormDx(c.dOut, batch.xHat, c.gamma, batch.invStd, { mean: false, variance: false }) },
+        ],
+        hint: "dX[n][j] = dOut[n][j]·γ[j]/√(running var[j] + eps)",
       });
     }
   });
@@ -254,14 +284,7 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
       const x = c.batches[0];
       const mine = build(BatchNorm, c);
       forwardCopy(mine.layer, bn, x, true, c.label);
-      backwardCopy(mine.layer, bn, c.dOut, c.label);
-      const once = mine.gamma.grad.clone();
-      backwardCopy(mine.layer, bn, c.dOut, c.label);
-      expectClose(mine.gamma.grad, once, stats, {
-        what: "dγ after a second backward",
-        where: c.label,
-        suspects: [{ hint: "the grads doubled after a second backward: set them (=), do not add (+=); the engine has no zeroGrad", value: () => scaled(once, 2) }],
-      });
+      expectBackwardOverwrites(mine.layer, bn, c.dOut, ["dγ", "dβ"], c.label, stats);
     }
   });
   g.check("dX, dγ, dβ vs finite differences (training and eval)", (stats: ErrorStats) => {
@@ -272,6 +295,12 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
   });
   return g.report();
 }
+
+/** The batch a layer sees before the one checked, so backward must use its latest forward. */
+const decoyOf = (c: BatchNormCase): Matrix => c.batches[1];
+
+/** Running statistics after the decoy and the first batch, in training mode (what a fresh layer holds at backward). */
+const runningAfterTwo = (c: BatchNormCase): { mean: Matrix; variance: Matrix } => runningAfter([decoyOf(c), c.batches[0]], (old, batch) => MOMENTUM * old + (1 - MOMENTUM) * batch, false);
 
 /** x̂ and 1/√(σ² + eps) of a batch, with the biased variance. */
 function normalized(x: Matrix): { xHat: Matrix; invStd: number[] } {

@@ -62,10 +62,23 @@ function simulate(run: Run, lr: number, decayOf: (decay: boolean) => number, sig
   });
 }
 
-function expectParams(run: Run, which: (decay: boolean) => boolean, stats: ErrorStats, where: string, suspects: (i: number) => Suspect[]): void {
+/** The params after three steps of w := w − lr·grad followed by w := w − lr·k·w on the NEW w (decay after the step). */
+function simulateDecayAfterStep(run: Run, lr: number, k: number): Matrix[] {
+  return run.start.map((w0, i) => {
+    let w = w0.clone();
+    for (const g of run.grads) {
+      const decay = SHAPES[i][3] ? k : 0;
+      w = mapMatrix(w, (v, r, c) => v - lr * g[i].get(r, c));
+      w = mapMatrix(w, (v) => v - lr * decay * v);
+    }
+    return w;
+  });
+}
+
+function expectParams(run: Run, which: (decay: boolean) => boolean, stats: ErrorStats, where: string, suspects: (i: number) => Suspect[], formula: string): void {
   run.mine.forEach((p, i) => {
     if (!which(p.decay)) return;
-    expectClose(p.value, run.ref[i].value, stats, { what: `${p.name} (decay: ${p.decay}) after 3 steps`, where, suspects: suspects(i) });
+    expectClose(p.value, run.ref[i].value, stats, { what: `${p.name} (decay: ${p.decay}) after 3 steps`, where, suspects: suspects(i), hint: `each step: ${formula}, in place on p.value` });
   });
 }
 
@@ -88,7 +101,7 @@ export function gradeSGD(SGD: SGDClass, options: GradeOptions = {}): ExerciseRep
       { hint: "the step goes up the gradient: SGD subtracts, p := p − lr·grad", value: () => simulate(run, lr, () => 0, +1)[i] },
       { hint: "lr is not applied: p := p − lr·grad", value: () => simulate(run, 1, () => 0)[i] },
       { hint: "the params did not change: step must update p.value.data in place", value: () => run.start[i] },
-    ]);
+    ], "p := p − lr·grad");
   });
   const lr = 0.05;
   const wd = 0.3;
@@ -99,14 +112,18 @@ export function gradeSGD(SGD: SGDClass, options: GradeOptions = {}): ExerciseRep
       { hint: "λ·w is not multiplied by lr: w := w − lr·(grad + λ·w)", value: () => simulate(run, lr, () => wd / lr)[i] },
       { hint: "the decay term is λ/2·w; the gradient of λ/2·‖w‖² is λ·w", value: () => simulate(run, lr, () => wd / 2)[i] },
       { hint: "the decay has the wrong sign: it pulls weights toward 0, w := w − lr·(grad + λ·w)", value: () => simulate(run, lr, () => -wd)[i] },
-    ]);
+      {
+        hint: "the decay is applied after the step, to the already updated w: both terms use the w from before the step, w := w − lr·(grad + λ·w) (add λ·w to the gradient first, then take one step)",
+        value: () => simulateDecayAfterStep(run, lr, wd)[i],
+      },
+    ], "w := w − lr·(grad + λ·w), with grad and w both from before the step");
   });
   g.check("biases, γ and β (decay: false): p := p − lr·grad, no L2", (stats) => {
     const run = runSteps(SGD, lr, wd, seed + 2);
     expectParams(run, (decay) => !decay, stats, `lr ${lr}, weightDecay ${wd}`, (i) => [
       { hint: "L2 is applied to a param with decay: false (a bias, γ or β): decay only where p.decay is true", value: () => simulate(run, lr, () => wd)[i] },
       { hint: "the step goes up the gradient: SGD subtracts, p := p − lr·grad", value: () => simulate(run, lr, () => 0, +1)[i] },
-    ]);
+    ], "p := p − lr·grad (no λ term where p.decay is false)");
   });
   return g.report();
 }

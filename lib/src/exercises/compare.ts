@@ -55,7 +55,11 @@ export function expectClose(got: unknown, expected: Matrix, stats: ErrorStats, o
   const maxAbs = maxAbsDiff(m.data, expected.data);
   const rel = relError(m.data, expected.data);
   if (!(rel <= (o.tol ?? REFERENCE_TOL))) {
-    throw new CheckFailure(`${o.where}: ${o.what} is off: max abs err ${sci(maxAbs)}, rel err ${sci(rel)}`, matchSuspect(m, suspects) ?? o.hint);
+    const k = argMaxAbsDiff(m.data, expected.data);
+    throw new CheckFailure(
+      `${o.where}: ${o.what} is off: max abs err ${sci(maxAbs)} at ${position(m, k)} (got ${m.data[k].toPrecision(6)}, expected ${expected.data[k].toPrecision(6)}), rel err ${sci(rel)}`,
+      matchSuspect(m, suspects) ?? o.hint,
+    );
   }
   stats.add(maxAbs, rel);
 }
@@ -111,12 +115,24 @@ function closeNumbers(a: number, b: number): boolean {
  * (relative error <= NUMERIC_TOL); else adds its errors to `stats`.
  * @param what e.g. "dW" or "grad"; @param hint what the mismatch means for this function
  */
-export function expectMatchesNumeric(analytic: ArrayLike<number>, numeric: ArrayLike<number>, stats: ErrorStats, what: string, where: string, hint: string): void {
+export function expectMatchesNumeric(analytic: ArrayLike<number>, numeric: ArrayLike<number>, stats: ErrorStats, what: string, where: string, hint: string, cols?: number): void {
   const rel = relError(analytic, numeric);
   if (!(rel <= NUMERIC_TOL)) {
-    throw new CheckFailure(`${where}: ${what} vs finite differences: rel err ${sci(rel)} (tolerance ${sci(NUMERIC_TOL)})`, hint);
+    const k = argMaxAbsDiff(analytic, numeric);
+    const at = cols === undefined ? `entry ${k}` : `row ${Math.floor(k / cols)}, column ${k % cols}`;
+    throw new CheckFailure(
+      `${where}: ${what} vs finite differences: rel err ${sci(rel)} (tolerance ${sci(NUMERIC_TOL)}); largest error at ${at}: ${Number(analytic[k]).toPrecision(6)} vs ${Number(numeric[k]).toPrecision(6)}`,
+      hint,
+    );
   }
   stats.add(maxAbsDiff(analytic, numeric), rel);
+}
+
+/** The index of the largest |a − b|. */
+export function argMaxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < a.length; i++) if (Math.abs(a[i] - b[i]) > Math.abs(a[best] - b[best])) best = i;
+  return best;
 }
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

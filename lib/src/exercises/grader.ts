@@ -77,7 +77,13 @@ export class Grader {
     const blocking = this.results.filter((r) => after.includes(r.name) && !r.passed);
     if (blocking.length === 0) return this.check(name, body);
     const stub = blocking.find((r) => r.notImplemented !== undefined)?.notImplemented;
-    this.results.push({ name, passed: false, detail: `not run until "${blocking.map((r) => r.name).join('" and "')}" passes`, notImplemented: stub });
+    this.results.push({
+      name,
+      passed: false,
+      detail: `not run until "${blocking.map((r) => r.name).join('" and "')}" passes`,
+      hint: stub === undefined ? "fix the check named here first; this one runs once it passes" : undefined,
+      notImplemented: stub,
+    });
     return false;
   }
 

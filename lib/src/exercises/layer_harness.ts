@@ -7,7 +7,8 @@ import { missingLayerMethods } from "../layers";
 import type { Layer, Param } from "../layers";
 import { numericalGradient, randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, ErrorStats, learner } from "./grader";
-import { asMatrix, describeValue, expectMatchesNumeric, firstNonFiniteIndex } from "./compare";
+import { Suspect, asMatrix, describeValue, expectClose, expectMatchesNumeric, firstNonFiniteIndex } from "./compare";
+import { scaled } from "./matrix_ops";
 
 /** Builds a learner's layer; a missing method is a CheckFailure naming it. */
 export function construct<T extends Layer>(name: string, build: () => T): T {
@@ -85,6 +86,49 @@ export function expectNumericGradients(layer: Layer, name: string, x: Matrix, tr
     }
     const numeric = numericalGradient(f, t.value);
     if (firstNonFiniteIndex(numeric) >= 0) throw new CheckFailure(`${where}: the forward pass gives non-finite values near these inputs`);
-    expectMatchesNumeric(t.grad, numeric, stats, t.label, where, `your backward's ${t.label} is not the derivative of your own forward`);
+    expectMatchesNumeric(t.grad, numeric, stats, t.label, where, `your backward's ${t.label} is not the derivative of your own forward`, t.value.cols);
   }
+}
+
+/** What a layer that kept its first forward's cache (`this.x ??= x`) is told. */
+export const STALE_CACHE_HINT =
+  "backward used what the FIRST forward call stored, not the latest: the check calls forward on a decoy batch first, then on this one. Store the cache on every forward call (this.x = x), not only once (this.x ??= x)";
+
+/**
+ * forward on a decoy batch, then on x, and backward(dOut): a layer must differentiate
+ * its latest forward, whatever it saw before. Returns dX (copied).
+ */
+export function backwardAfterDecoy(layer: Layer, name: string, decoy: Matrix, x: Matrix, training: boolean, dOut: Matrix, where: string): Matrix {
+  forwardCopy(layer, name, decoy, training, where);
+  forwardCopy(layer, name, x, training, where);
+  return backwardCopy(layer, name, dOut, where);
+}
+
+/**
+ * After a forward, backward(dOut) twice: the second call must give the same dX and leave
+ * every param's grad as the first call set it (overwritten, not accumulated).
+ * `names` labels the params in order, e.g. ["dW", "db"].
+ */
+export function expectBackwardOverwrites(layer: Layer, name: string, dOut: Matrix, names: readonly string[], where: string, stats: ErrorStats): void {
+  const params = paramsOf(layer, name);
+  const dX1 = backwardCopy(layer, name, dOut, where);
+  const first = params.map((p) => p.grad.clone());
+  const dX2 = backwardCopy(layer, name, dOut, where);
+  const twice = "after a second backward with the same dOut the grads doubled: set them (=), do not add to them (+=). The engine has no zeroGrad, so backward overwrites";
+  params.forEach((p, i) => {
+    const label = names[i] ?? p.name;
+    const doubled: Suspect[] = [{ hint: twice, value: () => scaled(first[i], 2) }];
+    expectClose(p.grad, first[i], stats, {
+      what: `${label} after a second backward`,
+      where,
+      suspects: doubled,
+      hint: `a second backward with the same dOut must set ${label} to the same value as the first (it is overwritten, not accumulated)`,
+    });
+  });
+  expectClose(dX2, dX1, stats, {
+    what: "dX of a second backward",
+    where,
+    suspects: [{ hint: "dX doubled on a second backward: build dX afresh in each call instead of adding into a kept buffer", value: () => scaled(dX1, 2) }],
+    hint: "a second backward with the same dOut must return the same dX: backward must not change what forward stored",
+  });
 }

@@ -1,6 +1,8 @@
 // Wrong implementations, one classic mistake each, built by breaking the correct ones in
-// learner_code.ts. Each names the exercise, the mistake and the hint the grader must give.
-import { Classifier, ForwardOptions, Layer, Linear, LossAndGrad, Matrix, Param, Rng, exercises, fit, kernels } from "../../src";
+// learner_code.ts, and (the "by category" ones below each exercise's first block) written
+// from scratch the way a learner writes them. Each names the exercise, the mistake and the
+// hint the grader must give.
+import { Classifier, DType, ForwardOptions, Layer, Linear, LossAndGrad, Matrix, Param, Rng, StateBuffer, exercises, fit, kernels, makeParam } from "../../src";
 import type { ExerciseReport } from "../../src/exercises";
 import { KernelLinear, MaskReLU, StableSigmoid, StagedBatchNorm, TwoPassSGD, columnOf, logSoftmaxCrossEntropy, rowwiseMse } from "./learner_code";
 
@@ -225,6 +227,293 @@ class GradientAscent extends TwoPassSGD {
   }
 }
 
+
+// ---- Written from scratch as a learner would, one mistake of a category each ----
+
+/** A plain-loop Linear that remembers only the input of its FIRST forward call. */
+class FirstInputLinear {
+  readonly label = "Linear";
+  readonly weight: Param;
+  readonly bias: Param;
+  private x?: Matrix;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, _rng: Rng, dtype: DType) {
+    this.weight = makeParam("weight", Matrix.zeros(inFeatures, outFeatures, dtype), true);
+    this.bias = makeParam("bias", Matrix.zeros(1, outFeatures, dtype), false);
+  }
+
+  forward(x: Matrix, _options: ForwardOptions): Matrix {
+    this.x ??= x; // the mistake: kept from the first call only
+    const y = new Matrix(x.rows, this.outFeatures, x.dtype);
+    for (let n = 0; n < x.rows; n++) {
+      for (let j = 0; j < this.outFeatures; j++) {
+        let s = this.bias.value.get(0, j);
+        for (let k = 0; k < this.inFeatures; k++) s += x.get(n, k) * this.weight.value.get(k, j);
+        y.set(n, j, s);
+      }
+    }
+    return y;
+  }
+
+  backward(dOut: Matrix): Matrix {
+    const x = this.x!;
+    const dX = new Matrix(dOut.rows, this.inFeatures, dOut.dtype);
+    for (let k = 0; k < this.inFeatures; k++) {
+      for (let j = 0; j < this.outFeatures; j++) {
+        let s = 0;
+        for (let n = 0; n < dOut.rows; n++) s += x.get(n, k) * dOut.get(n, j);
+        this.weight.grad.set(k, j, s);
+      }
+    }
+    for (let j = 0; j < this.outFeatures; j++) {
+      let s = 0;
+      for (let n = 0; n < dOut.rows; n++) s += dOut.get(n, j);
+      this.bias.grad.set(0, j, s);
+    }
+    for (let n = 0; n < dOut.rows; n++) {
+      for (let k = 0; k < this.inFeatures; k++) {
+        let s = 0;
+        for (let j = 0; j < this.outFeatures; j++) s += dOut.get(n, j) * this.weight.value.get(k, j);
+        dX.set(n, k, s);
+      }
+    }
+    return dX;
+  }
+
+  params(): Param[] {
+    return [this.weight, this.bias];
+  }
+
+  buffers(): StateBuffer[] {
+    return [];
+  }
+}
+
+/** A Sigmoid that keeps the output of its FIRST forward call for every backward. */
+class FirstOutputSigmoid {
+  readonly label = "Sigmoid";
+  private y: Matrix | null = null;
+  forward(x: Matrix, _options: ForwardOptions): Matrix {
+    const y = new Matrix(x.rows, x.cols, x.dtype);
+    for (let i = 0; i < x.data.length; i++) y.data[i] = 1 / (1 + Math.exp(-x.data[i]));
+    if (this.y === null) this.y = y; // the mistake
+    return y;
+  }
+  backward(dOut: Matrix): Matrix {
+    const dX = new Matrix(dOut.rows, dOut.cols, dOut.dtype);
+    for (let i = 0; i < dOut.data.length; i++) dX.data[i] = dOut.data[i] * this.y!.data[i] * (1 - this.y!.data[i]);
+    return dX;
+  }
+  params(): Param[] {
+    return [];
+  }
+  buffers(): StateBuffer[] {
+    return [];
+  }
+}
+
+/** A Sigmoid whose backward recomputes σ'(x) = e^(−x)/(1 + e^(−x))² from the stored x. */
+class RecomputingSigmoid {
+  readonly label = "Sigmoid";
+  private x: Matrix | null = null;
+  forward(x: Matrix, _options: ForwardOptions): Matrix {
+    this.x = x.clone();
+    const y = new Matrix(x.rows, x.cols, x.dtype);
+    for (let i = 0; i < x.data.length; i++) y.data[i] = 1 / (1 + Math.exp(-x.data[i]));
+    return y;
+  }
+  backward(dOut: Matrix): Matrix {
+    const dX = new Matrix(dOut.rows, dOut.cols, dOut.dtype);
+    for (let i = 0; i < dOut.data.length; i++) {
+      const e = Math.exp(-this.x!.data[i]);
+      dX.data[i] = (dOut.data[i] * e) / (1 + e) ** 2; // NaN at x = −1000
+    }
+    return dX;
+  }
+  params(): Param[] {
+    return [];
+  }
+  buffers(): StateBuffer[] {
+    return [];
+  }
+}
+
+/** A ReLU whose backward passes the gradient at x = 0 too (mask x ≥ 0). */
+class AtZeroReLU {
+  readonly label = "ReLU";
+  private x: Matrix | null = null;
+  forward(x: Matrix, _options: ForwardOptions): Matrix {
+    this.x = x.clone();
+    return new Matrix(x.rows, x.cols, Float64Array.from(x.data, (v) => Math.max(v, 0)));
+  }
+  backward(dOut: Matrix): Matrix {
+    return new Matrix(dOut.rows, dOut.cols, Float64Array.from(dOut.data, (g, i) => (this.x!.data[i] >= 0 ? g : 0)));
+  }
+  params(): Param[] {
+    return [];
+  }
+  buffers(): StateBuffer[] {
+    return [];
+  }
+}
+
+/** Softmax cross-entropy shifted by one max for the whole batch. */
+function oneMaxForTheBatch(logits: Matrix, labels: Int32Array): LossAndGrad {
+  const n = logits.rows;
+  const max = Math.max(...logits.data); // the mistake: one max, not each row's
+  const grad = new Matrix(n, logits.cols, logits.dtype);
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const e = Array.from(logits.row(i), (z) => Math.exp(z - max));
+    const sum = e.reduce((s, v) => s + v, 0);
+    loss += (Math.log(sum) - (logits.get(i, labels[i]) - max)) / n; // log-sum-exp, as taught
+    e.forEach((v, j) => grad.set(i, j, (v / sum - (j === labels[i] ? 1 : 0)) / n));
+  }
+  return { loss, grad };
+}
+
+/** A plain BatchNorm with the compact backward; each mutant below rewrites one part of it. */
+class PlainBatchNorm {
+  readonly label = "BatchNorm1d";
+  readonly momentum: number;
+  readonly eps: number;
+  readonly gamma: Param;
+  readonly beta: Param;
+  readonly runningMean: StateBuffer;
+  readonly runningVar: StateBuffer;
+  protected x: Matrix | null = null;
+  protected xHat: Matrix | null = null;
+  protected invStd: number[] = [];
+  protected training = true;
+
+  constructor(readonly numFeatures: number, options: { momentum?: number; eps?: number; dtype?: DType } = {}) {
+    const dtype = options.dtype ?? "float64";
+    this.momentum = options.momentum ?? 0.9;
+    this.eps = options.eps ?? 1e-5;
+    this.gamma = makeParam("gamma", new Matrix(1, numFeatures, new Float64Array(numFeatures).fill(1)), false);
+    this.beta = makeParam("beta", Matrix.zeros(1, numFeatures, dtype), false);
+    this.runningMean = { name: "running_mean", value: Matrix.zeros(1, numFeatures, dtype) };
+    this.runningVar = { name: "running_var", value: new Matrix(1, numFeatures, new Float64Array(numFeatures).fill(1)) };
+  }
+
+  forward(x: Matrix, options: ForwardOptions): Matrix {
+    const { rows: n, cols: d } = x;
+    const mean = new Array<number>(d).fill(0);
+    const variance = new Array<number>(d).fill(0);
+    for (let j = 0; j < d; j++) {
+      if (options.training) {
+        for (let i = 0; i < n; i++) mean[j] += x.get(i, j) / n;
+        for (let i = 0; i < n; i++) variance[j] += (x.get(i, j) - mean[j]) ** 2 / n;
+        this.runningMean.value.data[j] = this.momentum * this.runningMean.value.data[j] + (1 - this.momentum) * mean[j];
+        this.runningVar.value.data[j] = this.momentum * this.runningVar.value.data[j] + (1 - this.momentum) * variance[j];
+      } else {
+        mean[j] = this.runningMean.value.data[j];
+        variance[j] = this.runningVar.value.data[j];
+      }
+    }
+    this.x = x.clone();
+    this.training = options.training;
+    this.invStd = variance.map((v) => 1 / Math.sqrt(v + this.eps));
+    const xHat = (this.xHat = new Matrix(n, d, x.dtype));
+    const y = new Matrix(n, d, x.dtype);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) {
+        xHat.set(i, j, (x.get(i, j) - mean[j]) * this.invStd[j]);
+        y.set(i, j, this.gamma.value.data[j] * xHat.get(i, j) + this.beta.value.data[j]);
+      }
+    }
+    return y;
+  }
+
+  /** dX = γ·invStd/N·(N·dOut − Σ dOut − x̂·Σ dOut·x̂) in training, dOut·γ·invStd in eval. */
+  protected dX(dOut: Matrix, xHat: Matrix, invStd: number[]): Matrix {
+    const { rows: n, cols: d } = dOut;
+    const dX = new Matrix(n, d, dOut.dtype);
+    for (let j = 0; j < d; j++) {
+      let sum = 0;
+      let sumXHat = 0;
+      for (let i = 0; i < n; i++) {
+        sum += dOut.get(i, j);
+        sumXHat += dOut.get(i, j) * xHat.get(i, j);
+      }
+      for (let i = 0; i < n; i++) {
+        const g = this.gamma.value.data[j] * invStd[j];
+        dX.set(i, j, this.training ? (g / n) * (n * dOut.get(i, j) - sum - xHat.get(i, j) * sumXHat) : g * dOut.get(i, j));
+      }
+    }
+    return dX;
+  }
+
+  backward(dOut: Matrix): Matrix {
+    for (let j = 0; j < dOut.cols; j++) {
+      this.gamma.grad.data[j] = 0;
+      this.beta.grad.data[j] = 0;
+      for (let i = 0; i < dOut.rows; i++) {
+        this.gamma.grad.data[j] += dOut.get(i, j) * this.xHat!.get(i, j);
+        this.beta.grad.data[j] += dOut.get(i, j);
+      }
+    }
+    return this.dX(dOut, this.xHat!, this.invStd);
+  }
+
+  params(): Param[] {
+    return [this.gamma, this.beta];
+  }
+
+  buffers(): StateBuffer[] {
+    return [this.runningMean, this.runningVar];
+  }
+}
+
+/** dβ accumulates across backward calls (dγ is reset): only a check of every grad sees it. */
+class AccumulatingBetaBatchNorm extends PlainBatchNorm {
+  override backward(dOut: Matrix): Matrix {
+    for (let j = 0; j < dOut.cols; j++) {
+      this.gamma.grad.data[j] = 0;
+      for (let i = 0; i < dOut.rows; i++) {
+        this.gamma.grad.data[j] += dOut.get(i, j) * this.xHat!.get(i, j);
+        this.beta.grad.data[j] += dOut.get(i, j); // the mistake: never reset
+      }
+    }
+    return this.dX(dOut, this.xHat!, this.invStd);
+  }
+}
+
+/** Training backward that normalises with the running statistics. */
+class RunningStatsBackwardBatchNorm extends PlainBatchNorm {
+  override backward(dOut: Matrix): Matrix {
+    const x = this.x!;
+    const invStd = Array.from(this.runningVar.value.data, (v) => 1 / Math.sqrt(v + this.eps));
+    const xHat = new Matrix(x.rows, x.cols, x.dtype);
+    for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) xHat.set(i, j, (x.get(i, j) - this.runningMean.value.data[j]) * invStd[j]);
+    for (let j = 0; j < dOut.cols; j++) {
+      this.gamma.grad.data[j] = 0;
+      this.beta.grad.data[j] = 0;
+      for (let i = 0; i < dOut.rows; i++) {
+        this.gamma.grad.data[j] += dOut.get(i, j) * xHat.get(i, j);
+        this.beta.grad.data[j] += dOut.get(i, j);
+      }
+    }
+    return this.dX(dOut, xHat, invStd);
+  }
+}
+
+/** SGD that takes the gradient step, then shrinks the NEW w. */
+class DecayAfterStepSGD {
+  readonly lr: number;
+  readonly weightDecay: number;
+  constructor(options: { lr: number; weightDecay?: number }) {
+    this.lr = options.lr;
+    this.weightDecay = options.weightDecay ?? 0;
+  }
+  step(params: readonly Param[]): void {
+    for (const p of params) {
+      for (let i = 0; i < p.value.data.length; i++) p.value.data[i] -= this.lr * p.grad.data[i];
+      if (p.decay) for (let i = 0; i < p.value.data.length; i++) p.value.data[i] -= this.lr * this.weightDecay * p.value.data[i];
+    }
+  }
+}
+
 // ---- E6: networks (trained with the correct layers, assembled wrongly) ----
 const spirals = (layers: (rng: Rng) => Layer[], epochs = 60): (() => ExerciseReport) => () =>
   exercises.gradeSpiralClassifier((data) => {
@@ -261,6 +550,14 @@ export const MUTANTS: Mutant[] = [
   { exercise: "E5", mistake: "decay not multiplied by lr", grade: () => exercises.gradeSGD(DecayWithoutLr), hint: /not multiplied by lr/ },
   { exercise: "E5", mistake: "λ/2 instead of λ", grade: () => exercises.gradeSGD(HalfDecay), hint: /gradient of λ\/2·‖w‖² is λ·w/ },
   { exercise: "E5", mistake: "gradient ascent", grade: () => exercises.gradeSGD(GradientAscent), hint: /goes up the gradient/ },
+  { exercise: "E1", mistake: "keeps the input of the first forward (??=)", grade: () => exercises.gradeLinear(FirstInputLinear), hint: /FIRST forward call/ },
+  { exercise: "E2", mistake: "Sigmoid keeps the output of the first forward", grade: () => exercises.gradeSigmoid(FirstOutputSigmoid), hint: /FIRST forward call/ },
+  { exercise: "E2", mistake: "Sigmoid backward recomputes σ'(x) from x (NaN at −1000)", grade: () => exercises.gradeSigmoid(RecomputingSigmoid), hint: /recomputed from the stored x overflows/ },
+  { exercise: "E2", mistake: "ReLU passes the gradient at x = 0 (x ≥ 0)", grade: () => exercises.gradeReLU(AtZeroReLU), hint: /not x ≥ 0/ },
+  { exercise: "E3", mistake: "one max for the whole batch", grade: () => exercises.gradeSoftmaxCrossEntropy(oneMaxForTheBatch), hint: /one max for the whole batch/ },
+  { exercise: "E4", mistake: "dβ accumulates across backward calls", grade: () => exercises.gradeBatchNorm(AccumulatingBetaBatchNorm), hint: /doubled.*\(\+=\)/ },
+  { exercise: "E4", mistake: "training backward with the running statistics", grade: () => exercises.gradeBatchNorm(RunningStatsBackwardBatchNorm), hint: /uses the running statistics/ },
+  { exercise: "E5", mistake: "decay applied after the step, to the new w", grade: () => exercises.gradeSGD(DecayAfterStepSGD), hint: /decay is applied after the step/ },
   { exercise: "E6", mistake: "no activation between the Linear layers", grade: spirals((rng) => [new KernelLinear(2, 64, rng), new KernelLinear(64, 3, rng)]), hint: /stacked Linear layers without one collapse/ },
   { exercise: "E6", mistake: "an activation after the output layer", grade: spirals((rng) => [new KernelLinear(2, 64, rng), new MaskReLU(), new KernelLinear(64, 3, rng), new MaskReLU()]), hint: /output layer must be a Linear/ },
   { exercise: "E6", mistake: "the engine's layers instead of the learner's", grade: spirals((rng) => [new Linear(2, 64, { init: "he", rng, dtype: "float64" }), new MaskReLU(), new KernelLinear(64, 3, rng)]), hint: /build the network from your classes/ },
