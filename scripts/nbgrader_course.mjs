@@ -2,7 +2,7 @@
 // answer keys, an nbgrader_config.py that loads the track's settings, and a node_modules link
 // so that `import "nnfs"` resolves in every folder nbgrader runs notebooks in. It only adds:
 // files already there are kept. nbgrader itself does the rest (see the README).
-// Usage: node scripts/nbgrader_course.mjs DIR                       one assignment "exercises" with E1–E6
+// Usage: node scripts/nbgrader_course.mjs DIR                       one assignment "exercises" with E0–E6
 //        node scripts/nbgrader_course.mjs DIR --assignment ps1 E1 E2   only those, as assignment ps1
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -35,7 +35,8 @@ function chosenKeys(only) {
   if (unknown.length > 0) throw new Error(`${unknown.join(" ")}: no such exercise; there are ${all.map((f) => f.split("-")[0]).join(", ")}`);
   const keys = only.length === 0 ? all : all.filter((f) => only.some((name) => f.startsWith(`${name}-`)));
   // NOTE: E6 collects the learner's E1–E5 from its own folder, so it needs them in its assignment.
-  if (keys.some((f) => f.startsWith("E6-")) && keys.length < 6) throw new Error("E6 builds on E1–E5 from the same folder: put E1–E6 in its assignment");
+  const builtOn = ["E1", "E2", "E3", "E4", "E5"];
+  if (keys.some((f) => f.startsWith("E6-")) && !builtOn.every((name) => keys.some((f) => f.startsWith(`${name}-`)))) throw new Error("E6 builds on E1–E5 from the same folder: put E1–E6 in its assignment");
   for (const file of keys) {
     const problems = nn.exercises.sourceProblems(nn.exercises.readNotebook(path.join(KEYS, file)));
     if (problems.length > 0) throw new Error(`${file}:\n  ${problems.join("\n  ")}`);

@@ -3,10 +3,11 @@
 // written differently from the answer key must pass every check.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { Classifier, Rng, exercises, fit } from "../src";
+import { Classifier, Linear, Rng, SGD, exercises, fit, kernels } from "../src";
 import type { ExerciseReport } from "../src/exercises";
-import { KernelLinear, MaskReLU, StableSigmoid, StagedBatchNorm, TwoPassSGD, logSoftmaxCrossEntropy, rowwiseMse } from "./support/learner_code";
-import { MUTANTS } from "./support/mutants";
+import { KernelLinear, MaskReLU, OuterProductLinear, StableSigmoid, StagedBatchNorm, TwoPassSGD, logSoftmaxCrossEntropy, rowwiseMse } from "./support/learner_code";
+import { DELEGATING, HANDED_TO_ENGINE, MINE, MUTANTS } from "./support/mutants";
+import { gradeCorrectGradientCheck } from "./support/gradcheck_code";
 
 function failures(report: ExerciseReport): string {
   return report.results.filter((r) => !r.passed).map((r) => `${r.name}: ${r.detail} (hint: ${r.hint ?? "none"})`).join("\n");
@@ -14,7 +15,8 @@ function failures(report: ExerciseReport): string {
 
 test("correct implementations written differently from the answer key pass every check", () => {
   const reports = [
-    exercises.gradeLinear(KernelLinear),
+    gradeCorrectGradientCheck(),
+    exercises.gradeLinear(OuterProductLinear),
     exercises.gradeReLU(MaskReLU),
     exercises.gradeSigmoid(StableSigmoid),
     exercises.gradeSoftmaxCrossEntropy(logSoftmaxCrossEntropy),
@@ -30,13 +32,30 @@ test("correct implementations written differently from the answer key pass every
   for (const seed of [1, 2, 3]) assert.equal(exercises.gradeBatchNorm(StagedBatchNorm, { seed }).passed, true, `seed ${seed}`);
 });
 
-test("a network of correct learner layers reaches the E6 spirals target", () => {
-  const spiral = exercises.gradeSpiralClassifier((data) => {
+test("a network of correct learner layers passes E6's checks before training and reaches the spirals targets, with and without BatchNorm", () => {
+  const network = (): exercises.NetworkSetup<Int32Array> => {
     const rng = new Rng(0);
     const model = new Classifier([new KernelLinear(2, 64, rng), new MaskReLU(), new KernelLinear(64, 64, rng), new MaskReLU(), new KernelLinear(64, 3, rng)], { loss: logSoftmaxCrossEntropy });
-    return { model, history: fit(model, data.train, { epochs: 100, batchSize: 32, optimizer: new TwoPassSGD({ lr: 0.1, weightDecay: 1e-4 }), seed: 0, val: data.val }) };
-  });
+    return { model, optimizer: new TwoPassSGD({ lr: 0.2, weightDecay: 1e-4 }) };
+  };
+  const before = exercises.gradeBeforeTraining(network, MINE);
+  assert.equal(before.passed, true, failures(before));
+  assert.match(before.results.map((r) => r.detail).join("\n"), /initial loss 1\.\d+ on the 720 training points[\s\S]*loss 1\.\d+ → [\d.e-]+ in \d+ steps/);
+  const step = TwoPassSGD.prototype.step;
+  const engineStep = SGD.prototype.step;
+  const spiral = exercises.gradeSpiralClassifier((data) => {
+    const { model, optimizer } = network();
+    return { model, history: fit(model, data.train, { epochs: 60, batchSize: 32, optimizer, seed: 0, val: data.val }) };
+  }, MINE);
   assert.equal(spiral.passed, true, failures(spiral));
+  assert.equal(TwoPassSGD.prototype.step, step, "the grader put the learner's step back");
+  assert.equal(SGD.prototype.step, engineStep, "and the engine's");
+  const batchNorm = exercises.gradeBatchNormClassifier((data) => {
+    const rng = new Rng(0);
+    const model = new Classifier([new KernelLinear(2, 64, rng), new StagedBatchNorm(64, {}), new MaskReLU(), new KernelLinear(64, 64, rng), new StagedBatchNorm(64, {}), new MaskReLU(), new KernelLinear(64, 3, rng)], { loss: logSoftmaxCrossEntropy });
+    return { model, history: fit(model, data.train, { epochs: 40, batchSize: 64, optimizer: new TwoPassSGD({ lr: 0.5, weightDecay: 1e-4 }), seed: 0, val: data.val }) };
+  }, MINE);
+  assert.equal(batchNorm.passed, true, failures(batchNorm));
   // (The noisy curve takes 300 epochs; the E6 answer key reaches that target in the notebook test.)
 });
 
@@ -49,6 +68,26 @@ test("every mutant fails a check with the hint for its mistake (at least three p
     assert.ok(hints.some((h) => m.hint.test(h)), `${m.exercise} ${m.mistake}: no hint matches ${m.hint}\n${failures(report)}`);
     perExercise.set(m.exercise, (perExercise.get(m.exercise) ?? 0) + 1);
   }
-  assert.deepEqual([...perExercise.keys()].sort(), ["E1", "E2", "E3", "E4", "E5", "E6"]);
+  assert.deepEqual([...perExercise.keys()].sort(), ["E0", "E1", "E2", "E3", "E4", "E5", "E6"]);
   for (const [exercise, count] of perExercise) assert.ok(count >= 3, `${exercise} has ${count} mutants`);
+});
+
+test("a graded method that hands the work to the engine's layer, loss, SGD or kernel fails only the 'written by hand' check, which names what it used", () => {
+  const gemm = kernels.gemm;
+  const forward = Linear.prototype.forward;
+  for (const d of DELEGATING) {
+    const report = d.grade();
+    const failed = report.results.filter((r) => !r.passed);
+    assert.equal(failed.length, 1, `${d.exercise}: ${failures(report)}`);
+    assert.match(failed[0].name, /^written by hand, not handed to nn\.\w+ or nn\.kernels$/, d.exercise);
+    assert.match(failed[0].detail, d.uses, d.exercise);
+    assert.match(failed[0].hint ?? "", HANDED_TO_ENGINE, d.exercise);
+    assert.equal(report.passed, false, d.exercise);
+  }
+  // The engine is put back after every check, and code written by hand gets no such line.
+  assert.equal(kernels.gemm, gemm);
+  assert.equal(Linear.prototype.forward, forward);
+  const own = exercises.gradeLinear(OuterProductLinear);
+  assert.ok(own.results.every((r) => !/written by hand/.test(r.name)), failures(own));
+  assert.throws(() => exercises.checkLinear(KernelLinear, { log: null }), /E1 · Linear: 1 of 9 checks failed: written by hand, not handed to nn\.Linear or nn\.kernels/);
 });

@@ -3,9 +3,10 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as util from "node:util";
-import { ForwardOptions, Matrix, exercises } from "../src";
+import { ForwardOptions, Linear, Matrix, exercises } from "../src";
 import type { ExerciseReport } from "../src/exercises";
-import { KernelLinear, MaskReLU, logSoftmaxCrossEntropy } from "./support/learner_code";
+import { MaskReLU, OuterProductLinear, logSoftmaxCrossEntropy } from "./support/learner_code";
+import { MINE } from "./support/mutants";
 
 /** The first failed check's detail and hint, as one line. */
 function firstFailure(report: ExerciseReport): string {
@@ -34,7 +35,7 @@ test("a class without backward is named as such", () => {
 });
 
 test("a wrong output shape says expected and got", () => {
-  class WrongShape extends KernelLinear {
+  class WrongShape extends OuterProductLinear {
     override forward(x: Matrix): Matrix {
       this.x = x;
       return new Matrix(x.rows, this.inFeatures, x.dtype);
@@ -72,12 +73,16 @@ test("float32 outputs, non-matrix returns and non-functions get their own messag
   assert.match(firstFailure(notAFunction), /got number 42 \| pass it itself: checkSoftmaxCrossEntropy/);
   const badReturn = exercises.gradeMeanSquaredError(() => 0.5 as unknown as ReturnType<exercises.MseFunction>);
   assert.match(firstFailure(badReturn), /returned number 0.5 \| return an object \{ loss, grad \}/);
-  const notTrained = exercises.gradeSpiralClassifier(() => ({ model: null, history: null }) as unknown as exercises.Trained<Int32Array>);
+  const notTrained = exercises.gradeSpiralClassifier(() => ({ model: null, history: null }) as unknown as exercises.Trained<Int32Array>, MINE);
   assert.match(firstFailure(notTrained), /return \{ model, history \}/);
+  const notSetUp = exercises.gradeBeforeTraining(() => ({ model: null }) as unknown as exercises.NetworkSetup<Int32Array>, MINE);
+  assert.match(firstFailure(notSetUp), /return \{ model, optimizer \}/);
+  const engineAsMine = exercises.gradeSpiralClassifier(() => ({ model: null, history: null }) as unknown as exercises.Trained<Int32Array>, { ...MINE, Linear: Linear as unknown as exercises.LinearClass });
+  assert.match(firstFailure(engineAsMine), /Linear is the engine's \| pass the object the import cell builds from \.\/my_layers/);
 });
 
 test("an error thrown inside the learner's code names the method, and a stub says not implemented", () => {
-  class Broken extends KernelLinear {
+  class Broken extends OuterProductLinear {
     override backward(): Matrix {
       throw new TypeError("Cannot read properties of undefined (reading 'data')");
     }
@@ -88,7 +93,7 @@ test("an error thrown inside the learner's code names the method, and a stub say
   });
   assert.ok(stub.results.every((r) => r.notImplemented === "not implemented: softmaxCrossEntropy"));
   // nbgrader's stub is one text for every region, without a label: the method that threw names it.
-  class NbgraderStub extends KernelLinear {
+  class NbgraderStub extends OuterProductLinear {
     override forward(): Matrix {
       throw new Error("not implemented");
     }

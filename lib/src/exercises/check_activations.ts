@@ -61,7 +61,7 @@ function activationCase(label: string, x: Matrix, decoy: Matrix, dOut: Matrix, r
 
 function gradeActivation(Class: ActivationClass, spec: ActivationSpec, options: GradeOptions, extra?: (g: Grader, make: () => Layer) => void, after?: (g: Grader, make: () => Layer) => void): ExerciseReport {
   const cases = activationCases(options.seed ?? 0, spec.reference);
-  const g = new Grader(spec.title, `3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`);
+  const g = new Grader(spec.title, `3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`, { methods: [`${spec.name}.forward`, `${spec.name}.backward`], engine: `nn.${spec.name}` });
   const make = (): Layer => construct(spec.name, () => new Class());
   const structureOk = g.check("a Layer with no params", () => {
     const params = paramsOf(make(), spec.name);

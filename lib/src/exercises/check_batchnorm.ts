@@ -86,7 +86,10 @@ function build(BatchNorm: BatchNormClass, c: BatchNormCase): Built {
 
 export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions = {}): ExerciseReport {
   const cases = batchNormCases(options.seed ?? 0);
-  const g = new Grader("E4 · BatchNorm1d", `momentum ${MOMENTUM}, eps ${EPS}, 3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`);
+  const g = new Grader("E4 · BatchNorm1d", `momentum ${MOMENTUM}, eps ${EPS}, 3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`, {
+    methods: ["BatchNorm1d.forward", "BatchNorm1d.backward"],
+    engine: "nn.BatchNorm1d",
+  });
   if (!g.check("constructor: γ = 1, β = 0, running mean 0, running var 1", () => (cases.forEach((c) => build(BatchNorm, c)), "as given"))) return g.report();
   const bn = "BatchNorm1d";
 

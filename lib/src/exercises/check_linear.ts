@@ -78,7 +78,7 @@ function learnerLinear(Linear: LinearClass, c: LinearCase): { layer: Layer; weig
 
 export function gradeLinear(Linear: LinearClass, options: GradeOptions = {}): ExerciseReport {
   const cases = linearCases(options.seed ?? 0);
-  const g = new Grader("E1 · Linear", `4 random cases in float64: ${cases.map((c) => c.label).join("; ")}`);
+  const g = new Grader("E1 · Linear", `4 random cases in float64: ${cases.map((c) => c.label).join("; ")}`, { methods: ["Linear.forward", "Linear.backward"], engine: "nn.Linear" });
   const structureOk = g.check("constructor and params(): weight (in, out), bias (1, out)", () => {
     for (const c of cases) learnerLinear(Linear, c);
     return "as given";

@@ -58,7 +58,7 @@ export function gradeSoftmaxCrossEntropy(fn: SoftmaxCrossEntropyFunction, option
   const name = "softmaxCrossEntropy";
   const rng = new Rng(options.seed ?? 0);
   const cases = [sceCase(3 + rng.int(5), 3 + rng.int(3), 2, rng), sceCase(4 + rng.int(4), 7 + rng.int(4), 2, rng), sceCase(1, 2 + rng.int(3), 2, rng)];
-  const g = new Grader("E3 · softmax cross-entropy", `3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`);
+  const g = new Grader("E3 · softmax cross-entropy", `3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`, { methods: [name], engine: "nn.softmaxCrossEntropy" });
   if (!g.requireFunction(fn, name, "checkSoftmaxCrossEntropy(softmaxCrossEntropy)")) return g.report();
   // Copies in, so code that overwrites its inputs cannot change the cases (a check below catches it).
   const run = (c: SceCase): { loss: number; grad: Matrix } => callLoss(name, c.label, () => fn(c.logits.clone(), c.labels.slice()));
@@ -151,7 +151,7 @@ export function gradeMeanSquaredError(fn: MseFunction, options: GradeOptions = {
     const target = randomMatrix(n, d, rng);
     return { label: `N=${n}, D=${d}`, pred, target, ref: referenceMse(pred, target) };
   });
-  const g = new Grader("E3 · mean squared error", `3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`);
+  const g = new Grader("E3 · mean squared error", `3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`, { methods: [name], engine: "nn.meanSquaredError" });
   if (!g.requireFunction(fn, name, "checkMeanSquaredError(meanSquaredError)")) return g.report();
   const run = (c: MseCase): { loss: number; grad: Matrix } => callLoss(name, c.label, () => fn(c.pred.clone(), c.target.clone()));
   g.check("loss = Σ (pred − target)² / (N·D)", (stats) => {

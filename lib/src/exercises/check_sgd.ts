@@ -84,7 +84,7 @@ function expectParams(run: Run, which: (decay: boolean) => boolean, stats: Error
 
 export function gradeSGD(SGD: SGDClass, options: GradeOptions = {}): ExerciseReport {
   const seed = options.seed ?? 0;
-  const g = new Grader("E5 · SGD with L2 weight decay", `3 steps on ${SHAPES.map(([n, r, c]) => `${n} (${r}, ${c})`).join(", ")}`);
+  const g = new Grader("E5 · SGD with L2 weight decay", `3 steps on ${SHAPES.map(([n, r, c]) => `${n} (${r}, ${c})`).join(", ")}`, { methods: ["SGD.step"], engine: "nn.SGD" });
   if (!g.requireFunction(SGD, "SGD", "checkSGD(SGD)")) return g.report();
   g.check("constructor keeps lr and weightDecay (default 0)", () => {
     const a = learner("SGD constructor", () => new SGD({ lr: 0.3, weightDecay: 0.02 }));

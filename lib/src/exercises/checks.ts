@@ -9,7 +9,18 @@ import { ActivationClass, gradeReLU, gradeSigmoid } from "./check_activations";
 import { MseFunction, SoftmaxCrossEntropyFunction, gradeMeanSquaredError, gradeSoftmaxCrossEntropy } from "./check_losses";
 import { BatchNormClass, gradeBatchNorm } from "./check_batchnorm";
 import { SGDClass, gradeSGD } from "./check_sgd";
-import { TrainFunction, gradeCurveRegressor, gradeSpiralClassifier } from "./check_networks";
+import { SetupFunction, TrainFunction, gradeBatchNormClassifier, gradeBeforeTraining, gradeCurveRegressor, gradeSpiralClassifier } from "./check_networks";
+import { GradientCheckTools, gradeGradientCheck } from "./check_gradcheck";
+
+/** E0: the learner's gradient checker (numericGradient, relativeError, checkLayerDX). */
+export function checkGradientCheck(
+  numericGradient: GradientCheckTools["numericGradient"],
+  relativeError: GradientCheckTools["relativeError"],
+  checkLayerDX: GradientCheckTools["checkLayerDX"],
+  options?: CheckOptions,
+): void {
+  announce(gradeGradientCheck(numericGradient, relativeError, checkLayerDX, options), options);
+}
 
 /** E1: the learner's Linear (forward, dX, dW, db). */
 export function checkLinear(Linear: LinearClass, options?: CheckOptions): void {
@@ -51,15 +62,26 @@ export interface NetworkCheckOptions extends CheckOptions {
   charts?: boolean;
 }
 
-/** E6: the learner's classifier on the spirals (≥ 0.95 validation accuracy). */
-export function checkSpiralClassifier(train: TrainFunction<Int32Array>, options: NetworkCheckOptions = {}): void {
-  const report = gradeSpiralClassifier(train);
+/** E6, before training: the untrained spirals classifier's loss is ≈ ln 3, and it overfits 20 points. */
+export function checkBeforeTraining(setup: SetupFunction<Int32Array>, mine: MyLayers, options: CheckOptions = {}): void {
+  announce(gradeBeforeTraining(setup, mine), options);
+}
+
+/** E6: the learner's classifier on the spirals (≥ 0.95 validation accuracy), of their layers, loss and SGD. */
+export function checkSpiralClassifier(train: TrainFunction<Int32Array>, mine: MyLayers, options: NetworkCheckOptions = {}): void {
+  const report = gradeSpiralClassifier(train, mine);
   announce(report, options, () => (options.charts ?? inNotebook()) && report.showCharts());
 }
 
-/** E6: the learner's regressor on the noisy curve (validation MSE ≤ 2 × the noise floor). */
-export function checkCurveRegressor(train: TrainFunction<Matrix>, options: NetworkCheckOptions = {}): void {
-  const report = gradeCurveRegressor(train);
+/** E6: the same target with the learner's BatchNorm1d in the network. */
+export function checkBatchNormClassifier(train: TrainFunction<Int32Array>, mine: MyLayers, options: NetworkCheckOptions = {}): void {
+  const report = gradeBatchNormClassifier(train, mine);
+  announce(report, options, () => (options.charts ?? inNotebook()) && report.showCharts());
+}
+
+/** E6: the learner's regressor on the noisy curve (validation MSE ≤ 2 × the noise floor), of their layers, loss and SGD. */
+export function checkCurveRegressor(train: TrainFunction<Matrix>, mine: MyLayers, options: NetworkCheckOptions = {}): void {
+  const report = gradeCurveRegressor(train, mine);
   announce(report, options, () => (options.charts ?? inNotebook()) && report.showCharts());
 }
 

@@ -7,7 +7,10 @@ import { DataError } from "../errors";
 import { writeFileAtomic } from "../paths";
 import { cellSource, readNotebook, Notebook, nbgraderOf } from "./notebook_json";
 
-/** The exercise notebooks E6 collects from, and the names each must define at top level. */
+/**
+ * The exercise notebooks E6 collects from, and the names each must define at top level.
+ * NOTE: not E0: its functions are a checking tool, not layers, and E6 does not need them.
+ */
 export const EXERCISE_NOTEBOOKS: ReadonlyArray<{ file: string; names: readonly string[] }> = [
   { file: "E1-linear.ipynb", names: ["Linear"] },
   { file: "E2-activations.ipynb", names: ["ReLU", "Sigmoid"] },

@@ -2,6 +2,7 @@
 // the learner's code called so that whatever it throws becomes a failed check with its
 // message (never a crash of the grader), and a printed report with a throw at the end.
 import { ExerciseError, ExerciseReport, CheckResult, formatReport } from "./report";
+import { EngineUses, inLearnerCode, watchEngine } from "./engine_watch";
 
 /** Fails the current check with what went wrong and, when known, the likely cause. */
 export class CheckFailure extends Error {
@@ -20,7 +21,7 @@ export class LearnerThrew extends Error {
 /** Runs learner code; what it throws is re-thrown as LearnerThrew naming `where`. */
 export function learner<T>(where: string, f: () => T): T {
   try {
-    return f();
+    return inLearnerCode(where, f);
   } catch (err) {
     throw new LearnerThrew(where, err);
   }
@@ -53,17 +54,27 @@ export class ErrorStats {
   }
 }
 
+/** The learner methods graded by hand, and the engine's counterpart they must not hand the work to. */
+export interface HandWritten {
+  /** As the grader names them, e.g. ["Linear.forward", "Linear.backward"]. */
+  methods: readonly string[];
+  /** What the exercise has the learner write, as the engine names it, e.g. "nn.Linear". */
+  engine: string;
+}
+
 export class Grader {
   private readonly results: CheckResult[] = [];
   private readonly started = performance.now();
+  private readonly seen: EngineUses = { uses: new Map() };
 
-  constructor(readonly title: string, readonly cases: string) {}
+  /** With `handWritten`, every check watches those methods for calls to the engine's layers, losses, SGD and kernels. */
+  constructor(readonly title: string, readonly cases: string, private readonly handWritten?: HandWritten) {}
 
   /** Runs one named check; it passes unless `body` throws. Its return value, if any, is the detail line. */
   check(name: string, body: (stats: ErrorStats) => string | void): boolean {
     const stats = new ErrorStats();
     try {
-      const note = body(stats);
+      const note = this.handWritten === undefined ? body(stats) : watchEngine(this.handWritten.methods, this.seen, () => body(stats));
       this.results.push({ name, passed: true, detail: note ?? stats.describe() });
       return true;
     } catch (err) {
@@ -100,14 +111,38 @@ export class Grader {
 
   /** Everything checked so far, with the time since the grader was made. */
   report(): ExerciseReport {
+    const delegated = this.delegation();
+    const results = delegated === null ? [...this.results] : [...this.results, delegated];
     return {
       title: this.title,
       cases: this.cases,
-      results: [...this.results],
-      passed: this.results.every((r) => r.passed),
+      results,
+      passed: results.every((r) => r.passed),
       seconds: (performance.now() - this.started) / 1000,
     };
   }
+
+  /**
+   * A failed check when a graded method called the engine's own layer, loss, SGD or kernel;
+   * null otherwise. (Only a failure gets a line: a stub calls nothing, and correct code sees
+   * the same report as before this check existed.)
+   */
+  private delegation(): CheckResult | null {
+    const own = this.handWritten;
+    if (own === undefined || this.seen.uses.size === 0) return null;
+    const calls = own.methods.filter((m) => this.seen.uses.has(m)).map((m) => `${m} uses the engine's own ${listed([...this.seen.uses.get(m)!])}`);
+    return {
+      name: `written by hand, not handed to ${own.engine} or nn.kernels`,
+      passed: false,
+      detail: calls.join("; "),
+      hint: `write the computation yourself with get/set (or .data), new nn.Matrix and plain loops: ${own.engine} and the kernels are what your code is checked against, so they cannot stand in for it`,
+    };
+  }
+}
+
+/** "a", "a and b", "a, b and c". */
+function listed(items: string[]): string {
+  return items.length <= 1 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
 /** Where reports go: options.log, console.log when it is not given, nothing when it is null. */

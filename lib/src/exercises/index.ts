@@ -1,13 +1,19 @@
 // The exercise track's grader (nn.exercises): one check per exercise, comparing the
 // learner's code with the engine's and with finite differences, and naming the likely
 // mistake when a check fails. check* print and throw; grade* return the report.
-export { checkLinear, checkReLU, checkSigmoid, checkSoftmaxCrossEntropy, checkMeanSquaredError, checkBatchNorm, checkSGD, checkSpiralClassifier, checkCurveRegressor, checkAll } from "./checks";
+export { checkGradientCheck, checkLinear, checkReLU, checkSigmoid, checkSoftmaxCrossEntropy, checkMeanSquaredError, checkBatchNorm, checkSGD, checkBeforeTraining, checkSpiralClassifier, checkBatchNormClassifier, checkCurveRegressor, checkAll } from "./checks";
 export type { MyLayers, NetworkCheckOptions } from "./checks";
+export { selfCheck } from "./self_check";
+export type { Expect, SelfCheckOptions } from "./self_check";
 export { collectMyLayers, collectSources, EXERCISE_NOTEBOOKS } from "./collect";
+export { loadMyLayers } from "./my_layers_loader";
+export type { LoadedLayers } from "./my_layers_loader";
 export type { Collected, CollectedNotebook, CollectOptions } from "./collect";
 export { studentVersion, sourceProblems, stubbed } from "./release";
 export { readNotebook, notebookText } from "./notebook_json";
 export type { Notebook, NotebookCell, NbgraderMeta } from "./notebook_json";
+export { gradeGradientCheck } from "./check_gradcheck";
+export type { GradientCheckTools, LayerGradientCheck } from "./check_gradcheck";
 export { gradeLinear } from "./check_linear";
 export type { LinearClass } from "./check_linear";
 export { gradeReLU, gradeSigmoid } from "./check_activations";
@@ -18,8 +24,8 @@ export { gradeBatchNorm } from "./check_batchnorm";
 export type { BatchNormClass } from "./check_batchnorm";
 export { gradeSGD } from "./check_sgd";
 export type { SGDClass } from "./check_sgd";
-export { gradeSpiralClassifier, gradeCurveRegressor, spiralData, curveData, curveNoiseFloor } from "./check_networks";
-export type { TrainValData, Trained, TrainFunction, NetworkReport } from "./check_networks";
+export { gradeBeforeTraining, gradeSpiralClassifier, gradeBatchNormClassifier, gradeCurveRegressor, spiralData, curveData, curveNoiseFloor, INITIAL_LOSS_TOLERANCE, OVERFIT } from "./check_networks";
+export type { TrainValData, Trained, TrainFunction, NetworkSetup, SetupFunction, NetworkReport } from "./check_networks";
 export { ExerciseError, formatReport } from "./report";
 export type { CheckResult, ExerciseReport } from "./report";
 export type { CheckOptions, GradeOptions } from "./grader";

@@ -1,10 +1,70 @@
 // Correct learner implementations written differently from the exercise notebooks'
-// answer keys (which use plain loops and BatchNorm's compact backward): the engine's
-// kernels for Linear, a stored mask for ReLU, a branching stable sigmoid, log-softmax for
+// answer keys (which use get/set loops and BatchNorm's compact backward): Linear by rows
+// and outer products, a stored mask for ReLU, a branching stable sigmoid, log-softmax for
 // cross-entropy, BatchNorm backward through the full staged chain rule, a two-pass SGD.
 // The grader must accept all of them; test/support/mutants.ts breaks them one way each.
+// KernelLinear is correct too but hands the work to the engine's kernels, which E1 does not
+// allow (the grader says so); E6 tests use it as a fast layer of the learner's own.
 import { DType, ForwardOptions, InitName, LossAndGrad, Matrix, Param, Rng, StateBuffer, initWeights, kernels, makeParam, Optimizer } from "../../src";
 
+/** Linear on the raw .data arrays: y row by row, dW as a sum of per-sample outer products, dX from W's rows. */
+export class OuterProductLinear {
+  readonly label: string;
+  readonly weight: Param;
+  readonly bias: Param;
+  protected x: Matrix | null = null;
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, rng = new Rng(0), dtype: DType = "float64", init: InitName = "he") {
+    this.label = `Linear(${inFeatures} → ${outFeatures})`;
+    this.weight = makeParam("weight", initWeights(init, inFeatures, outFeatures, rng, dtype), true);
+    this.bias = makeParam("bias", Matrix.zeros(1, outFeatures, dtype), false);
+  }
+
+  forward(x: Matrix, _options: ForwardOptions): Matrix {
+    this.x = x;
+    const W = this.weight.value.data;
+    const y = new Matrix(x.rows, this.outFeatures, x.dtype);
+    for (let n = 0; n < x.rows; n++) {
+      const row = x.row(n);
+      const out = this.bias.value.data.slice();
+      row.forEach((v, k) => out.forEach((_, j) => (out[j] += v * W[k * this.outFeatures + j])));
+      y.data.set(out, n * this.outFeatures);
+    }
+    return y;
+  }
+
+  backward(dOut: Matrix): Matrix {
+    if (this.x === null) throw new Error("backward before forward");
+    const x = this.x;
+    const [I, O] = [this.inFeatures, this.outFeatures];
+    const dW = this.weight.grad.data;
+    const db = this.bias.grad.data;
+    dW.fill(0);
+    db.fill(0);
+    const dX = new Matrix(x.rows, I, dOut.dtype);
+    for (let n = 0; n < x.rows; n++) {
+      for (let j = 0; j < O; j++) {
+        const g = dOut.data[n * O + j];
+        db[j] += g;
+        for (let k = 0; k < I; k++) {
+          dW[k * O + j] += x.data[n * I + k] * g;
+          dX.data[n * I + k] += g * this.weight.value.data[k * O + j];
+        }
+      }
+    }
+    return dX;
+  }
+
+  params(): Param[] {
+    return [this.weight, this.bias];
+  }
+
+  buffers(): StateBuffer[] {
+    return [];
+  }
+}
+
+/** Correct, but written with the engine's kernels: E1 refuses it ("written by hand"). */
 export class KernelLinear {
   readonly label: string;
   readonly weight: Param;

@@ -1,0 +1,469 @@
+// E0's grader: the learner's gradient checker (centred differences, relative error, and a
+// layer's dX through f = Σ y·R) against the engine's own numericalGradient, and on layers
+// the grader brings: correct ones it must pass and broken ones it must flag.
+import { Matrix } from "../tensor";
+import { Rng } from "../random";
+import { ForwardOptions, Layer, Linear as ReferenceLinear, Param, Sigmoid as ReferenceSigmoid, StateBuffer } from "../layers";
+import { numericalGradient, randomMatrix, relError } from "../testing/gradcheck";
+import { CheckFailure, ErrorStats, GradeOptions, Grader, learner, sci } from "./grader";
+import { Suspect, asMatrix, describeValue, expectClose } from "./compare";
+import { mapMatrix } from "./matrix_ops";
+import type { ExerciseReport } from "./report";
+
+/** What checkLayerDX returns: backward(R), the centred differences of f = Σ y·R, and their relative error. */
+export interface LayerGradientCheck {
+  analytic: Matrix;
+  numeric: Matrix;
+  relError: number;
+}
+
+/** The three functions the E0 notebook has the learner write. */
+export interface GradientCheckTools {
+  /** ∂f/∂x by centred differences, (f(x + h·eᵢ) − f(x − h·eᵢ)) / 2h; x as it was afterwards. */
+  numericGradient: (f: (x: Matrix) => number, x: Matrix, h?: number) => Matrix;
+  /** max over entries of |aᵢ − bᵢ| / max(|aᵢ|, |bᵢ|, tiny). */
+  relativeError: (a: Matrix, b: Matrix) => number;
+  /** dX of a layer by f = Σ y·R, R random of y's shape drawn once from `seed`. */
+  checkLayerDX: (layer: Layer, x: Matrix, seed?: number) => LayerGradientCheck;
+}
+
+/** Tolerance of the learner's centred differences against the engine's (same h, float64). */
+const NUMERIC_MATCH_TOL = 1e-7;
+/** Below this the learner's checker must rate a correct layer; above BROKEN_REL it must rate a broken one. */
+const CORRECT_REL = 1e-6;
+const BROKEN_REL = 1e-2;
+/** The step numericGradient takes by default, as in the engine. */
+const H = 1e-5;
+
+const FORWARD_DIFF_HINT = "these are forward differences, (f(x + h) − f(x)) / h: their error is O(h), about 1e-5 on a curved function; centred differences (f(x + h) − f(x − h)) / 2h are O(h²)";
+const ROUND_OFF_HINT =
+  "round-off: the step h is lost when x is float32 (a float32 copy of x, or new nn.Matrix(rows, cols) without \"float64\") or when h is far below 1e-5 in float64; perturb x itself in float64 with h ≈ 1e-5";
+
+/** A test function with its gradient in closed form. */
+interface TestFunction {
+  label: string;
+  f: (x: Matrix) => number;
+  grad: (x: Matrix) => Matrix;
+}
+
+/** Σᵢ term(xᵢ, i) over x's entries, in float64. */
+function total(x: Matrix, term: (v: number, i: number) => number): number {
+  let s = 0;
+  for (let i = 0; i < x.data.length; i++) s += term(x.data[i], i);
+  return s;
+}
+
+/** f reads x only through x.data, so it works on any dtype and never writes to x. */
+function testFunctions(rng: Rng, rows: number, cols: number): TestFunction[] {
+  const a = randomMatrix(rows, cols, rng);
+  const b = randomMatrix(rows, cols, rng);
+  const n = rows * cols;
+  return [
+    {
+      label: "a quadratic, Σ a·x² + b·x",
+      f: (x) => total(x, (v, i) => a.data[i] * v * v + b.data[i] * v),
+      grad: (x) => mapMatrix(x, (v, i, j) => 2 * a.get(i, j) * v + b.get(i, j)),
+    },
+    {
+      label: "Σ sin(xᵢ)·exp(x₍ᵢ₊₁₎ / 2) (curved, entries coupled)",
+      f: (x) => total(x, (v, i) => Math.sin(v) * Math.exp(x.data[(i + 1) % n] / 2)),
+      grad: (x) => {
+        const g = new Matrix(x.rows, x.cols, "float64");
+        for (let i = 0; i < n; i++) {
+          const next = (i + 1) % n;
+          const prev = (i - 1 + n) % n;
+          g.data[i] = Math.cos(x.data[i]) * Math.exp(x.data[next] / 2) + Math.sin(x.data[prev]) * Math.exp(x.data[i] / 2) / 2;
+        }
+        return g;
+      },
+    },
+    {
+      label: "log Σ exp(x) (gradient: softmax of x)",
+      f: (x) => {
+        const m = Math.max(...x.data);
+        return m + Math.log(total(x, (v) => Math.exp(v - m)));
+      },
+      grad: (x) => {
+        const m = Math.max(...x.data);
+        const z = total(x, (v) => Math.exp(v - m));
+        return mapMatrix(x, (v) => Math.exp(v - m) / z);
+      },
+    },
+  ];
+}
+
+/** The engine's centred differences of f at a float64 copy of x (x itself untouched). */
+function referenceGradient(f: (x: Matrix) => number, x: Matrix, h = 1e-5): Matrix {
+  const copy = x.astype("float64");
+  return new Matrix(x.rows, x.cols, numericalGradient(() => f(copy), copy, h));
+}
+
+/** A numeric gradient on a `dtype` copy of x with step H; `quotient` (from f(x + h), f(x − h), f(x)) makes it right or wrong. */
+function variantGradient(f: (x: Matrix) => number, x: Matrix, dtype: "float64" | "float32", quotient: (fPlus: () => number, fMinus: () => number, f0: () => number) => number): Matrix {
+  const copy = x.astype(dtype);
+  const g = new Matrix(x.rows, x.cols, "float64");
+  for (let i = 0; i < copy.data.length; i++) {
+    const old = copy.data[i];
+    g.data[i] = quotient(
+      () => ((copy.data[i] = old + H), f(copy)),
+      () => ((copy.data[i] = old - H), f(copy)),
+      () => ((copy.data[i] = old), f(copy)),
+    );
+    copy.data[i] = old;
+  }
+  return g;
+}
+
+/** The classic wrong numeric gradients of f at x (default h), as suspects. */
+function numericSuspects(f: (x: Matrix) => number, x: Matrix): Suspect[] {
+  const suspects: Suspect[] = [
+    { hint: FORWARD_DIFF_HINT, value: () => variantGradient(f, x, "float64", (plus, _minus, f0) => (plus() - f0()) / H) },
+    { hint: FORWARD_DIFF_HINT.replace("forward differences, (f(x + h) − f(x)) / h", "backward differences, (f(x) − f(x − h)) / h"), value: () => variantGradient(f, x, "float64", (_plus, minus, f0) => (f0() - minus()) / H) },
+    { hint: "the difference is divided by h instead of 2h: x + h and x − h are 2h apart, (f(x + h) − f(x − h)) / 2h", value: () => variantGradient(f, x, "float64", (plus, minus) => (plus() - minus()) / H) },
+    { hint: `${ROUND_OFF_HINT} (this matches centred differences on a float32 copy of x)`, value: () => variantGradient(f, x, "float32", (plus, minus) => (plus() - minus()) / (2 * H)) },
+  ];
+  for (const h of [1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13]) {
+    suspects.push({ hint: "h is too small (far below 1e-5): f(x + h) − f(x − h) keeps only a few digits, a round-off of about 1e-16·|f| / h; use h ≈ 1e-5 in float64", value: () => referenceGradient(f, x, h) });
+  }
+  return suspects;
+}
+
+/** The learner's numericGradient at x (a copy the grader keeps); returns the result and x afterwards. */
+function callNumeric(tools: GradientCheckTools, f: (x: Matrix) => number, x: Matrix, h?: number): Matrix {
+  const got = learner("numericGradient", () => (h === undefined ? tools.numericGradient(f, x) : tools.numericGradient(f, x, h)));
+  const m = asMatrix(got, "numericGradient(f, x)", "");
+  if (m.dtype !== "float64") {
+    throw new CheckFailure(`numericGradient returned a ${m.dtype} matrix for a float64 x`, `${ROUND_OFF_HINT}; make the result with new nn.Matrix(x.rows, x.cols, "float64")`);
+  }
+  return m;
+}
+
+/** How x changed, in words with the likely cause, or null when every entry is as it was. */
+function describeChange(before: Matrix, after: Matrix, h: number): { detail: string; hint: string } | null {
+  let changed = 0;
+  let byH = 0;
+  let tiny = 0;
+  for (let i = 0; i < before.data.length; i++) {
+    const d = after.data[i] - before.data[i];
+    if (d === 0 || Object.is(after.data[i], before.data[i])) continue;
+    changed++;
+    if (Math.abs(Math.abs(d) - h) <= 1e-9 * h) byH++;
+    else if (Math.abs(d) <= 1e-12 * Math.max(1, Math.abs(before.data[i]))) tiny++;
+  }
+  if (changed === 0) return null;
+  const detail = `${changed} of ${before.data.length} entries of x differ afterwards`;
+  if (byH === changed) return { detail: `${detail}, each by ±h`, hint: "x[i] is not restored: after evaluating f(x + h) and f(x − h), put the old value back (x[i] = old), or the next entries are differentiated at a shifted point" };
+  if (tiny === changed) return { detail: `${detail}, by round-off (about 1e-16)`, hint: "x[i] drifts by round-off: x[i] + h − 2h + h is not exactly x[i]; save the old value and put it back (x[i] = old)" };
+  return { detail, hint: "numericGradient must leave x as it found it: perturb one entry, evaluate f, and put the old value back before the next" };
+}
+
+/** A layer that passes every call to `inner` and records what checkLayerDX did with it. */
+class Spy implements Layer {
+  readonly label: string;
+  /** The input of every forward, in order. */
+  readonly forwards: Matrix[] = [];
+  /** Per backward call: its dOut and the input of the forward before it. */
+  readonly backwards: Array<{ dOut: Matrix; after: Matrix | null }> = [];
+
+  constructor(readonly inner: Layer) {
+    this.label = inner.label;
+  }
+
+  forward(x: Matrix, options: ForwardOptions): Matrix {
+    this.forwards.push(x.clone());
+    return this.inner.forward(x, options).clone();
+  }
+
+  backward(dOut: Matrix): Matrix {
+    this.backwards.push({ dOut: dOut.clone(), after: this.forwards.at(-1) ?? null });
+    return this.inner.backward(dOut).clone();
+  }
+
+  params(): Param[] {
+    return this.inner.params();
+  }
+
+  buffers(): StateBuffer[] {
+    return [];
+  }
+}
+
+/** σ with a backward that forgets the factor (1 − y): dX = dOut·y. */
+class ForgetfulSigmoid implements Layer {
+  readonly label = "Sigmoid, backward without (1 − y)";
+  private y: Matrix | null = null;
+  forward(x: Matrix): Matrix {
+    this.y = mapMatrix(x, (v) => 1 / (1 + Math.exp(-v)));
+    return this.y.clone();
+  }
+  backward(dOut: Matrix): Matrix {
+    const y = this.y!;
+    return mapMatrix(dOut, (g, i, j) => g * y.get(i, j));
+  }
+  params(): Param[] {
+    return [];
+  }
+  buffers(): StateBuffer[] {
+    return [];
+  }
+}
+
+/** y = x ⊙ c (c a fixed row); backward reads dOut's columns in reverse order. With R = ones it looks right. */
+class ReversedColumns implements Layer {
+  readonly label = "a scaling layer whose backward reverses dOut's columns";
+  constructor(readonly c: Matrix) {}
+  forward(x: Matrix): Matrix {
+    return mapMatrix(x, (v, _i, j) => v * this.c.get(0, j));
+  }
+  backward(dOut: Matrix): Matrix {
+    return mapMatrix(dOut, (_g, i, j) => dOut.get(i, dOut.cols - 1 - j) * this.c.get(0, j));
+  }
+  params(): Param[] {
+    return [];
+  }
+  buffers(): StateBuffer[] {
+    return [];
+  }
+}
+
+function isConstant(m: Matrix): boolean {
+  return m.data.every((v) => v === m.data[0]);
+}
+
+/** Σ layer(x)·R with a fresh reference layer, so its numeric dX is the truth. */
+function sumYR(make: () => Layer, R: Matrix): (x: Matrix) => number {
+  const layer = make();
+  return (x) => {
+    const y = layer.forward(x, { training: false });
+    let s = 0;
+    for (let i = 0; i < y.data.length; i++) s += y.data[i] * R.data[i];
+    return s;
+  };
+}
+
+/** The learner's checkLayerDX on a spied layer, with everything it returned checked for type. */
+function callLayerCheck(tools: GradientCheckTools, layer: Spy, x: Matrix, seed: number, where: string): LayerGradientCheck {
+  const got = learner("checkLayerDX", () => tools.checkLayerDX(layer, x, seed)) as unknown;
+  if (got === null || typeof got !== "object") throw new CheckFailure(`${where}: checkLayerDX returned ${describeValue(got)}`, "return { analytic, numeric, relError }");
+  const r = got as Record<string, unknown>;
+  const analytic = asMatrix(r.analytic, "analytic", where);
+  const numeric = asMatrix(r.numeric, "numeric", where);
+  if (typeof r.relError !== "number") throw new CheckFailure(`${where}: relError is ${describeValue(r.relError)}, not a number`, "return { analytic, numeric, relError: relativeError(analytic, numeric) }");
+  return { analytic, numeric, relError: r.relError };
+}
+
+/**
+ * Checks one checkLayerDX run on a correct layer: R of y's shape and random, backward(R) right after
+ * forward(x), numeric = ∂(Σ y·R)/∂x for that same R, relError small, x unchanged.
+ */
+function expectLayerCheck(tools: GradientCheckTools, make: () => Layer, x: Matrix, seed: number, where: string, stats: ErrorStats): void {
+  const spy = new Spy(make());
+  const before = x.clone();
+  const out = callLayerCheck(tools, spy, x, seed, where);
+  if (spy.backwards.length === 0) throw new CheckFailure(`${where}: checkLayerDX never called layer.backward`, "analytic is what the layer's own backward(R) returns: call layer.forward(x) then layer.backward(R)");
+  const { dOut: R, after } = spy.backwards.at(-1)!;
+  const y = make().forward(x, { training: false });
+  if (R.rows !== y.rows || R.cols !== y.cols) throw new CheckFailure(`${where}: backward got R of shape ${R.shape}; y has shape ${y.shape}`, "R must have y's shape: one random number per output entry");
+  if (isConstant(R)) {
+    throw new CheckFailure(
+      `${where}: backward got an R whose entries are all ${R.data[0]}`,
+      "that is f = Σ y, not Σ y·R: with R all ones a backward that mixes up dOut's entries (a transpose, a permutation) gives the same dX and goes unseen; use Σ y·R with R random (normal) of y's shape",
+    );
+  }
+  if (after === null || after.data.some((v, i) => v !== x.data[i])) {
+    throw new CheckFailure(
+      `${where}: the forward right before backward(R) was at ${after === null ? "no input" : "a perturbed x"}`,
+      "call backward(R) right after forward(x) at the unperturbed x: the numeric gradient's forwards leave the layer's cache at the last perturbed x",
+    );
+  }
+  const change = describeChange(before, x, H);
+  if (change !== null) throw new CheckFailure(`${where}: ${change.detail}`, change.hint);
+  const truth = make();
+  truth.forward(x, { training: false });
+  const expectedAnalytic = truth.backward(R.clone()).clone();
+  expectClose(out.analytic, expectedAnalytic, stats, { what: "analytic", where, hint: "analytic is what backward(R) returns, for the same R as in f; copy it (.clone()): a layer may reuse that matrix" });
+  const expectedNumeric = referenceGradient(sumYR(make, R), x);
+  expectClose(out.numeric, expectedNumeric, stats, {
+    what: "numeric (∂(Σ y·R)/∂x)",
+    where,
+    tol: NUMERIC_MATCH_TOL,
+    suspects: [{ hint: "that is the gradient of Σ y, not Σ y·R: multiply each y entry by R's", value: () => referenceGradient(sumYR(make, mapMatrix(R, () => 1)), x) }],
+    hint: "numeric must be the centred differences of f(x) = Σ y·R for the SAME R that went to backward: draw R once, before f, not redrawn inside f at every call",
+  });
+  if (!(out.relError <= CORRECT_REL)) {
+    throw new CheckFailure(`${where}: relError is ${sci(out.relError)} on a correct layer (analytic and numeric agree to ${sci(relError(out.analytic.data, out.numeric.data))})`, "relError should be relativeError(analytic, numeric)");
+  }
+}
+
+/** The call a check cell makes, as the requireFunction lines show it. */
+const CALL = "checkGradientCheck(numericGradient, relativeError, checkLayerDX)";
+
+/**
+ * E0: the learner's three functions, passed one by one (tslab does not rewrite a shorthand
+ * property such as { numericGradient } to the cell's export, so an object would not reach them).
+ */
+export function gradeGradientCheck(
+  numericGradient: GradientCheckTools["numericGradient"],
+  relativeError: GradientCheckTools["relativeError"],
+  checkLayerDX: GradientCheckTools["checkLayerDX"],
+  options: GradeOptions = {},
+): ExerciseReport {
+  const tools: GradientCheckTools = { numericGradient, relativeError, checkLayerDX };
+  const seed = options.seed ?? 0;
+  const rng = new Rng(seed);
+  const x = randomMatrix(3, 4, rng);
+  const functions = testFunctions(rng, 3, 4);
+  const g = new Grader("E0 · gradient check", `x (3, 4) float64; ${functions.map((f) => f.label).join("; ")}; the engine's Sigmoid and Linear(4 → 3)`);
+  const haveNumeric = g.requireFunction(numericGradient, "numericGradient", CALL);
+  const haveRel = g.requireFunction(relativeError, "relativeError", CALL);
+  const haveLayer = g.requireFunction(checkLayerDX, "checkLayerDX", CALL);
+
+  const numericNames: string[] = [];
+  if (haveNumeric) {
+    for (const fn of functions) {
+      const name = `numericGradient on ${fn.label}`;
+      numericNames.push(name);
+      g.check(name, (stats) => {
+        const xs = x.clone();
+        const got = callNumeric(tools, fn.f, xs);
+        const change = describeChange(x, xs, H);
+        if (change !== null) throw new CheckFailure(`${fn.label}: ${change.detail}`, change.hint);
+        expectClose(got, referenceGradient(fn.f, x), stats, {
+          what: "numericGradient(f, x)",
+          where: fn.label,
+          tol: NUMERIC_MATCH_TOL,
+          suspects: numericSuspects(fn.f, x),
+          hint: "for each entry i: old = x[i]; x[i] = old + h; f₊ = f(x); x[i] = old − h; f₋ = f(x); x[i] = old; grad[i] = (f₊ − f₋) / 2h",
+        });
+        const vsAnalytic = relError(got.data, fn.grad(x).data);
+        return `${stats.describe()} vs the engine's numericalGradient; rel err ${sci(vsAnalytic)} vs the exact gradient`;
+      });
+    }
+    const restore = "numericGradient leaves x exactly as it was";
+    numericNames.push(restore);
+    g.check(restore, () => {
+      const xs = x.clone();
+      callNumeric(tools, functions[1].f, xs);
+      const change = describeChange(x, xs, H);
+      if (change !== null) throw new CheckFailure(change.detail, change.hint);
+      return "every entry bit for bit";
+    });
+    const withH = "numericGradient(f, x, h) uses the h it is given (h = 1e-3 on Σ x³)";
+    numericNames.push(withH);
+    g.check(withH, (stats) => {
+      const cube = (m: Matrix): number => total(m, (v) => v * v * v);
+      const got = callNumeric(tools, cube, x.clone(), 1e-3);
+      expectClose(got, referenceGradient(cube, x, 1e-3), stats, {
+        what: "numericGradient(f, x, 1e-3)",
+        where: "Σ x³, h = 1e-3 (centred differences give 3x² + h² exactly)",
+        tol: 1e-10,
+        suspects: [
+          { hint: "numericGradient ignores its h argument: use the h it is called with (its default is 1e-5)", value: () => referenceGradient(cube, x, 1e-5) },
+          { hint: "the difference is divided by h instead of 2h: x + h and x − h are 2h apart, (f(x + h) − f(x − h)) / 2h", value: () => mapMatrix(referenceGradient(cube, x, 1e-3), (v) => 2 * v) },
+        ],
+        hint: "(f(x + h) − f(x − h)) / 2h with the h passed in",
+      });
+    });
+  }
+
+  const relNames: string[] = [];
+  if (haveRel) {
+    const m = (values: number[]): Matrix => Matrix.fromValues(1, values.length, values, "float64");
+    const cases: Array<{ a: number[]; b: number[]; label: string; suspects: Array<{ hint: string; value: number }> }> = [
+      { label: "[1, 2, −3] vs [1.1, 2, −3]", a: [1, 2, -3], b: [1.1, 2, -3], suspects: [{ hint: "divided by |a| only: the error must not depend on which argument comes first, divide by max(|a|, |b|, tiny)", value: 0.1 }] },
+      { label: "[1.1, 2, −3] vs [1, 2, −3] (the other order)", a: [1.1, 2, -3], b: [1, 2, -3], suspects: [{ hint: "divided by |b| only: the error must not depend on which argument comes first, divide by max(|a|, |b|, tiny)", value: 0.1 }] },
+      {
+        label: "[1, 5] vs [2, 5]",
+        a: [1, 5],
+        b: [2, 5],
+        suspects: [
+          { hint: "the difference has no abs: aᵢ − bᵢ is negative when a is the smaller, take |aᵢ − bᵢ|", value: -0.5 },
+          { hint: "the difference has no abs: aᵢ − bᵢ is negative when a is the smaller, take |aᵢ − bᵢ|", value: 0 },
+        ],
+      },
+      { label: "[−1, −4] vs [−2, −4] (negative gradients)", a: [-1, -4], b: [-2, -4], suspects: [] },
+      {
+        label: "[1, 1, 1, 1] vs [1, 1, 1, 2] (one entry wrong)",
+        a: [1, 1, 1, 1],
+        b: [1, 1, 1, 2],
+        suspects: [{ hint: "the mean over entries hides one wrong entry: take the largest relative error over the entries", value: 0.125 }],
+      },
+      { label: "[0, 3] vs [0, 3] (an exact zero)", a: [0, 3], b: [0, 3], suspects: [] },
+    ];
+    const name = "relativeError: largest |aᵢ − bᵢ| / max(|aᵢ|, |bᵢ|, tiny)";
+    relNames.push(name);
+    g.check(name, () => {
+      const failures: Array<{ detail: string; hint?: string }> = [];
+      for (const c of cases) {
+        const expected = c.a.reduce((worst, ai, i) => Math.max(worst, Math.abs(ai - c.b[i]) / Math.max(Math.abs(ai), Math.abs(c.b[i]), 1e-8)), 0);
+        const got = learner("relativeError", () => tools.relativeError(m(c.a), m(c.b))) as unknown;
+        if (typeof got !== "number") throw new CheckFailure(`relativeError(${c.label}) is ${describeValue(got)}, not a number`, "return one number: the largest relative error over the entries");
+        // |a − b| / (|a| + |b|) (CS231n's) is up to 2× smaller and as good: accept [expected / 2, expected].
+        if (got >= expected / 2 - 1e-12 && got <= expected + 1e-12) continue;
+        let hint = c.suspects.find((s) => Math.abs(got - s.value) <= 1e-9)?.hint;
+        if (hint === undefined && Number.isNaN(got)) hint = "0 / 0 is NaN where both are exactly 0: floor the denominator with a tiny number, max(|aᵢ|, |bᵢ|, 1e-8)";
+        if (hint === undefined && (got < 0 || got > 1e6)) hint = "gradients can be negative: use abs on both sides, |aᵢ − bᵢ| / max(|aᵢ|, |bᵢ|, tiny) (max(aᵢ, bᵢ, tiny) without abs is the tiny floor when both are negative)";
+        failures.push({ detail: `relativeError(${c.label}) is ${got}, expected ${expected.toPrecision(4)}`, hint });
+      }
+      if (failures.length > 0) {
+        // The first case that failed, with the first hint any failed case gives (they name one mistake).
+        const hinted = failures.find((f) => f.hint !== undefined);
+        const detail = [failures[0].detail, ...(hinted && hinted !== failures[0] ? [hinted.detail] : [])].join("; ");
+        throw new CheckFailure(`${detail}${failures.length > 2 ? ` (${failures.length} of ${cases.length} cases wrong)` : ""}`, hinted?.hint ?? "for each entry |aᵢ − bᵢ| / max(|aᵢ|, |bᵢ|, 1e-8); return the largest");
+      }
+      return `${cases.length} cases, symmetric, zero-safe, negative values`;
+    });
+  }
+
+  if (haveLayer) {
+    const after = [...numericNames, ...relNames];
+    const sx = randomMatrix(4, 3, rng);
+    const lx = randomMatrix(5, 4, rng);
+    const linear = (): Layer => {
+      const l = new ReferenceLinear(4, 3, { init: "he", rng: new Rng(seed + 7), dtype: "float64" });
+      l.bias!.value.data.set([0.5, -0.25, 0.1]);
+      return l;
+    };
+    g.checkAfter(after, "checkLayerDX(the engine's Sigmoid): analytic = backward(R), numeric = ∂(Σ y·R)/∂x", (stats) => {
+      expectLayerCheck(tools, () => new ReferenceSigmoid(), sx, seed, "Sigmoid, x (4, 3)", stats);
+      expectLayerCheck(tools, () => new ReferenceSigmoid(), sx, seed + 1, "Sigmoid, x (4, 3), another seed", stats);
+    });
+    g.checkAfter(after, "checkLayerDX(the engine's Linear(4 → 3)): the same, dX = R·Wᵀ", (stats) => {
+      expectLayerCheck(tools, linear, lx, seed, "Linear(4 → 3), x (5, 4)", stats);
+    });
+    g.checkAfter(after, "checkLayerDX uses its seed: same seed, same R; another seed, another R", () => {
+      const Rs = [seed, seed, seed + 1].map((s) => {
+        const spy = new Spy(new ReferenceSigmoid());
+        callLayerCheck(tools, spy, sx, s, `seed ${s}`);
+        return spy.backwards.at(-1)?.dOut ?? null;
+      });
+      if (Rs.some((R) => R === null)) throw new CheckFailure("checkLayerDX never called layer.backward", "call layer.forward(x) then layer.backward(R)");
+      const [a, b, c] = Rs as Matrix[];
+      if (a.data.some((v, i) => v !== b.data[i])) throw new CheckFailure("two calls with the same seed drew different R", "draw R from new nn.Rng(seed) made inside checkLayerDX, so a check can be repeated");
+      if (a.data.every((v, i) => v === c.data[i])) throw new CheckFailure("seeds 0 and 1 drew the same R", "draw R from new nn.Rng(seed): the seed is the caller's way to try another R");
+      return "repeatable";
+    });
+    g.checkAfter(after, "checkLayerDX flags a Sigmoid whose backward forgets the factor (1 − y)", () => {
+      const out = callLayerCheck(tools, new Spy(new ForgetfulSigmoid()), sx, seed, "broken Sigmoid");
+      if (!(out.relError >= BROKEN_REL)) {
+        throw new CheckFailure(
+          `relError is ${sci(out.relError)} on a backward that is wrong by a factor (1 − y) (should be ≥ ${sci(BROKEN_REL)})`,
+          "numeric must come from forward alone (centred differences of f = Σ y·R), never from backward, and relError must compare analytic with numeric",
+        );
+      }
+      return `relError ${sci(out.relError)}: flagged`;
+    });
+    g.checkAfter(after, "checkLayerDX flags a backward that reverses dOut's columns (needs Σ y·R, not Σ y)", () => {
+      const c = Matrix.fromValues(1, 3, [0.5, -1.5, 2], "float64");
+      const out = callLayerCheck(tools, new Spy(new ReversedColumns(c)), sx, seed, "reversed columns");
+      if (!(out.relError >= BROKEN_REL)) {
+        throw new CheckFailure(
+          `relError is ${sci(out.relError)} on a backward that reads dOut's columns in reverse order`,
+          "that is f = Σ y, not Σ y·R: with R all ones a backward that mixes up dOut's entries (a transpose, a permutation) gives the same dX and goes unseen; use Σ y·R with R random (normal) of y's shape",
+        );
+      }
+      return `relError ${sci(out.relError)}: flagged`;
+    });
+  }
+  return g.report();
+}
