@@ -15,14 +15,21 @@ export { describeBackend, backendStatus } from "./kernels/backend";
 export type { BackendStatus } from "./kernels/backend";
 
 // Layers, losses, models, optimiser
-export { Linear, BatchNorm1d, ReLU, Sigmoid, makeParam } from "./layers";
-export type { Layer, Param, StateBuffer, ForwardOptions, LinearOptions, BatchNormOptions } from "./layers";
+export { Linear, BatchNorm1d, ReLU, Sigmoid, Dropout, makeParam } from "./layers";
+export type { Layer, Param, StateBuffer, ForwardOptions, LinearOptions, BatchNormOptions, DropoutOptions } from "./layers";
 export { softmax, softmaxCrossEntropy, meanSquaredError, meanSquaredErrorValue } from "./losses";
 export type { LossAndGrad } from "./losses";
 export { Sequential, Network, Classifier, Regressor, MLPClassifier, MLPRegressor, Autoencoder, ACTIVATIONS, OUTPUT_ACTIVATIONS, accuracy } from "./models";
 export type { TrainableModel, Targets, LossFunction, Activation, MLP, MLPOptions, MLPConfig, AutoencoderOptions, AutoencoderConfig, OutputActivation } from "./models";
 export { SGD, l2Penalty } from "./optim/sgd";
 export type { SGDOptions, Optimizer } from "./optim/sgd";
+export { Momentum } from "./optim/momentum";
+export type { MomentumOptions } from "./optim/momentum";
+export { RMSProp } from "./optim/rmsprop";
+export type { RMSPropOptions } from "./optim/rmsprop";
+export { Adam } from "./optim/adam";
+export type { AdamOptions } from "./optim/adam";
+export type { OptimizerState } from "./optim/state";
 
 // Training: the loop, early stopping, grid search, progress, metrics
 export { fit, evaluate, batchBounds, lastEpoch, scheduledLr, LR_SCHEDULES } from "./train/trainer";

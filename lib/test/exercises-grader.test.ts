@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { Classifier, Linear, Rng, SGD, exercises, fit, kernels } from "../src";
 import type { ExerciseReport } from "../src/exercises";
 import { KernelLinear, MaskReLU, OuterProductLinear, StableSigmoid, StagedBatchNorm, TwoPassSGD, logSoftmaxCrossEntropy, rowwiseMse } from "./support/learner_code";
-import { DELEGATING, HANDED_TO_ENGINE, MINE, MUTANTS } from "./support/mutants";
+import { CATALOGUE_MUTANTS, DELEGATING, HANDED_TO_ENGINE, MINE, MUTANTS } from "./support/mutants";
 import { gradeCorrectGradientCheck } from "./support/gradcheck_code";
 
 function failures(report: ExerciseReport): string {
@@ -61,7 +61,7 @@ test("a network of correct learner layers passes E6's checks before training and
 
 test("every mutant fails a check with the hint for its mistake (at least three per exercise)", () => {
   const perExercise = new Map<string, number>();
-  for (const m of MUTANTS) {
+  for (const m of [...CATALOGUE_MUTANTS, ...MUTANTS]) {
     const report = m.grade();
     assert.equal(report.passed, false, `${m.exercise} ${m.mistake}: the grader passed it`);
     const hints = report.results.filter((r) => !r.passed).map((r) => r.hint ?? "");
@@ -70,6 +70,20 @@ test("every mutant fails a check with the hint for its mistake (at least three p
   }
   assert.deepEqual([...perExercise.keys()].sort(), ["E0", "E1", "E2", "E3", "E4", "E5", "E6"]);
   for (const [exercise, count] of perExercise) assert.ok(count >= 3, `${exercise} has ${count} mutants`);
+});
+
+test("every mistake in the catalogue, made in correct learner code, fails a check with exactly that mistake's hint", () => {
+  // The grader's suspects are the catalogue's values; a value that no longer matches what
+  // its wrong implementation returns leaves that mutant without its hint.
+  assert.ok(CATALOGUE_MUTANTS.length > 0);
+  const missed = CATALOGUE_MUTANTS.flatMap((m) => {
+    const report = m.grade();
+    const hints = report.results.filter((r) => !r.passed).map((r) => r.hint ?? "");
+    return hints.some((h) => m.hint.test(h)) ? [] : [`${m.exercise} ${m.mistake}: no hint is exactly ${m.hint}\n${failures(report)}`];
+  });
+  assert.deepEqual(missed, []);
+  const ids = CATALOGUE_MUTANTS.map((m) => `${m.exercise} ${m.mistake}`);
+  assert.equal(new Set(ids).size, ids.length, "catalogue ids are unique");
 });
 
 test("a graded method that hands the work to the engine's layer, loss, SGD or kernel fails only the 'written by hand' check, which names what it used", () => {

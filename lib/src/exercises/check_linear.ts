@@ -5,15 +5,16 @@ import { Rng } from "../random";
 import { Layer, Linear as ReferenceLinear, Param } from "../layers";
 import { randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, GradeOptions, Grader } from "./grader";
-import { Suspect, expectClose } from "./compare";
-import { STALE_CACHE_HINT, backwardAfterDecoy, construct, expectBackwardOverwrites, expectNumericGradients, expectInputKept, forwardCopy, paramsOf } from "./layer_harness";
-import { outerOfRow, rowMatrix, scaled, sumAlong, transposed, zerosLike } from "./matrix_ops";
+import { expectClose } from "./compare";
+import { backwardAfterDecoy, construct, expectBackwardOverwrites, expectNumericGradients, expectInputKept, forwardCopy, paramsOf } from "./layer_harness";
+import { suspectsFor } from "./mistakes/catalogue";
+import { LINEAR_MISTAKES } from "./mistakes/linear";
 import type { ExerciseReport } from "./report";
 
 /** The constructor the E1 notebook gives the learner's Linear. */
 export type LinearClass = new (inFeatures: number, outFeatures: number, rng: Rng, dtype: DType) => Layer;
 
-interface LinearCase {
+export interface LinearCase {
   label: string;
   inF: number;
   outF: number;
@@ -93,11 +94,7 @@ export function gradeLinear(Linear: LinearClass, options: GradeOptions = {}): Ex
       expectClose(y, c.y, stats, {
         what: "y",
         where: c.label,
-        suspects: [
-          { hint: "the bias b is not added: y = x·W + b, with b added to every row", value: () => minusRowVector(c.y, c.b) },
-          { hint: "b is added to the first row only; add it to every row of x·W", value: () => biasOnFirstRow(c) },
-          { hint: "forward returned the output of its FIRST call (a decoy batch), not of this x: compute y from the x it is given, every call", value: () => linearForward(c.decoy, c) },
-        ],
+        suspects: suspectsFor(LINEAR_MISTAKES, "y", c),
         hint: "y[n][j] = Σ_k x[n][k]·W[k][j] + b[j]",
       });
     }
@@ -123,11 +120,7 @@ export function gradeLinear(Linear: LinearClass, options: GradeOptions = {}): Ex
       expectClose(afterBackward(c).dX, c.dX, stats, {
         what: "dX (the return value)",
         where: c.label,
-        suspects: [
-          { hint: "dX uses W where it needs Wᵀ: dX = dOut·Wᵀ has x's shape (N, in)", value: () => dOutTimesW(c) },
-          { hint: "backward returns dOut itself; it must return dX = dOut·Wᵀ", value: () => c.dOut },
-          { hint: "dX is all zeros: return dOut·Wᵀ", value: () => zerosLike(c.dX) },
-        ],
+        suspects: suspectsFor(LINEAR_MISTAKES, "dX", c),
         hint: "dX[n][k] = Σ_j dOut[n][j]·W[k][j]",
       });
     }
@@ -135,10 +128,10 @@ export function gradeLinear(Linear: LinearClass, options: GradeOptions = {}): Ex
   const dWName = "backward: dW = xᵀ·dOut (this.weight.grad)";
   const dbName = "backward: db = Σₙ dOut (this.bias.grad)";
   g.check(dWName, (stats) => {
-    for (const c of squareFirst) expectClose(afterBackward(c).dW, c.dW, stats, { what: "dW", where: c.label, suspects: dWSuspects(c), hint: "dW[k][j] = Σ_n x[n][k]·dOut[n][j]" });
+    for (const c of squareFirst) expectClose(afterBackward(c).dW, c.dW, stats, { what: "dW", where: c.label, suspects: suspectsFor(LINEAR_MISTAKES, "dW", c), hint: "dW[k][j] = Σ_n x[n][k]·dOut[n][j]" });
   });
   g.check(dbName, (stats) => {
-    for (const c of cases) expectClose(afterBackward(c).db, c.db, stats, { what: "db", where: c.label, suspects: dbSuspects(c), hint: "db[j] = Σ_n dOut[n][j]" });
+    for (const c of cases) expectClose(afterBackward(c).db, c.db, stats, { what: "db", where: c.label, suspects: suspectsFor(LINEAR_MISTAKES, "db", c), hint: "db[j] = Σ_n dOut[n][j]" });
   });
   g.checkAfter([dWName, dbName], "backward overwrites the grads (no += across calls)", (stats) => {
     for (const c of cases) {
@@ -151,73 +144,4 @@ export function gradeLinear(Linear: LinearClass, options: GradeOptions = {}): Ex
     for (const c of cases) expectNumericGradients(learnerLinear(Linear, c).layer, "Linear", c.x, true, ["dW", "db"], c.label, stats);
   });
   return g.report();
-}
-
-function dWSuspects(c: LinearCase): Suspect[] {
-  const n = c.x.rows;
-  return [
-    { hint: "dW is transposed: it has W's shape (in, out) and is xᵀ·dOut, not dOutᵀ·x", value: () => transposed(c.dW) },
-    { hint: "dW is not summed over the batch: it holds the last sample's x[n]ᵀ·dOut[n] only; add up all N rows", value: () => outerOfRow(c.x, c.dOut, n - 1) },
-    { hint: "dW is not summed over the batch: it holds the first sample's x[0]ᵀ·dOut[0] only; add up all N rows", value: () => outerOfRow(c.x, c.dOut, 0) },
-    { hint: "dW is divided by N: dOut already carries the loss's 1/N, so dW is the plain sum xᵀ·dOut", value: () => scaled(c.dW, 1 / n) },
-    { hint: "dW is all zeros: backward must write xᵀ·dOut into this.weight.grad.data", value: () => zerosLike(c.dW) },
-    { hint: STALE_CACHE_HINT, value: () => transposedTimes(c.decoy, c.dOut) },
-  ];
-}
-
-function dbSuspects(c: LinearCase): Suspect[] {
-  const n = c.dOut.rows;
-  return [
-    { hint: "db is missing: this.bias.grad is all zeros; set it to the column sums of dOut", value: () => zerosLike(c.db) },
-    { hint: "db is not summed over the batch: it holds dOut's last row only", value: () => rowMatrix(c.dOut, n - 1) },
-    { hint: "db is not summed over the batch: it holds dOut's first row only", value: () => rowMatrix(c.dOut, 0) },
-    { hint: "db is divided by N: dOut already carries the loss's 1/N, so db is the plain column sum", value: () => scaled(c.db, 1 / n) },
-    { hint: "db sums over the wrong axis: sum dOut over the N rows (the batch), giving (1, out)", value: () => sumAlong(c.dOut, "cols") },
-  ];
-}
-
-function minusRowVector(y: Matrix, b: Matrix): Matrix {
-  const out = y.clone();
-  for (let i = 0; i < y.rows; i++) for (let j = 0; j < y.cols; j++) out.data[i * y.cols + j] -= b.data[j];
-  return out;
-}
-
-function biasOnFirstRow(c: LinearCase): Matrix {
-  const out = minusRowVector(c.y, c.b);
-  for (let j = 0; j < c.outF; j++) out.data[j] += c.b.data[j];
-  return out;
-}
-
-/** dOut·W, which only has a shape when W is square. */
-function dOutTimesW(c: LinearCase): Matrix | null {
-  if (c.inF !== c.outF) return null;
-  const out = new Matrix(c.dOut.rows, c.inF, "float64");
-  for (let i = 0; i < c.dOut.rows; i++) {
-    for (let k = 0; k < c.inF; k++) {
-      let s = 0;
-      for (let j = 0; j < c.outF; j++) s += c.dOut.get(i, j) * c.W.get(j, k);
-      out.set(i, k, s);
-    }
-  }
-  return out;
-}
-
-/** x·W + b with the case's W and b, for any x of shape (N, in). */
-function linearForward(x: Matrix, c: LinearCase): Matrix {
-  const out = new Matrix(x.rows, c.outF, "float64");
-  for (let i = 0; i < x.rows; i++) {
-    for (let j = 0; j < c.outF; j++) {
-      let s = c.b.data[j];
-      for (let k = 0; k < c.inF; k++) s += x.get(i, k) * c.W.get(k, j);
-      out.set(i, j, s);
-    }
-  }
-  return out;
-}
-
-/** aᵀ·b */
-function transposedTimes(a: Matrix, b: Matrix): Matrix {
-  const out = new Matrix(a.cols, b.cols, "float64");
-  for (let n = 0; n < a.rows; n++) for (let p = 0; p < a.cols; p++) for (let q = 0; q < b.cols; q++) out.data[p * b.cols + q] += a.get(n, p) * b.get(n, q);
-  return out;
 }

@@ -7,8 +7,9 @@ import { missingLayerMethods } from "../layers";
 import type { Layer, Param } from "../layers";
 import { numericalGradient, randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, ErrorStats, learner } from "./grader";
-import { Suspect, asMatrix, describeValue, expectClose, expectMatchesNumeric, firstNonFiniteIndex } from "./compare";
-import { scaled } from "./matrix_ops";
+import { asMatrix, describeValue, expectClose, expectMatchesNumeric, firstNonFiniteIndex } from "./compare";
+import { suspectsFor } from "./mistakes/catalogue";
+import { SECOND_BACKWARD_MISTAKES } from "./mistakes/layers";
 
 /** Builds a learner's layer; a missing method is a CheckFailure naming it. */
 export function construct<T extends Layer>(name: string, build: () => T): T {
@@ -114,21 +115,19 @@ export function expectBackwardOverwrites(layer: Layer, name: string, dOut: Matri
   const dX1 = backwardCopy(layer, name, dOut, where);
   const first = params.map((p) => p.grad.clone());
   const dX2 = backwardCopy(layer, name, dOut, where);
-  const twice = "after a second backward with the same dOut the grads doubled: set them (=), do not add to them (+=). The engine has no zeroGrad, so backward overwrites";
   params.forEach((p, i) => {
     const label = names[i] ?? p.name;
-    const doubled: Suspect[] = [{ hint: twice, value: () => scaled(first[i], 2) }];
     expectClose(p.grad, first[i], stats, {
       what: `${label} after a second backward`,
       where,
-      suspects: doubled,
+      suspects: suspectsFor(SECOND_BACKWARD_MISTAKES, "grad", { first: first[i] }),
       hint: `a second backward with the same dOut must set ${label} to the same value as the first (it is overwritten, not accumulated)`,
     });
   });
   expectClose(dX2, dX1, stats, {
     what: "dX of a second backward",
     where,
-    suspects: [{ hint: "dX doubled on a second backward: build dX afresh in each call instead of adding into a kept buffer", value: () => scaled(dX1, 2) }],
+    suspects: suspectsFor(SECOND_BACKWARD_MISTAKES, "dX", { first: dX1 }),
     hint: "a second backward with the same dOut must return the same dX: backward must not change what forward stored",
   });
 }

@@ -6,3 +6,5 @@ export { BatchNorm1d } from "./batchnorm";
 export type { BatchNormOptions } from "./batchnorm";
 export { ReLU } from "./relu";
 export { Sigmoid } from "./sigmoid";
+export { Dropout } from "./dropout";
+export type { DropoutOptions } from "./dropout";

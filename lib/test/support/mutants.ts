@@ -4,6 +4,10 @@
 // hint the grader must give.
 import { BatchNorm1d, Classifier, DType, ForwardOptions, Layer, Linear, LossAndGrad, Matrix, Param, Rng, SGD, Sigmoid, StateBuffer, exercises, fit, kernels, makeParam, meanSquaredError, softmaxCrossEntropy } from "../../src";
 import type { ExerciseReport } from "../../src/exercises";
+import type { Mistake } from "../../src/exercises/mistakes/catalogue";
+import { LINEAR_MISTAKES } from "../../src/exercises/mistakes/linear";
+import { SECOND_BACKWARD_MISTAKES } from "../../src/exercises/mistakes/layers";
+import { SGD_MISTAKES } from "../../src/exercises/mistakes/sgd";
 import { float32Copy, forwardDifferences, gradeLayerCheck, gradeNumeric, gradeRelative, meanRelativeError, noAbs, noAbsInDenominator, noFloor, notRestored, overAOnly, overH, restoredByArithmetic, tinyH } from "./gradcheck_code";
 import { KernelLinear, MaskReLU, OuterProductLinear, StableSigmoid, StagedBatchNorm, TwoPassSGD, columnOf, logSoftmaxCrossEntropy, rowwiseMse } from "./learner_code";
 
@@ -15,57 +19,12 @@ export interface Mutant {
   hint: RegExp;
 }
 
-const linear = (L: typeof OuterProductLinear): (() => ExerciseReport) => () => exercises.gradeLinear(L);
+/** A hint matched exactly: the catalogue's own words. */
+const exactly = (hint: string): RegExp => new RegExp("^" + hint.replace(/[.*+?^$(){}|[\]\\/]/g, "\\$&") + "$");
 
-// ---- E1: Linear ----
-/** xᵀ·dOut written as (out, in): dW's transpose. */
-class TransposedDW extends OuterProductLinear {
-  override backward(dOut: Matrix): Matrix {
-    const dX = super.backward(dOut);
-    const x = this.x!;
-    const t = new Matrix(this.outFeatures, this.inFeatures, x.dtype);
-    for (let j = 0; j < this.outFeatures; j++) for (let k = 0; k < this.inFeatures; k++) t.set(j, k, columnOf(dOut, j).reduce((s, g, n) => s + g * x.get(n, k), 0));
-    Object.assign(this.weight, { grad: t });
-    return dX;
-  }
-}
-class LastSampleDW extends OuterProductLinear {
-  override backward(dOut: Matrix): Matrix {
-    const dX = super.backward(dOut);
-    const x = this.x!;
-    const n = x.rows - 1;
-    for (let k = 0; k < this.inFeatures; k++) for (let j = 0; j < this.outFeatures; j++) this.weight.grad.set(k, j, x.get(n, k) * dOut.get(n, j));
-    return dX;
-  }
-}
-class NoDb extends OuterProductLinear {
-  override backward(dOut: Matrix): Matrix {
-    const dX = super.backward(dOut);
-    this.bias.grad.data.fill(0);
-    return dX;
-  }
-}
-class MeanDW extends OuterProductLinear {
-  override backward(dOut: Matrix): Matrix {
-    const dX = super.backward(dOut);
-    this.weight.grad.data.forEach((v, i, a) => (a[i] = v / dOut.rows));
-    return dX;
-  }
-}
-class NoBiasForward extends OuterProductLinear {
-  override forward(x: Matrix, options: ForwardOptions): Matrix {
-    const y = super.forward(x, options);
-    for (let n = 0; n < y.rows; n++) for (let j = 0; j < y.cols; j++) y.set(n, j, y.get(n, j) - this.bias.value.get(0, j));
-    return y;
-  }
-}
-class AccumulatingGrads extends OuterProductLinear {
-  override backward(dOut: Matrix): Matrix {
-    const before = [this.weight.grad.clone(), this.bias.grad.clone()];
-    const dX = super.backward(dOut);
-    [this.weight.grad, this.bias.grad].forEach((g, k) => g.data.forEach((v, i, a) => (a[i] = v + before[k].data[i])));
-    return dX;
-  }
+/** Every entry of a catalogue of mistakes, made in correct learner code written independently of the grader. */
+function fromCatalogue<I>(catalogue: readonly Mistake<I, never, string, unknown>[], correct: I, grade: (wrong: I) => ExerciseReport): Mutant[] {
+  return catalogue.map((m) => ({ exercise: m.exercise, mistake: m.id, grade: () => grade(m.wrong(correct)), hint: exactly(m.hint) }));
 }
 
 // ---- E2: ReLU, Sigmoid ----
@@ -206,32 +165,6 @@ class SwappedGammaBeta extends StagedBatchNorm {
     return dX;
   }
 }
-
-// ---- E5: SGD ----
-class DecaysEverything extends TwoPassSGD {
-  override step(params: readonly Param[]): void {
-    super.step(params.map((p) => ({ ...p, decay: true })));
-  }
-}
-class DecayWithoutLr extends TwoPassSGD {
-  override step(params: readonly Param[]): void {
-    for (const p of params) {
-      const k = p.decay ? this.weightDecay : 0;
-      p.value.data.forEach((w, i, a) => (a[i] = w - this.lr * p.grad.data[i] - k * w));
-    }
-  }
-}
-class HalfDecay extends TwoPassSGD {
-  override step(params: readonly Param[]): void {
-    new TwoPassSGD({ lr: this.lr, weightDecay: this.weightDecay / 2 }).step(params);
-  }
-}
-class GradientAscent extends TwoPassSGD {
-  override step(params: readonly Param[]): void {
-    new TwoPassSGD({ lr: -this.lr, weightDecay: this.weightDecay }).step(params);
-  }
-}
-
 
 // ---- Written from scratch as a learner would, one mistake of a category each ----
 
@@ -621,6 +554,13 @@ class NoDWLinear extends KernelLinear {
   }
 }
 
+/** The catalogue's mistakes, each made in the correct code of learner_code.ts. */
+export const CATALOGUE_MUTANTS: Mutant[] = [
+  ...fromCatalogue(LINEAR_MISTAKES, OuterProductLinear, (L) => exercises.gradeLinear(L)),
+  ...fromCatalogue(SECOND_BACKWARD_MISTAKES, OuterProductLinear, (L) => exercises.gradeLinear(L)),
+  ...fromCatalogue(SGD_MISTAKES, TwoPassSGD, (S) => exercises.gradeSGD(S)),
+];
+
 export const MUTANTS: Mutant[] = [
   // ---- E0: the gradient checker (the learner code is in gradcheck_code.ts) ----
   { exercise: "E0", mistake: "forward differences", grade: gradeNumeric(forwardDifferences), hint: /forward differences.*O\(h\)/ },
@@ -637,12 +577,6 @@ export const MUTANTS: Mutant[] = [
   { exercise: "E0", mistake: "checkLayerDX with f = Σ y", grade: gradeLayerCheck("sum-y"), hint: /f = Σ y, not Σ y·R/ },
   { exercise: "E0", mistake: "checkLayerDX redraws R inside f", grade: gradeLayerCheck("redrawn-r"), hint: /draw R once, before f/ },
   { exercise: "E0", mistake: "checkLayerDX calls backward after the numeric gradient's forwards", grade: gradeLayerCheck("backward-last"), hint: /cache at the last perturbed x/ },
-  { exercise: "E1", mistake: "dW transposed", grade: linear(TransposedDW), hint: /transposed/ },
-  { exercise: "E1", mistake: "dW not summed over the batch", grade: linear(LastSampleDW), hint: /not summed over the batch/ },
-  { exercise: "E1", mistake: "db missing", grade: linear(NoDb), hint: /db is missing/ },
-  { exercise: "E1", mistake: "dW divided by N", grade: linear(MeanDW), hint: /divided by N/ },
-  { exercise: "E1", mistake: "bias not added in forward", grade: linear(NoBiasForward), hint: /bias b is not added/ },
-  { exercise: "E1", mistake: "grads accumulated (+=)", grade: linear(AccumulatingGrads), hint: /doubled.*\(\+=\)/ },
   { exercise: "E2", mistake: "ReLU backward without the mask", grade: () => exercises.gradeReLU(NoMaskReLU), hint: /mask x > 0/ },
   { exercise: "E2", mistake: "ReLU mask taken from dOut", grade: () => exercises.gradeReLU(MaskFromDOutReLU), hint: /mask comes from dOut/ },
   { exercise: "E2", mistake: "ReLU overwrites its input", grade: () => exercises.gradeReLU(InPlaceReLU), hint: /new matrix/ },
@@ -661,10 +595,6 @@ export const MUTANTS: Mutant[] = [
   { exercise: "E4", mistake: "momentum the wrong way round", grade: () => exercises.gradeBatchNorm(FlippedMomentum), hint: /momentum is applied the wrong way round/ },
   { exercise: "E4", mistake: "batch statistics in eval mode", grade: () => exercises.gradeBatchNorm(BatchStatsInEval), hint: /eval mode uses the batch's own mean/ },
   { exercise: "E4", mistake: "dγ and dβ swapped", grade: () => exercises.gradeBatchNorm(SwappedGammaBeta), hint: /swapped/ },
-  { exercise: "E5", mistake: "L2 applied to biases and γ/β", grade: () => exercises.gradeSGD(DecaysEverything), hint: /L2 is applied to a param with decay: false/ },
-  { exercise: "E5", mistake: "decay not multiplied by lr", grade: () => exercises.gradeSGD(DecayWithoutLr), hint: /not multiplied by lr/ },
-  { exercise: "E5", mistake: "λ/2 instead of λ", grade: () => exercises.gradeSGD(HalfDecay), hint: /gradient of λ\/2·‖w‖² is λ·w/ },
-  { exercise: "E5", mistake: "gradient ascent", grade: () => exercises.gradeSGD(GradientAscent), hint: /goes up the gradient/ },
   { exercise: "E1", mistake: "keeps the input of the first forward (??=)", grade: () => exercises.gradeLinear(FirstInputLinear), hint: /FIRST forward call/ },
   { exercise: "E2", mistake: "Sigmoid keeps the output of the first forward", grade: () => exercises.gradeSigmoid(FirstOutputSigmoid), hint: /FIRST forward call/ },
   { exercise: "E2", mistake: "Sigmoid backward recomputes σ'(x) from x (NaN at −1000)", grade: () => exercises.gradeSigmoid(RecomputingSigmoid), hint: /recomputed from the stored x overflows/ },
