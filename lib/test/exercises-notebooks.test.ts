@@ -6,9 +6,12 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DataError, exercises } from "../src";
-import type { NbgraderMeta, Notebook, NotebookCell } from "../src/exercises";
+import type { ActivationClass, BatchNormClass, LinearClass, MyLayers, NbgraderMeta, Notebook, NotebookCell } from "../src/exercises";
 import { cellSource as source } from "../src/exercises/notebook_json";
 import { tempDir } from "./support/temp";
+import { MaskReLU, OuterProductLinear, StableSigmoid, StagedBatchNorm } from "./support/learner_code";
+import * as ts from "typescript";
+import * as nnfs from "../src";
 
 const SOLUTIONS = path.resolve(__dirname, "..", "..", "..", "notebooks", "exercises", "solutions");
 const answerKeys = (): Array<{ file: string; nb: Notebook }> =>
@@ -119,6 +122,81 @@ test("E6's collector builds one module from the solution cells and lists the stu
   const renamed = JSON.parse(JSON.stringify(byFile.get("E1-linear.ipynb"))) as Notebook;
   for (const cell of renamed.cells) cell.source = source(cell).replace(/class Linear\b/, "class MyLinear");
   assert.throws(() => exercises.collectSources([{ file: "E1-linear.ipynb", names: ["Linear"], notebook: renamed }]), /E1-linear.ipynb: its solution cells declare no top-level class or function Linear/);
+});
+
+// What the lessons ask the learner to derive: no check name, detail, hint or error may give it
+// while the learner has written nothing (every check then fails with "not implemented").
+const ANSWER_FORMULAS = [
+  "Wᵀ", "xᵀ", "Σₙ", "Σ_n", // E1: dX = dOut·Wᵀ, dW = xᵀ·dOut, db = Σₙ dOut
+  "x > 0", "(1 − y)", "(1 - y)", // E2: ReLU's mask, σ' = y·(1 − y)
+  "softmax(z) −", "onehot", "2·(pred", "(pred − target) /", // E3's gradients
+  "x̂", "invStd", "running var + eps", "mean(dOut", // E4's backward
+  "λ·w", "λw", "λ·p", "lr·grad", "lr·(grad", "− lr", // E5's update
+];
+
+/** The E1–E5 code of the student notebooks as released (or as nbgrader releases them), loaded. */
+function studentLayers(unlabelled: boolean): MyLayers {
+  const byFile = new Map(answerKeys().map(({ file, nb }) => [file, nb]));
+  const inputs = exercises.EXERCISE_NOTEBOOKS.map(({ file, names }) => {
+    const notebook = exercises.studentVersion(byFile.get(file)!, file);
+    if (unlabelled) for (const cell of notebook.cells) cell.source = source(cell).replace(/"not implemented: [^"]+"/g, '"not implemented"');
+    return { file, names, notebook };
+  });
+  const js = ts.transpileModule(exercises.collectSources(inputs).source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+  const module = { exports: {} as Record<string, unknown> };
+  new Function("exports", "require", "module", js)(module.exports, (id: string) => (id === "nnfs" ? nnfs : require(id)), module);
+  return module.exports as unknown as MyLayers;
+}
+
+/** Every report of E1–E5 on `mine`, as printed, with each ExerciseError's message; checkAll's too. */
+function printedReports(mine: MyLayers): string {
+  const printed: string[] = [];
+  const run = (check: () => void): void => {
+    assert.throws(check, (err: Error) => err instanceof exercises.ExerciseError && (printed.push(err.message), /not implemented/.test(err.message)));
+  };
+  const log = (t: string): number => printed.push(t);
+  run(() => exercises.checkLinear(mine.Linear, { log }));
+  run(() => exercises.checkReLU(mine.ReLU, { log }));
+  run(() => exercises.checkSigmoid(mine.Sigmoid, { log }));
+  run(() => exercises.checkSoftmaxCrossEntropy(mine.softmaxCrossEntropy, { log }));
+  run(() => exercises.checkMeanSquaredError(mine.meanSquaredError, { log }));
+  run(() => exercises.checkBatchNorm(mine.BatchNorm1d, { log }));
+  run(() => exercises.checkSGD(mine.SGD, { log }));
+  run(() => exercises.checkAll(mine, { log }));
+  return printed.join("\n");
+}
+
+function assertNoAnswers(text: string, what: string): void {
+  const lines = text.split("\n").filter((l) => ANSWER_FORMULAS.some((f) => l.includes(f)));
+  assert.deepEqual([...new Set(lines)], [], `${what} gives away ${ANSWER_FORMULAS.filter((f) => text.includes(f)).join(", ")}`);
+  assert.doesNotMatch(text, /hint:/, `${what}: a hint for a check that failed only on a stub`);
+}
+
+test("E1–E5's checks on the untouched student stubs give no answer away: names say what is checked, not the formula", () => {
+  for (const unlabelled of [false, true]) {
+    const text = printedReports(studentLayers(unlabelled));
+    assert.equal((text.match(/✗/g) ?? []).length, 2 * (7 + 4 + 6 + 5 + 4 + 9 + 3), "every check but the constructors' failed, in each report and in checkAll's");
+    assertNoAnswers(text, unlabelled ? "nbgrader's stubs" : "the released stubs");
+  }
+  // Forward written, backward still the stub: the backward checks fail on the stub alone.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const stubbedBackward = <T extends new (...args: any[]) => object>(Base: T, label: string): T =>
+    class extends Base {
+      backward(): never {
+        throw new Error(`not implemented: ${label}.backward`);
+      }
+    };
+  const mine = studentLayers(false);
+  const halfDone: MyLayers = {
+    ...mine,
+    Linear: stubbedBackward(OuterProductLinear, "Linear") as unknown as LinearClass,
+    ReLU: stubbedBackward(MaskReLU, "ReLU") as unknown as ActivationClass,
+    Sigmoid: stubbedBackward(StableSigmoid, "Sigmoid") as unknown as ActivationClass,
+    BatchNorm1d: stubbedBackward(StagedBatchNorm, "BatchNorm1d") as unknown as BatchNormClass,
+  };
+  const text = printedReports(halfDone);
+  assert.match(text, /✓ forward: y = x·W \+ b/);
+  assertNoAnswers(text, "the stubbed backwards");
 });
 
 test("collectMyLayers writes my_layers.ts beside the notebooks and refuses a missing one clearly", async () => {

@@ -105,8 +105,8 @@ test("E1 in JupyterLab: Run All stops at the check, which says what is missing; 
     assert.notEqual(transposedDW, answer, "the answer key still computes dW with dW.set(k, j, sum)");
     const wrong = await typeAndCheck(page, transposedDW);
     assert.ok(wrong.types.includes("error"), wrong.text);
-    assert.match(wrong.text, /✗ backward: dW = xᵀ·dOut \(this\.weight\.grad\)\s+N=\d+, in=\d+, out=\d+: dW is off[^\n]*\s+hint: dW is transposed: it has W's shape \(in, out\) and is xᵀ·dOut, not dOutᵀ·x/);
-    assert.match(wrong.text, /ExerciseError: E1 · Linear: \d+ of 8 checks failed: backward: dW = xᵀ·dOut/);
+    assert.match(wrong.text, /✗ backward: dW \(this\.weight\.grad\)\s+N=\d+, in=\d+, out=\d+: dW is off[^\n]*\s+hint: dW is transposed: it has W's shape \(in, out\) and is xᵀ·dOut, not dOutᵀ·x/);
+    assert.match(wrong.text, /ExerciseError: E1 · Linear: \d+ of 8 checks failed: backward: dW \(this\.weight\.grad\)/);
   }));
 
 test("E1 in Notebook 7: the check says what is missing, and passes once the layer is typed in", { timeout: 180_000 }, (t) =>

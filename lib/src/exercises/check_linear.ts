@@ -115,7 +115,7 @@ export function gradeLinear(Linear: LinearClass, options: GradeOptions = {}): Ex
   // shape, so W used for Wᵀ, or dW written transposed, only equals the suspect's value
   // (and gets its hint) where in = out; elsewhere it is just wrong numbers.
   const squareFirst = [...cases].sort((a, b) => Number(b.inF === b.outF) - Number(a.inF === a.outF));
-  g.check("backward: dX = dOut·Wᵀ", (stats) => {
+  g.check("backward: dX (the return value)", (stats) => {
     for (const c of squareFirst) {
       expectClose(afterBackward(c).dX, c.dX, stats, {
         what: "dX (the return value)",
@@ -125,8 +125,8 @@ export function gradeLinear(Linear: LinearClass, options: GradeOptions = {}): Ex
       });
     }
   });
-  const dWName = "backward: dW = xᵀ·dOut (this.weight.grad)";
-  const dbName = "backward: db = Σₙ dOut (this.bias.grad)";
+  const dWName = "backward: dW (this.weight.grad)";
+  const dbName = "backward: db (this.bias.grad)";
   g.check(dWName, (stats) => {
     for (const c of squareFirst) expectClose(afterBackward(c).dW, c.dW, stats, { what: "dW", where: c.label, suspects: suspectsFor(LINEAR_MISTAKES, "dW", c), hint: "dW[k][j] = Σ_n x[n][k]·dOut[n][j]" });
   });

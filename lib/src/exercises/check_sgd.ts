@@ -70,18 +70,18 @@ export function gradeSGD(SGD: SGDClass, options: GradeOptions = {}): ExerciseRep
     }
     return "as given";
   });
-  g.check("step without decay: p := p − lr·grad", (stats) => {
+  g.check("step with weightDecay 0: every param", (stats) => {
     const lr = 0.1;
     const run = runSteps(SGD, lr, 0, seed);
     expectParams(run, () => true, stats, `lr ${lr}, weightDecay 0`, (i) => suspectsFor(SGD_MISTAKES, "plain step", { run, i, lr, weightDecay: 0 }), "p := p − lr·grad");
   });
   const lr = 0.05;
   const wd = 0.3;
-  g.check("weights (decay: true): w := w − lr·(grad + λ·w)", (stats) => {
+  g.check("step: weights (decay: true), decayed", (stats) => {
     const run = runSteps(SGD, lr, wd, seed + 1);
     expectParams(run, (decay) => decay, stats, `lr ${lr}, weightDecay ${wd}`, (i) => suspectsFor(SGD_MISTAKES, "weights", { run, i, lr, weightDecay: wd }), "w := w − lr·(grad + λ·w), with grad and w both from before the step");
   });
-  g.check("biases, γ and β (decay: false): p := p − lr·grad, no L2", (stats) => {
+  g.check("step: biases, γ and β (decay: false), not decayed", (stats) => {
     const run = runSteps(SGD, lr, wd, seed + 2);
     expectParams(run, (decay) => !decay, stats, `lr ${lr}, weightDecay ${wd}`, (i) => suspectsFor(SGD_MISTAKES, "not decayed", { run, i, lr, weightDecay: wd }), "p := p − lr·grad (no λ term where p.decay is false)");
   });

@@ -3,7 +3,10 @@
 // checks, thrown after everything was printed so a headless run fails on it.
 
 export interface CheckResult {
-  /** What was checked, e.g. "backward: dW = xᵀ·dOut". */
+  /**
+   * What was checked and where it lives, e.g. "backward: dW (this.weight.grad)"; never a gradient
+   * or update formula, which the lessons ask the learner to derive (a hint may give it after a wrong value).
+   */
   name: string;
   passed: boolean;
   /** Numbers: errors when it passed; which case and how far off when it failed. */
