@@ -6,7 +6,9 @@ import * as assert from "node:assert/strict";
 import { Classifier, Linear, Rng, SGD, exercises, fit, kernels } from "../src";
 import type { ExerciseReport } from "../src/exercises";
 import { KernelLinear, MaskReLU, OuterProductLinear, StableSigmoid, StagedBatchNorm, TwoPassSGD, logSoftmaxCrossEntropy, rowwiseMse } from "./support/learner_code";
-import { CATALOGUE_MUTANTS, DELEGATING, HANDED_TO_ENGINE, MINE, MUTANTS } from "./support/mutants";
+import { DELEGATING, HANDED_TO_ENGINE } from "./support/delegating";
+import { CATALOGUE_MUTANTS, MUTANTS } from "./support/mutants";
+import { MINE } from "./support/network_mutants";
 import { gradeCorrectGradientCheck } from "./support/gradcheck_code";
 
 function failures(report: ExerciseReport): string {

@@ -6,7 +6,7 @@ import * as util from "node:util";
 import { ForwardOptions, Linear, Matrix, exercises } from "../src";
 import type { ExerciseReport } from "../src/exercises";
 import { MaskReLU, OuterProductLinear, logSoftmaxCrossEntropy } from "./support/learner_code";
-import { MINE } from "./support/mutants";
+import { MINE } from "./support/network_mutants";
 
 /** The first failed check's detail and hint, as one line. */
 function firstFailure(report: ExerciseReport): string {

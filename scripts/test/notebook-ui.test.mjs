@@ -12,7 +12,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ROOT, scratchDir } from "./support.mjs";
-import { cellOutput, cellProblems, launchBrowser, openNotebook, runAll, runCell, setCellText, startJupyter, uiMissing, watchKernelMessages } from "./jupyter_ui.mjs";
+import { startJupyter, uiMissing } from "./jupyter_server.mjs";
+import { cellOutput, cellProblems, launchBrowser, openNotebook, runAll, runCell, setCellText, watchKernelMessages } from "./jupyter_ui.mjs";
 
 // One server of each kind and one browser for the whole file, started by the first test that needs them.
 const servers = {};

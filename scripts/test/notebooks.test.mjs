@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT, cellText, missing, runNotebooks } from "./support.mjs";
-import { checkLab2cHoverInJupyterLab } from "./jupyter_ui.mjs";
+import { checkLab2cHoverInJupyterLab } from "./lab2c_hover.mjs";
 
 const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-nb-"));
 // What the runner runs by default: the labs, then the exercises' answer keys.

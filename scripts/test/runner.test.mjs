@@ -104,3 +104,15 @@ test("an unknown parameter or a bad value is refused before any cell runs", () =
   }
   fs.rmSync(root, { recursive: true, force: true });
 });
+
+test("a parameter declared with const is refused before any cell runs: a new value could not be assigned", () => {
+  const root = scratch();
+  const nb = path.join(root, "fixed.ipynb");
+  const cells = JSON.parse(notebook(['const dataset: string = "fashion";', "console.log(dataset);"]));
+  cells.cells[0].metadata.tags = ["parameters"];
+  fs.writeFileSync(nb, JSON.stringify(cells));
+  const result = runNotebooks(["-p", "dataset", "mnist", "--out", path.join(root, "reports"), nb], root);
+  assert.equal(result.status, 2, result.stdout + result.stderr);
+  assert.match(result.stderr, /-p dataset: fixed\.ipynb declares it with const; a parameter is declared with let/);
+  fs.rmSync(root, { recursive: true, force: true });
+});

@@ -1,16 +1,14 @@
-// E6's grader: the learner chooses a network and its training, the grader scores outcomes.
-// Before training (CS231n's sanity checks): the untrained classifier's loss is ≈ ln C, and
-// the network overfits 20 points. After training: ≥ 0.95 validation accuracy on the three
-// spirals (with and without the learner's BatchNorm), a validation MSE within 2× the noise
-// floor on the noisy curve. Every grade first checks that the work is the learner's: the
-// layers are instances of their classes, the loss is their function, and their SGD (and
-// not the engine's) took the steps. It also names what usually explains a bad score: an
-// activation after the output layer, no activation at all (a linear model).
+// E6's grader after training: the learner chooses a network and its training, the grader scores
+// outcomes: ≥ 0.95 validation accuracy on the three spirals (with and without the learner's
+// BatchNorm), a validation MSE within 2× the noise floor on the noisy curve. Every grade first
+// checks that the work is the learner's (./network_ownership). It also names what usually
+// explains a bad score: an activation after the output layer, no activation at all (a linear
+// model). Not the checks before training: those are in ./check_before_training.
 import { Matrix } from "../tensor";
 import { Rng } from "../random";
-import { BatchNorm1d, Layer, Linear, Param, ReLU, Sigmoid } from "../layers";
+import { Layer } from "../layers";
 import { softmaxCrossEntropy as engineSoftmaxCrossEntropy, meanSquaredError as engineMeanSquaredError } from "../losses";
-import { SGD as EngineSGD, Optimizer } from "../optim/sgd";
+import { Optimizer } from "../optim/sgd";
 import { Network } from "../models";
 import { History, evaluate } from "../train/trainer";
 import { Dataset, trainValSplit } from "../data/dataset";
@@ -22,6 +20,7 @@ import { CheckFailure, Grader, LearnerThrew, learner, sci } from "./grader";
 import { DivergenceError } from "../errors";
 import { asMatrix, describeValue, maxAbsDiff } from "./compare";
 import { mapMatrix } from "./matrix_ops";
+import { SGD_HINT, checkOwnLayers, checkOwnLoss, ownClasses, watchSteps } from "./network_ownership";
 import type { ExerciseReport } from "./report";
 import type { MyLayers } from "./checks";
 
@@ -67,88 +66,6 @@ export function curveNoiseFloor(val: Dataset<Matrix>): number {
   let sum = 0;
   for (let i = 0; i < val.x.rows; i++) sum += (val.y.data[i] - curveTarget(val.x.data[i])) ** 2;
   return sum / val.x.rows;
-}
-
-// ---- Before training: CS231n's two sanity checks ----
-
-/** The untrained loss may differ from ln C by this fraction of ln C (He init on the spirals: +5 %; with BatchNorm: +25 to +40 %). */
-export const INITIAL_LOSS_TOLERANCE = 0.5;
-/** The overfit test: this many training points, at most this many full-batch steps, down to this loss. */
-export const OVERFIT = { points: 20, steps: 500, loss: 0.05 } as const;
-
-/**
- * E6's sanity checks on the learner's untrained spirals classifier, before any real training:
- * its loss at initialisation is ≈ ln 3, and with its own optimiser it drives the loss on 20
- * training points to ≤ 0.05 within 500 full-batch steps.
- */
-export function gradeBeforeTraining(setup: SetupFunction<Int32Array>, mine: MyLayers): ExerciseReport {
-  const data = spiralData();
-  const classes = 3;
-  const g = new Grader("E6 · before training: your spirals network", `${data.train.x.rows} training points, ${classes} classes; ${OVERFIT.points} of them for the overfit test`);
-  if (!g.requireFunction(setup, "your network function", "checkBeforeTraining(spiralNetwork, mine)") || !ownClasses(g, mine)) return g.report();
-  const returns = "spiralNetwork() returns { model, optimizer }";
-  let first: NetworkSetup<Int32Array> | null = null;
-  g.check(returns, () => {
-    first = validSetup(learner(setup.name || "network function", () => setup()));
-    return `${first.model.net.layers.length} layers, optimiser ${first.optimizer.constructor?.name ?? "?"} (lr ${first.optimizer.lr})`;
-  });
-  if (first === null) return g.report();
-  const { model, optimizer } = first as NetworkSetup<Int32Array>;
-  checkOwnLayers(g, model.net.layers, mine);
-  checkOwnLoss(g, model, mine.softmaxCrossEntropy, engineSoftmaxCrossEntropy, "softmaxCrossEntropy", "nn.Classifier");
-  g.check("its optimiser is your SGD (E5)", () => {
-    if (optimizer instanceof EngineSGD) throw new CheckFailure("the optimiser is the engine's nn.SGD", SGD_HINT);
-    if (!(optimizer instanceof mine.SGD)) throw new CheckFailure(`the optimiser is ${describeValue(optimizer)}, not an instance of your SGD`, SGD_HINT);
-    return `your SGD, lr ${optimizer.lr}, weight decay ${optimizer.weightDecay}`;
-  });
-  const lnC = Math.log(classes);
-  g.checkAfter([returns], `initial loss ≈ ln ${classes} = ${lnC.toFixed(3)} (within ±${INITIAL_LOSS_TOLERANCE * 100} %)`, () => {
-    const fresh = validSetup(learner(setup.name || "network function", () => setup()));
-    const logits = forwardOf(fresh.model, data.train.x, true);
-    const std = Math.sqrt(Array.from(logits.data).reduce((s, v) => s + v * v, 0) / logits.data.length);
-    const loss = lossOf(fresh.model, logits, data.train.y);
-    const detail = `initial loss ${loss.toFixed(3)} on the ${data.train.x.rows} training points = ${(loss / lnC).toFixed(2)} × ln ${classes} (the logits' rms ${std.toFixed(2)})`;
-    if (!(Math.abs(loss - lnC) <= INITIAL_LOSS_TOLERANCE * lnC)) {
-      throw new CheckFailure(detail, loss > lnC
-        ? `an untrained classifier should be unsure: all ${classes} classes about equally likely, a loss near ln ${classes}. Yours is confidently wrong: its logits are too large. Start from smaller weights (He or Xavier init, nothing scaled up), and check that your loss is the mean over the batch, not the sum`
-        : `no untrained network can do better than guessing; a loss below ln ${classes} means the loss is wrong: softmax must normalise each row (exp(z − max) / Σ exp(z − max)) and the loss is −log of the true class's probability`);
-    }
-    return detail;
-  });
-  g.checkAfter([returns], `overfits ${OVERFIT.points} training points: loss ≤ ${OVERFIT.loss} within ${OVERFIT.steps} full-batch steps`, () => {
-    const fresh = validSetup(learner(setup.name || "network function", () => setup()));
-    const x = rowsOf(data.train.x, OVERFIT.points);
-    const y = data.train.y.slice(0, OVERFIT.points);
-    const started = performance.now();
-    const { start, end, steps } = overfit(fresh, x, y);
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    const detail = `loss ${start.toFixed(3)} → ${end.toPrecision(3)} in ${steps} steps (${seconds} s, lr ${fresh.optimizer.lr})`;
-    if (!Number.isFinite(end)) throw new CheckFailure(detail, "the loss overflowed: the lr is far too large");
-    if (end > OVERFIT.loss) {
-      const lnC = Math.log(classes);
-      if (start > (1 + INITIAL_LOSS_TOLERANCE) * lnC) throw new CheckFailure(detail, `it starts from a loss of ${start.toFixed(1)}, far above ln ${classes}: make the initial loss right first (the check above), then this one`);
-      throw new CheckFailure(detail, end > start / 2
-        ? `the loss hardly fell: the gradients do not lower it. Look for a bug in a backward (do all of E1–E5 pass in the checkAll cell above? re-collect after fixing them) or an lr far too small`
-        : `it learns, but too slowly to memorise ${OVERFIT.points} points: raise the lr (yours is ${fresh.optimizer.lr}; try 2 to 3 times larger) or widen the layers. A network that cannot overfit ${OVERFIT.points} points will not fit ${data.train.x.rows}`);
-    }
-    return detail;
-  });
-  return g.report();
-}
-
-/** Full-batch steps of the learner's optimiser on (x, y) until the loss is ≤ OVERFIT.loss: the first and last loss, the steps taken. */
-function overfit(setup: NetworkSetup<Int32Array>, x: Matrix, y: Int32Array): { start: number; end: number; steps: number } {
-  const { model, optimizer } = setup;
-  const params = learner("the model's params", () => model.params());
-  let start = NaN;
-  for (let step = 0; ; step++) {
-    const out = forwardOf(model, x, true);
-    const { loss, grad } = learner("the model's loss", () => model.loss(out, y));
-    if (step === 0) start = loss;
-    if (!Number.isFinite(loss) || loss <= OVERFIT.loss || step === OVERFIT.steps) return { start, end: loss, steps: step };
-    learner("the model's backward", () => model.backwardParams(grad));
-    learner("your SGD's step", () => optimizer.step(params));
-  }
 }
 
 // ---- After training: outcomes ----
@@ -284,101 +201,6 @@ function gradeNetwork<Y extends Matrix | Int32Array>(task: NetworkTask, train: T
   return { ...g.report(), showCharts: () => show(history) };
 }
 
-// ---- Is it the learner's work? ----
-
-const SGD_HINT = "give nn.fit your optimiser: optimizer: new SGD({ lr, weightDecay }) with SGD imported from ./my_layers (nn.fit's own lr option, and new nn.SGD, use the engine's)";
-
-/**
- * Whether `mine` holds the learner's classes and functions rather than the engine's; if not,
- * records a failed check saying which. (The check cells pass the object built from ./my_layers.)
- */
-function ownClasses(g: Grader, mine: MyLayers): boolean {
-  const engine: Record<keyof MyLayers, unknown> = {
-    Linear, ReLU, Sigmoid, BatchNorm1d, SGD: EngineSGD,
-    softmaxCrossEntropy: engineSoftmaxCrossEntropy, meanSquaredError: engineMeanSquaredError,
-  };
-  const names = Object.keys(engine) as (keyof MyLayers)[];
-  const wrong = names.filter((k) => typeof mine?.[k] !== "function" || mine[k] === engine[k]);
-  if (wrong.length === 0) return true;
-  g.check("mine holds your code from ./my_layers", () => {
-    const what = wrong.map((k) => (typeof mine?.[k] === "function" ? `${k} is the engine's` : `${k} is ${describeValue(mine?.[k])}`));
-    throw new CheckFailure(what.join(", "), "pass the object the import cell builds from ./my_layers: { Linear: Linear, ReLU: ReLU, … }");
-  });
-  return false;
-}
-
-/** Every layer is an instance of one of the learner's layer classes (E1, E2, E4). */
-function checkOwnLayers(g: Grader, layers: readonly Layer[], mine: MyLayers): void {
-  g.check("built only from your own layers", () => {
-    const engine = layers.findIndex((l) => l instanceof Linear || l instanceof BatchNorm1d || l instanceof ReLU || l instanceof Sigmoid);
-    if (engine >= 0) throw new CheckFailure(`layer ${engine} is the engine's ${layers[engine].label}`, "build the network from your classes (imported from ./my_layers), not nn.Linear and friends");
-    const ownClass = [mine.Linear, mine.ReLU, mine.Sigmoid, mine.BatchNorm1d];
-    const other = layers.findIndex((l) => !ownClass.some((C) => l instanceof C));
-    if (other >= 0) {
-      const l = layers[other] as Layer | null;
-      throw new CheckFailure(`layer ${other} (${l?.label ?? describeValue(l)}) is not an instance of your Linear, ReLU, Sigmoid or BatchNorm1d`, "build the network from your classes (imported from ./my_layers): the point of E6 is that every forward and backward is yours");
-    }
-    return `${layers.length} layers: ${layers.map((l) => l.label ?? l.constructor.name).join(" → ")}`;
-  });
-}
-
-/** The model's loss is the learner's function itself (E3): the one nn.fit called through model.loss. */
-function checkOwnLoss(g: Grader, model: object, loss: unknown, engineLoss: unknown, name: string, modelClass: string): void {
-  g.check(`its loss is your ${name} (E3)`, () => {
-    const used = (model as { lossFunction?: unknown }).lossFunction;
-    const how = `new ${modelClass}(layers, { loss: ${name} }), with ${name} from ./my_layers`;
-    if (used === engineLoss) throw new CheckFailure(`the model's loss is the engine's ${name}`, `${how}; without a loss, ${modelClass} uses the engine's`);
-    if (used !== loss) {
-      const called = typeof used === "function" ? (used.name ? `function ${used.name}` : "an anonymous function") : describeValue(used);
-      throw new CheckFailure(`the model's loss is ${called}, not your ${name}`, `${how}: pass the function itself, not a wrapper (a wrapper around yours cannot be told from one around the engine's)`);
-    }
-    return `${name} from ./my_layers`;
-  });
-}
-
-/** Counts the steps of the learner's SGD and of the engine's while the learner's training runs, and the params stepped. */
-interface StepWatch {
-  mine: number;
-  engine: number;
-  params: Set<Param>;
-  restore(): void;
-}
-
-function watchSteps(MySGD: MyLayers["SGD"]): StepWatch {
-  const watch: StepWatch = { mine: 0, engine: 0, params: new Set(), restore: () => undefined };
-  // NOTE: the engine's step is wrapped first, so a learner's SGD that inherits the engine's
-  // step (class SGD extends nn.SGD) counts for both, and fails as the engine's.
-  const undo = [
-    wrapMethod(EngineSGD.prototype, "step", () => watch.engine++),
-    wrapMethod(MySGD.prototype, "step", (params) => {
-      watch.mine++;
-      if (Array.isArray(params)) for (const p of params) watch.params.add(p as Param);
-    }),
-  ];
-  watch.restore = () => undo.reverse().forEach((u) => u());
-  return watch;
-}
-
-/** Replaces proto[name] by a method that calls `before` with its arguments, then the original; returns what undoes it. */
-function wrapMethod(proto: object, name: string, before: (...args: unknown[]) => void): () => void {
-  const target = proto as Record<string, unknown>;
-  const original = target[name];
-  if (typeof original !== "function") return () => undefined;
-  const own = Object.getOwnPropertyDescriptor(proto, name);
-  Object.defineProperty(proto, name, {
-    configurable: true,
-    writable: true,
-    value: function (this: unknown, ...args: unknown[]): unknown {
-      before(...args);
-      return (original as (...a: unknown[]) => unknown).apply(this, args);
-    },
-  });
-  return () => {
-    if (own) Object.defineProperty(proto, name, own);
-    else delete target[name];
-  };
-}
-
 // ---- Helpers ----
 
 /** Runs the learner's training function; a divergence gets its own hint. */
@@ -393,7 +215,7 @@ function trainWithHints<Y extends Matrix | Int32Array>(train: TrainFunction<Y>, 
   }
 }
 
-function validModel<Y extends Matrix | Int32Array>(model: unknown): model is Network<Y> {
+export function validModel<Y extends Matrix | Int32Array>(model: unknown): model is Network<Y> {
   const m = model as Network<Y> | undefined;
   return typeof m?.forward === "function" && typeof m?.loss === "function" && typeof m?.backwardParams === "function" && Array.isArray(m?.net?.layers);
 }
@@ -409,29 +231,6 @@ function validTrained<Y extends Matrix | Int32Array>(result: unknown): Trained<Y
     throw new CheckFailure(`its history is ${describeValue(r?.history)}`, "return the history nn.fit gives you, trained with val: data.val");
   }
   return { model, history };
-}
-
-function validSetup<Y extends Matrix | Int32Array>(result: unknown): NetworkSetup<Y> {
-  const r = result as { model?: unknown; optimizer?: { step?: unknown; lr?: unknown } } | null;
-  if (!validModel<Y>(r?.model) || typeof r?.optimizer?.step !== "function" || typeof r.optimizer.lr !== "number") {
-    throw new CheckFailure(`it returned ${describeValue(result)}`, "return { model, optimizer }: model a new, untrained nn.Classifier of your layers, optimizer new SGD({ lr, weightDecay }) (yours)");
-  }
-  return { model: r.model, optimizer: r.optimizer as Optimizer };
-}
-
-function forwardOf<Y extends Matrix | Int32Array>(model: Network<Y>, x: Matrix, training: boolean): Matrix {
-  return asMatrix(learner("the model's forward", () => model.forward(x, { training })), "the model's output", `${x.rows} inputs`);
-}
-
-function lossOf(model: Network<Int32Array>, out: Matrix, y: Int32Array): number {
-  const { loss } = learner("the model's loss", () => model.loss(out, y));
-  if (typeof loss !== "number") throw new CheckFailure(`the loss returned loss = ${describeValue(loss)}`, "your loss returns { loss, grad } with loss a number");
-  return loss;
-}
-
-/** The first n rows of x, as a new matrix. */
-function rowsOf(x: Matrix, n: number): Matrix {
-  return Matrix.fromValues(n, x.cols, Array.from(x.data.subarray(0, n * x.cols)), x.dtype);
 }
 
 /** Largest |f(midpoint) − mean of f(ends)| over random pairs, relative to the outputs' size: 0 for a linear model. */

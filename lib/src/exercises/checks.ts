@@ -9,7 +9,8 @@ import { ActivationClass, gradeReLU, gradeSigmoid } from "./check_activations";
 import { MseFunction, SoftmaxCrossEntropyFunction, gradeMeanSquaredError, gradeSoftmaxCrossEntropy } from "./check_losses";
 import { BatchNormClass, gradeBatchNorm } from "./check_batchnorm";
 import { SGDClass, gradeSGD } from "./check_sgd";
-import { SetupFunction, TrainFunction, gradeBatchNormClassifier, gradeBeforeTraining, gradeCurveRegressor, gradeSpiralClassifier } from "./check_networks";
+import { SetupFunction, TrainFunction, gradeBatchNormClassifier, gradeCurveRegressor, gradeSpiralClassifier } from "./check_networks";
+import { gradeBeforeTraining } from "./check_before_training";
 import { GradientCheckTools, gradeGradientCheck } from "./check_gradcheck";
 
 /** E0: the learner's gradient checker (numericGradient, relativeError, checkLayerDX). */

@@ -2,14 +2,15 @@
 // learner_code.ts, and (the "by category" ones below each exercise's first block) written
 // from scratch the way a learner writes them. Each names the exercise, the mistake and the
 // hint the grader must give.
-import { BatchNorm1d, Classifier, DType, ForwardOptions, Layer, Linear, LossAndGrad, Matrix, Param, Rng, SGD, Sigmoid, StateBuffer, exercises, fit, kernels, makeParam, meanSquaredError, softmaxCrossEntropy } from "../../src";
+import { DType, ForwardOptions, LossAndGrad, Matrix, Param, Rng, StateBuffer, exercises, makeParam } from "../../src";
 import type { ExerciseReport } from "../../src/exercises";
 import type { Mistake } from "../../src/exercises/mistakes/catalogue";
 import { LINEAR_MISTAKES } from "../../src/exercises/mistakes/linear";
 import { SECOND_BACKWARD_MISTAKES } from "../../src/exercises/mistakes/layers";
 import { SGD_MISTAKES } from "../../src/exercises/mistakes/sgd";
 import { float32Copy, forwardDifferences, gradeLayerCheck, gradeNumeric, gradeRelative, meanRelativeError, noAbs, noAbsInDenominator, noFloor, notRestored, overAOnly, overH, restoredByArithmetic, tinyH } from "./gradcheck_code";
-import { KernelLinear, MaskReLU, OuterProductLinear, StableSigmoid, StagedBatchNorm, TwoPassSGD, columnOf, logSoftmaxCrossEntropy, rowwiseMse } from "./learner_code";
+import { MaskReLU, OuterProductLinear, StableSigmoid, StagedBatchNorm, TwoPassSGD, columnOf, logSoftmaxCrossEntropy, rowwiseMse } from "./learner_code";
+import { NETWORK_MUTANTS } from "./network_mutants";
 
 export interface Mutant {
   exercise: "E0" | "E1" | "E2" | "E3" | "E4" | "E5" | "E6";
@@ -452,108 +453,6 @@ class DecayAfterStepSGD {
   }
 }
 
-// ---- Handed to the engine: right numbers, but the graded method calls the engine's own layer, loss, SGD or kernel ----
-/** Holds an nn.Linear and forwards every call to it. */
-class WrappedLinear {
-  readonly label = "Linear";
-  readonly inner: Linear;
-  readonly weight: Param;
-  readonly bias: Param;
-  constructor(inFeatures: number, outFeatures: number, rng = new Rng(0), dtype: DType = "float64") {
-    this.inner = new Linear(inFeatures, outFeatures, { init: "he", rng, dtype });
-    this.weight = this.inner.weight;
-    this.bias = this.inner.bias!;
-  }
-  forward(x: Matrix, options: ForwardOptions): Matrix {
-    return this.inner.forward(x, options);
-  }
-  backward(dOut: Matrix): Matrix {
-    return this.inner.backward(dOut);
-  }
-  params(): Param[] {
-    return [this.weight, this.bias];
-  }
-  buffers(): StateBuffer[] {
-    return [];
-  }
-}
-/** ReLU by the engine's kernels. */
-class KernelReLU extends MaskReLU {
-  private y: Matrix | null = null;
-  override forward(x: Matrix): Matrix {
-    return (this.y = kernels.relu(x));
-  }
-  override backward(dOut: Matrix): Matrix {
-    return kernels.reluBackward(dOut, this.y!);
-  }
-}
-/** The engine's Sigmoid under the learner's name. */
-class SubclassedSigmoid extends Sigmoid {}
-/** The engine's BatchNorm1d under the learner's name. */
-class SubclassedBatchNorm extends BatchNorm1d {}
-/** The engine's SGD under the learner's name. */
-class SubclassedSGD extends SGD {}
-/** Only the step is handed over: the decayed update by the engine's kernel. */
-class KernelStepSGD extends TwoPassSGD {
-  override step(params: readonly Param[]): void {
-    for (const p of params) kernels.sgdUpdate(p.value, p.grad, this.lr, p.decay ? this.weightDecay : 0);
-  }
-}
-
-/** What a learner whose code hands the graded method to the engine is told. */
-export const HANDED_TO_ENGINE = /write the computation yourself with get\/set/;
-
-/** Correct results by the engine's own code: each must fail only the "written by hand" check, naming what it used. */
-export const DELEGATING: Array<{ exercise: string; grade: () => ExerciseReport; uses: RegExp }> = [
-  { exercise: "E1 wraps nn.Linear", grade: () => exercises.gradeLinear(WrappedLinear), uses: /Linear\.forward uses the engine's own nn\.Linear \(its forward\); Linear\.backward uses the engine's own nn\.Linear \(its backward\)/ },
-  { exercise: "E1 calls nn.kernels", grade: () => exercises.gradeLinear(KernelLinear), uses: /Linear\.forward uses the engine's own nn\.kernels\.fillRows and nn\.kernels\.gemm; Linear\.backward uses the engine's own nn\.kernels\.matmulTransA, nn\.kernels\.sumOverRows and nn\.kernels\.matmulTransB/ },
-  { exercise: "E2 ReLU by nn.kernels.relu", grade: () => exercises.gradeReLU(KernelReLU), uses: /ReLU\.forward uses the engine's own nn\.kernels\.relu; ReLU\.backward uses the engine's own nn\.kernels\.reluBackward/ },
-  { exercise: "E2 extends nn.Sigmoid", grade: () => exercises.gradeSigmoid(SubclassedSigmoid), uses: /Sigmoid\.forward uses the engine's own nn\.Sigmoid \(its forward\)/ },
-  { exercise: "E3 calls nn.softmaxCrossEntropy", grade: () => exercises.gradeSoftmaxCrossEntropy((logits, labels) => softmaxCrossEntropy(logits, labels)), uses: /softmaxCrossEntropy uses the engine's own nn\.softmaxCrossEntropy/ },
-  { exercise: "E3 calls nn.meanSquaredError", grade: () => exercises.gradeMeanSquaredError((pred, target) => meanSquaredError(pred, target)), uses: /meanSquaredError uses the engine's own nn\.meanSquaredError/ },
-  { exercise: "E4 extends nn.BatchNorm1d", grade: () => exercises.gradeBatchNorm(SubclassedBatchNorm), uses: /BatchNorm1d\.forward uses the engine's own nn\.BatchNorm1d \(its forward\)/ },
-  { exercise: "E5 extends nn.SGD", grade: () => exercises.gradeSGD(SubclassedSGD), uses: /SGD\.step uses the engine's own nn\.SGD \(its step\)/ },
-  { exercise: "E5 step by nn.kernels.sgdUpdate", grade: () => exercises.gradeSGD(KernelStepSGD), uses: /SGD\.step uses the engine's own nn\.kernels\.sgdUpdate/ },
-];
-
-// ---- E6: networks (trained with the correct layers, assembled wrongly) ----
-/** The correct learner code of learner_code.ts, as E6's import cell passes it to the checks. */
-export const MINE: exercises.MyLayers = {
-  Linear: KernelLinear,
-  ReLU: MaskReLU,
-  Sigmoid: StableSigmoid,
-  softmaxCrossEntropy: logSoftmaxCrossEntropy,
-  meanSquaredError: rowwiseMse,
-  BatchNorm1d: StagedBatchNorm,
-  SGD: TwoPassSGD,
-};
-const spirals = (layers: (rng: Rng) => Layer[], epochs = 60): (() => ExerciseReport) => () =>
-  exercises.gradeSpiralClassifier((data) => {
-    const model = new Classifier(layers(new Rng(0)), { loss: logSoftmaxCrossEntropy });
-    return { model, history: fit(model, data.train, { epochs, batchSize: 32, optimizer: new TwoPassSGD({ lr: 0.1 }), seed: 0, val: data.val }) };
-  }, MINE);
-const plainLayers = (rng: Rng): Layer[] => [new KernelLinear(2, 32, rng), new MaskReLU(), new KernelLinear(32, 3, rng)];
-/** A few epochs are enough for the checks of whose work it is, which fail whatever the accuracy. */
-const spiralsTrainedBy = (train: exercises.TrainFunction<Int32Array>): (() => ExerciseReport) => () => exercises.gradeSpiralClassifier(train, MINE);
-const beforeTraining = (layers: (rng: Rng) => Layer[], lr = 0.3): (() => ExerciseReport) => () =>
-  exercises.gradeBeforeTraining(() => ({ model: new Classifier(layers(new Rng(0)), { loss: logSoftmaxCrossEntropy }), optimizer: new TwoPassSGD({ lr }) }), MINE);
-
-/** He init scaled up 30×: the untrained network's logits are in the tens. */
-class HugeInitLinear extends KernelLinear {
-  constructor(inFeatures: number, outFeatures: number, rng = new Rng(0)) {
-    super(inFeatures, outFeatures, rng);
-    this.weight.value.data.forEach((v, i, a) => (a[i] = 30 * v));
-  }
-}
-/** A backward that returns dX but never writes dW: only the biases learn. */
-class NoDWLinear extends KernelLinear {
-  override backward(dOut: Matrix): Matrix {
-    const dX = super.backward(dOut);
-    this.weight.grad.data.fill(0);
-    return dX;
-  }
-}
-
 /** The catalogue's mistakes, each made in the correct code of learner_code.ts. */
 export const CATALOGUE_MUTANTS: Mutant[] = [
   ...fromCatalogue(LINEAR_MISTAKES, OuterProductLinear, (L) => exercises.gradeLinear(L)),
@@ -603,33 +502,5 @@ export const MUTANTS: Mutant[] = [
   { exercise: "E4", mistake: "dβ accumulates across backward calls", grade: () => exercises.gradeBatchNorm(AccumulatingBetaBatchNorm), hint: /doubled.*\(\+=\)/ },
   { exercise: "E4", mistake: "training backward with the running statistics", grade: () => exercises.gradeBatchNorm(RunningStatsBackwardBatchNorm), hint: /uses the running statistics/ },
   { exercise: "E5", mistake: "decay applied after the step, to the new w", grade: () => exercises.gradeSGD(DecayAfterStepSGD), hint: /decay is applied after the step/ },
-  { exercise: "E6", mistake: "no activation between the Linear layers", grade: spirals((rng) => [new KernelLinear(2, 64, rng), new KernelLinear(64, 3, rng)]), hint: /stacked Linear layers without one collapse/ },
-  { exercise: "E6", mistake: "an activation after the output layer", grade: spirals((rng) => [new KernelLinear(2, 64, rng), new MaskReLU(), new KernelLinear(64, 3, rng), new MaskReLU()]), hint: /output layer must be a Linear/ },
-  { exercise: "E6", mistake: "the engine's layers instead of the learner's", grade: spirals((rng) => [new Linear(2, 64, { init: "he", rng, dtype: "float64" }), new MaskReLU(), new KernelLinear(64, 3, rng)]), hint: /build the network from your classes/ },
-  { exercise: "E6", mistake: "too few epochs to fit the spirals", grade: spirals((rng) => [new KernelLinear(2, 64, rng), new MaskReLU(), new KernelLinear(64, 3, rng)], 2), hint: /more epochs, a larger lr/ },
-  { exercise: "E6", mistake: "the engine's loss (a Classifier without { loss })", grade: spiralsTrainedBy((data) => {
-    const model = new Classifier(plainLayers(new Rng(0)));
-    return { model, history: fit(model, data.train, { epochs: 3, batchSize: 32, optimizer: new TwoPassSGD({ lr: 0.1 }), seed: 0, val: data.val }) };
-  }), hint: /without a loss, nn.Classifier uses the engine's/ },
-  { exercise: "E6", mistake: "the engine's SGD (fit's lr option)", grade: spiralsTrainedBy((data) => {
-    const model = new Classifier(plainLayers(new Rng(0)), { loss: logSoftmaxCrossEntropy });
-    return { model, history: fit(model, data.train, { epochs: 3, batchSize: 32, lr: 0.1, seed: 0, val: data.val }) };
-  }), hint: /give nn.fit your optimiser/ },
-  { exercise: "E6", mistake: "the engine's SGD (new nn.SGD)", grade: spiralsTrainedBy((data) => {
-    const model = new Classifier(plainLayers(new Rng(0)), { loss: logSoftmaxCrossEntropy });
-    return { model, history: fit(model, data.train, { epochs: 3, batchSize: 32, optimizer: new SGD({ lr: 0.1 }), seed: 0, val: data.val }) };
-  }), hint: /give nn.fit your optimiser/ },
-  { exercise: "E6", mistake: "returns a model other than the one trained", grade: spiralsTrainedBy((data) => {
-    const model = new Classifier(plainLayers(new Rng(0)), { loss: logSoftmaxCrossEntropy });
-    const history = fit(model, data.train, { epochs: 3, batchSize: 32, optimizer: new TwoPassSGD({ lr: 0.1 }), seed: 0, val: data.val });
-    return { model: new Classifier(plainLayers(new Rng(1)), { loss: logSoftmaxCrossEntropy }), history };
-  }), hint: /return the model that nn.fit trained/ },
-  { exercise: "E6", mistake: "a huge init (initial loss ≫ ln C)", grade: beforeTraining((rng) => [new HugeInitLinear(2, 64, rng), new MaskReLU(), new HugeInitLinear(64, 64, rng), new MaskReLU(), new HugeInitLinear(64, 3, rng)]), hint: /logits are too large/ },
-  { exercise: "E6", mistake: "a huge init, seen by the overfit test", grade: beforeTraining((rng) => [new HugeInitLinear(2, 64, rng), new MaskReLU(), new HugeInitLinear(64, 64, rng), new MaskReLU(), new HugeInitLinear(64, 3, rng)]), hint: /far above ln 3: make the initial loss right first/ },
-  { exercise: "E6", mistake: "a backward that never writes dW (cannot overfit 20 points)", grade: beforeTraining((rng) => [new NoDWLinear(2, 64, rng), new MaskReLU(), new NoDWLinear(64, 64, rng), new MaskReLU(), new NoDWLinear(64, 3, rng)]), hint: /hardly fell.*bug in a backward/ },
-  { exercise: "E6", mistake: "an lr too small to overfit 20 points", grade: beforeTraining((rng) => [new KernelLinear(2, 64, rng), new MaskReLU(), new KernelLinear(64, 64, rng), new MaskReLU(), new KernelLinear(64, 3, rng)], 0.05), hint: /learns, but too slowly.*raise the lr/ },
-  { exercise: "E6", mistake: "the BatchNorm network without a BatchNorm", grade: () => exercises.gradeBatchNormClassifier((data) => {
-    const model = new Classifier(plainLayers(new Rng(0)), { loss: logSoftmaxCrossEntropy });
-    return { model, history: fit(model, data.train, { epochs: 3, batchSize: 32, optimizer: new TwoPassSGD({ lr: 0.1 }), seed: 0, val: data.val }) };
-  }, MINE), hint: /put new BatchNorm1d\(h\) between/ },
+  ...NETWORK_MUTANTS,
 ];
