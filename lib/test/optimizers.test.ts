@@ -5,6 +5,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Adam, Autoencoder, ConfigError, Matrix, Momentum, RMSProp, Rng, MLPClassifier, evaluate, fit, io, makeParam, makeSpirals } from "../src";
 import type { Optimizer, OptimizerState, Param } from "../src";
+import { takeSamples } from "../src/data/dataset";
 import { tempDir } from "./support/temp";
 import * as path from "path";
 
@@ -168,7 +169,36 @@ test("fit trains with each optimiser given as an object", () => {
     assert.ok(after < before * 0.8, `${optimizer.constructor.name}: loss ${before} → ${after}`);
     assert.ok(history.trainLoss.every(Number.isFinite));
   }
-  assert.throws(() => fit(new MLPClassifier({ inputDim: 2, hiddenDims: [4], numClasses: 3 }), data, { epochs: 1, batchSize: 20, optimizer: new Adam(), lrSchedule: "cosine" }), /lrSchedule "cosine" needs lr/);
+});
+
+test("a cosine schedule with Adam: history.lr is the schedule, and the params are those of stepping by hand at those lrs", () => {
+  const data = makeSpirals({ pointsPerClass: 20, classes: 3, seed: 1 }); // 60 rows: 3 batches of 20
+  const make = (): MLPClassifier => new MLPClassifier({ inputDim: 2, hiddenDims: [8], numClasses: 3, seed: 2 });
+  const epochs = 4;
+  const expectedLr = [0, 1, 2, 3].map((e) => (0.01 * (1 + Math.cos((Math.PI * e) / epochs))) / 2); // 0.01, 0.00854, 0.005, 0.00146
+  const adam = new Adam({ lr: 0.01 });
+  const model = make();
+  const history = fit(model, data, { epochs, batchSize: 20, optimizer: adam, lrSchedule: "cosine", seed: 3 });
+  assert.deepEqual(history.lr, expectedLr);
+  assert.equal(adam.lr, 0.01, "fit puts the optimiser's own lr back");
+
+  const byHand = make();
+  const handAdam = new Adam({ lr: 0.01 });
+  const rng = new Rng(3);
+  for (const lr of expectedLr) {
+    handAdam.lr = lr;
+    const order = rng.permutation(60);
+    for (let start = 0; start < 60; start += 20) {
+      const batch = takeSamples(data, order, start, start + 20);
+      byHand.backwardParams(byHand.loss(byHand.forward(batch.x, { training: true }), batch.y).grad);
+      handAdam.step(byHand.params());
+    }
+  }
+  model.params().forEach((p, i) => assert.deepEqual(p.value.data, byHand.params()[i].value.data, p.name));
+  // And a constant lr would have ended elsewhere: the schedule did change the steps.
+  const constant = make();
+  fit(constant, data, { epochs, batchSize: 20, optimizer: new Adam({ lr: 0.01 }), seed: 3 });
+  assert.notDeepEqual(constant.params()[0].value.data, model.params()[0].value.data);
 });
 
 test("N + M steps equal N steps, a save and a load into a fresh model and optimiser, then M steps, bit for bit", () => {

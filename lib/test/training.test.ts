@@ -136,6 +136,12 @@ test("a cosine schedule decays the learning rate epoch by epoch, and the history
   const history = fit(model, data, { epochs: 4, batchSize: 10, lr: 0.2, lrSchedule: "cosine" });
   assert.deepEqual(history.lr.map((v) => +v.toFixed(6)), [0.2, 0.170711, 0.1, 0.029289]);
   assert.deepEqual(fit(model, data, { epochs: 2, batchSize: 10, lr: 0.2 }).lr, [0.2, 0.2]);
-  assert.throws(() => fit(model, data, { epochs: 2, batchSize: 10, optimizer: new SGD({ lr: 0.1 }), lrSchedule: "cosine" }), /lrSchedule "cosine" needs lr \(fit's own SGD\)/);
+  // An SGD given as an object follows the schedule from its own lr and gets that lr back.
+  const sgd = new SGD({ lr: 0.2 });
+  assert.deepEqual(fit(model, data, { epochs: 4, batchSize: 10, optimizer: sgd, lrSchedule: "cosine" }).lr, history.lr);
+  assert.equal(sgd.lr, 0.2);
+  // An optimiser whose lr cannot be set is refused by name, not trained at a constant lr.
+  const fixed = { get lr() { return 0.1; }, weightDecay: 0, step: (params: Parameters<SGD["step"]>[0]) => sgd.step(params) };
+  assert.throws(() => fit(model, data, { epochs: 2, batchSize: 10, optimizer: fixed, lrSchedule: "cosine" }), /lrSchedule sets optimizer.lr before every epoch, but this optimizer's lr cannot be set/);
   assert.throws(() => fit(model, data, { epochs: 2, batchSize: 10, lr: 0.1, lrSchedule: "linear" as "cosine" }), /lrSchedule must be one of "constant", "cosine" \(got "linear"\)/);
 });

@@ -89,6 +89,11 @@ export class Adam implements Optimizer {
     });
   }
 
+  /** The hyper-parameters a training checkpoint records (and checks on resume). */
+  config(): Record<string, number | boolean> {
+    return { lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay, decoupled: this.decoupled };
+  }
+
   /** The moments (copies), keyed "exp_avg/<index>/<param name>" and "exp_avg_sq/…", and "step" (t). */
   state(): OptimizerState {
     return this.moments.save({ step: this.t });

@@ -69,6 +69,11 @@ export class Momentum implements Optimizer {
     });
   }
 
+  /** The hyper-parameters a training checkpoint records (and checks on resume). */
+  config(): Record<string, number | boolean> {
+    return { lr: this.lr, momentum: this.momentum, nesterov: this.nesterov, dampening: this.dampening, weightDecay: this.weightDecay };
+  }
+
   /** The velocities (copies), keyed "velocity/<index>/<param name>"; empty before the first step. */
   state(): OptimizerState {
     return this.velocity.save({});

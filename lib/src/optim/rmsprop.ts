@@ -60,6 +60,11 @@ export class RMSProp implements Optimizer {
     });
   }
 
+  /** The hyper-parameters a training checkpoint records (and checks on resume). */
+  config(): Record<string, number | boolean> {
+    return { lr: this.lr, alpha: this.alpha, eps: this.eps, weightDecay: this.weightDecay };
+  }
+
   /** The running means of g² (copies), keyed "square_avg/<index>/<param name>". */
   state(): OptimizerState {
     return this.squareAvg.save({});

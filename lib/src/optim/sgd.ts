@@ -3,6 +3,8 @@
 import { Param } from "../layers";
 import { sgdUpdate, sumOfSquares } from "../kernels";
 import { checkNonNegative, checkPositive } from "../validate";
+import { ConfigError } from "../errors";
+import type { OptimizerState } from "./state";
 
 export interface SGDOptions {
   /** Learning rate, > 0. */
@@ -17,7 +19,8 @@ export interface SGDOptions {
  * learner's own SGD from the exercise track is another.
  */
 export interface Optimizer {
-  readonly lr: number;
+  /** Learning rate; fit's lrSchedule sets it before every epoch (and puts the first value back at the end). */
+  lr: number;
   readonly weightDecay: number;
   step(params: readonly Param[]): void;
 }
@@ -40,6 +43,22 @@ export class SGD implements Optimizer {
   /** Updates every param in place from its grad. */
   step(params: readonly Param[]): void {
     for (const p of params) sgdUpdate(p.value, p.grad, this.lr, p.decay ? this.weightDecay : 0);
+  }
+
+  /** The hyper-parameters a training checkpoint records (and checks on resume). */
+  config(): Record<string, number | boolean> {
+    return { lr: this.lr, weightDecay: this.weightDecay };
+  }
+
+  /** Plain SGD keeps no state between steps: an empty object. */
+  state(): OptimizerState {
+    return {};
+  }
+
+  /** Accepts only the empty state that state() gives. */
+  loadState(state: OptimizerState): void {
+    const keys = Object.keys(state);
+    if (keys.length > 0) throw new ConfigError(`SGD.loadState: plain SGD keeps no state, got ${keys.slice(0, 3).map((k) => JSON.stringify(k)).join(", ")}`);
   }
 }
 

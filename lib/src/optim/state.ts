@@ -8,6 +8,22 @@ import type { Param } from "../layers";
 /** An optimiser's state: buffers keyed "<kind>/<index>/<param name>" (copies) and counters. */
 export type OptimizerState = Record<string, Float32Array | Float64Array | number>;
 
+/**
+ * What a training checkpoint needs of an optimiser besides step(): its hyper-parameters
+ * (checked on resume) and its state. SGD, Momentum, RMSProp and Adam provide these.
+ */
+export interface ResumableOptimizer {
+  config(): Record<string, number | boolean>;
+  state(): OptimizerState;
+  loadState(state: OptimizerState): void;
+}
+
+/** Whether `optimizer` has config(), state() and loadState(). */
+export function isResumable(optimizer: object): optimizer is ResumableOptimizer {
+  const o = optimizer as Partial<ResumableOptimizer>;
+  return typeof o.config === "function" && typeof o.state === "function" && typeof o.loadState === "function";
+}
+
 interface Slot {
   name: string;
   buffers: FloatArray[];

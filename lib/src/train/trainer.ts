@@ -5,10 +5,13 @@ import { ConfigError, DivergenceError, ShapeError } from "../errors";
 import { BestEpochKeeper, EarlyStopping } from "./early_stopping";
 import { Rng } from "../random";
 import { Optimizer, SGD, l2Penalty } from "../optim/sgd";
+import type { ResumableOptimizer } from "../optim/state";
 import type { TrainableModel, Targets } from "../models";
 import { Dataset, checkDataset, sliceRows, takeSamples } from "../data/dataset";
 import { firstNonFinite } from "../kernels";
 import { checkInt, checkKnownKeys, checkNonNegative, checkOneOf, checkPositive, checkSeed } from "../validate";
+import { isResumable } from "../optim/state";
+import { TrainingRun, loadTrainingCheckpoint, saveTrainingCheckpoint } from "../io/training_checkpoint";
 
 export interface FitOptions<Y extends Targets> {
   epochs: number;
@@ -20,9 +23,10 @@ export interface FitOptions<Y extends Targets> {
   /** The optimiser to step with, instead of an SGD built from `lr` and `weightDecay`. */
   optimizer?: Optimizer;
   /**
-   * How the learning rate changes from epoch to epoch. "constant" (default) keeps `lr`;
-   * "cosine" follows lr·(1 + cos(π·(epoch − 1)/epochs))/2, from lr down toward 0 at the end.
-   * Needs `lr` (fit's own SGD), not an `optimizer`.
+   * How the learning rate changes from epoch to epoch, starting from the optimiser's lr.
+   * "constant" (default) keeps it; "cosine" follows lr·(1 + cos(π·(epoch − 1)/epochs))/2,
+   * from lr down toward 0 at the end. fit sets `optimizer.lr` before every epoch and puts
+   * the starting value back when it returns.
    */
   lrSchedule?: LrSchedule;
   /** Seed of the per-epoch shuffling. Default 0. */
@@ -36,6 +40,19 @@ export interface FitOptions<Y extends Targets> {
   earlyStopping?: EarlyStopping;
   /** Called after every epoch, e.g. to show progress. */
   onEpoch?: (history: History, progress: EpochProgress) => void;
+  /**
+   * A training checkpoint file, written (atomically) after every epoch: params, buffers,
+   * optimiser state, history. Not with earlyStopping (its best weights are not saved).
+   */
+  checkpoint?: string;
+  /**
+   * A training checkpoint to continue from: fit loads it into `model` and the optimiser
+   * (which must be built with the same settings) and trains the remaining epochs up to
+   * `epochs`, drawing the same batches as an uninterrupted run. The returned history
+   * covers every epoch, the checkpoint's included. Seed, batchSize, lrSchedule and the
+   * training rows must be the checkpoint's; `epochs` too, unless the schedule is constant.
+   */
+  resume?: string;
 }
 
 /** Where fit stands when it calls onEpoch. */
@@ -69,7 +86,7 @@ export interface History {
   stoppedEarly?: boolean;
 }
 
-const FIT_KEYS = ["epochs", "batchSize", "lr", "weightDecay", "optimizer", "lrSchedule", "seed", "val", "earlyStopping", "onEpoch"];
+const FIT_KEYS = ["epochs", "batchSize", "lr", "weightDecay", "optimizer", "lrSchedule", "seed", "val", "earlyStopping", "onEpoch", "checkpoint", "resume"];
 
 export const LR_SCHEDULES = ["constant", "cosine"] as const;
 export type LrSchedule = (typeof LR_SCHEDULES)[number];
@@ -89,7 +106,8 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
   const epochs = checkInt("epochs", options.epochs);
   const batchSize = checkInt("batchSize", options.batchSize);
   const optimizer = optimizerFor(options);
-  const rng = new Rng(checkSeed("seed", options.seed ?? 0));
+  const seed = checkSeed("seed", options.seed ?? 0);
+  const rng = new Rng(seed);
   checkDataset(train, "training data");
   checkFinite(train.x, "training data x");
   if (options.val) {
@@ -99,61 +117,114 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
 
   const stopper = options.earlyStopping ? new BestEpochKeeper(model, options.earlyStopping, options.val !== undefined) : null;
   const n = train.x.rows;
-  const history: History = { metricName: model.metricName, epoch: [], trainLoss: [], trainMetric: [], valLoss: [], valMetric: [], seconds: [], lr: [] };
+  let history: History = { metricName: model.metricName, epoch: [], trainLoss: [], trainMetric: [], valLoss: [], valMetric: [], seconds: [], lr: [] };
   const schedule = checkOneOf("lrSchedule", options.lrSchedule ?? "constant", LR_SCHEDULES);
-  if (schedule !== "constant" && !(optimizer instanceof SGD && options.optimizer === undefined)) {
-    throw new ConfigError(`fit: lrSchedule "${schedule}" needs lr (fit's own SGD); an optimizer given as an object keeps its own lr`);
+  const run: TrainingRun = { seed, batchSize, epochs, lrSchedule: schedule, trainRows: n };
+  const files = checkpointFiles(options, optimizer);
+  if (files.resume !== undefined) {
+    history = resumedHistory(files.resume, model, files.optimizer!, run, options.val !== undefined);
+    // Draw the permutations of the epochs done, so the next epoch gets the one it would have had.
+    for (let e = 0; e < history.epoch.length; e++) rng.permutation(n);
   }
   const baseLr = optimizer.lr;
-  const params = model.params();
-  let batch: Dataset<Y> | null = null; // reused between steps
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const started = performance.now();
-    if (optimizer instanceof SGD) optimizer.lr = scheduledLr(schedule, baseLr, epoch, epochs);
-    history.lr.push(optimizer.lr);
-    const order = rng.permutation(n);
-    let lossSum = 0;
-    let metricSum = 0;
-    const batches = batchBounds(n, batchSize);
-    for (const [b, [start, end]] of batches.entries()) {
-      batch = takeSamples(train, order, start, end, batch);
-      const out = model.forward(batch.x, { training: true });
-      const { loss: dataLoss, grad } = model.loss(out, batch.y);
-      const loss = dataLoss + l2Penalty(params, optimizer.weightDecay);
-      if (!Number.isFinite(loss)) {
-        throw new DivergenceError(
-          `training diverged at epoch ${epoch}, batch ${b + 1} of ${batches.length}: loss is ${loss} ` +
-            `(lr=${optimizer.lr}, batchSize=${batchSize}). Try a smaller lr.`,
-        );
+  try {
+    const params = model.params();
+    let batch: Dataset<Y> | null = null; // reused between steps
+    for (let epoch = history.epoch.length + 1; epoch <= epochs; epoch++) {
+      const started = performance.now();
+      setLr(optimizer, scheduledLr(schedule, baseLr, epoch, epochs));
+      history.lr.push(optimizer.lr);
+      const order = rng.permutation(n);
+      let lossSum = 0;
+      let metricSum = 0;
+      const batches = batchBounds(n, batchSize);
+      for (const [b, [start, end]] of batches.entries()) {
+        batch = takeSamples(train, order, start, end, batch);
+        const out = model.forward(batch.x, { training: true });
+        const { loss: dataLoss, grad } = model.loss(out, batch.y);
+        const loss = dataLoss + l2Penalty(params, optimizer.weightDecay);
+        if (!Number.isFinite(loss)) {
+          throw new DivergenceError(
+            `training diverged at epoch ${epoch}, batch ${b + 1} of ${batches.length}: loss is ${loss} ` +
+              `(lr=${optimizer.lr}, batchSize=${batchSize}). Try a smaller lr.`,
+          );
+        }
+        // The metric first: backward may reuse the buffers `out` lives in.
+        metricSum += model.metric(out, batch.y, dataLoss) * (end - start);
+        lossSum += loss * (end - start);
+        model.backwardParams(grad);
+        optimizer.step(params);
       }
-      // The metric first: backward may reuse the buffers `out` lives in.
-      metricSum += model.metric(out, batch.y, dataLoss) * (end - start);
-      lossSum += loss * (end - start);
-      model.backwardParams(grad);
-      optimizer.step(params);
-    }
-    const bad = params.find((p) => firstNonFinite(p.value) >= 0);
-    if (bad !== undefined) {
-      throw new DivergenceError(`training diverged in epoch ${epoch}: ${bad.name} holds NaN or Infinity (lr=${optimizer.lr}). Try a smaller lr.`);
-    }
-    history.epoch.push(epoch);
-    history.trainLoss.push(lossSum / n);
-    history.trainMetric.push(metricSum / n);
-    if (options.val) {
-      const scores = evaluate(model, options.val);
-      if (!Number.isFinite(scores.loss)) {
-        throw new DivergenceError(`validation loss is ${scores.loss} after epoch ${epoch} (lr=${optimizer.lr}): the weights overflowed. Try a smaller lr.`);
+      const bad = params.find((p) => firstNonFinite(p.value) >= 0);
+      if (bad !== undefined) {
+        throw new DivergenceError(`training diverged in epoch ${epoch}: ${bad.name} holds NaN or Infinity (lr=${optimizer.lr}). Try a smaller lr.`);
       }
-      history.valLoss.push(scores.loss + l2Penalty(params, optimizer.weightDecay));
-      history.valMetric.push(scores.metric);
+      history.epoch.push(epoch);
+      history.trainLoss.push(lossSum / n);
+      history.trainMetric.push(metricSum / n);
+      if (options.val) {
+        const scores = evaluate(model, options.val);
+        if (!Number.isFinite(scores.loss)) {
+          throw new DivergenceError(`validation loss is ${scores.loss} after epoch ${epoch} (lr=${optimizer.lr}): the weights overflowed. Try a smaller lr.`);
+        }
+        history.valLoss.push(scores.loss + l2Penalty(params, optimizer.weightDecay));
+        history.valMetric.push(scores.metric);
+      }
+      history.seconds.push((performance.now() - started) / 1000);
+      if (files.checkpoint !== undefined) saveTrainingCheckpoint(files.checkpoint, model, files.optimizer!, run, history, baseLr);
+      const stop = stopper !== null && stopper.shouldStop(history);
+      options.onEpoch?.(history, { epochs, last: stop || epoch === epochs });
+      if (stop) break;
     }
-    history.seconds.push((performance.now() - started) / 1000);
-    const stop = stopper !== null && stopper.shouldStop(history);
-    options.onEpoch?.(history, { epochs, last: stop || epoch === epochs });
-    if (stop) break;
+  } finally {
+    if (optimizer.lr !== baseLr) optimizer.lr = baseLr;
   }
   if (stopper !== null) stopper.restoreBest(history, epochs);
   return history;
+}
+
+/** Sets the lr of an optimiser whose `lr` a learner may have made read-only. */
+function setLr(optimizer: Optimizer, lr: number): void {
+  if (optimizer.lr === lr) return;
+  try {
+    optimizer.lr = lr;
+  } catch {
+    // a getter without a setter throws in strict code; the check below says what happened
+  }
+  if (optimizer.lr !== lr) throw new ConfigError(`fit: lrSchedule sets optimizer.lr before every epoch, but this optimizer's lr cannot be set (a readonly getter?)`);
+}
+
+/** The checkpoint and resume files of fit's options, checked, and the optimiser they need. */
+function checkpointFiles<Y extends Targets>(options: FitOptions<Y>, optimizer: Optimizer): { checkpoint?: string; resume?: string; optimizer?: Optimizer & ResumableOptimizer } {
+  const { checkpoint, resume } = options;
+  for (const [name, file] of [["checkpoint", checkpoint], ["resume", resume]] as const) {
+    if (file === undefined) continue;
+    if (typeof file !== "string" || file === "") throw new ConfigError(`fit: ${name} must be a file path (got ${JSON.stringify(file)})`);
+    if (options.earlyStopping) throw new ConfigError(`fit: ${name} cannot be used with earlyStopping (the best epoch's weights it keeps aside are not in a training checkpoint)`);
+  }
+  if (checkpoint === undefined && resume === undefined) return {};
+  if (!isResumable(optimizer)) {
+    throw new ConfigError("fit: checkpoint/resume need an optimizer with config(), state() and loadState() (SGD, Momentum, RMSProp, Adam)");
+  }
+  return { checkpoint, resume, optimizer };
+}
+
+/** Loads `file` into model and optimiser after checking that this run continues the checkpoint's; its history. */
+function resumedHistory<Y extends Targets>(file: string, model: TrainableModel<Y>, optimizer: Optimizer & ResumableOptimizer, run: TrainingRun, hasVal: boolean): History {
+  return loadTrainingCheckpoint(file, model, optimizer, ({ run: saved, history }) => {
+    const differ = (["seed", "batchSize", "lrSchedule", "trainRows"] as const).filter((key) => saved[key] !== run[key]);
+    if (run.lrSchedule !== "constant" && saved.epochs !== run.epochs) differ.push("epochs" as never);
+    if (differ.length > 0) {
+      const both = differ.map((key) => `${key} ${JSON.stringify(saved[key])} there, ${JSON.stringify(run[key])} here`).join("; ");
+      throw new ConfigError(`fit: ${file} is from another run (${both}); resume with the checkpoint's settings`);
+    }
+    if ((history.valMetric.length > 0) !== hasVal) {
+      throw new ConfigError(`fit: ${file} was written by a run ${hasVal ? "without" : "with"} val data; resume it the same way`);
+    }
+    if (history.epoch.length > run.epochs) {
+      throw new ConfigError(`fit: ${file} has done ${history.epoch.length} epochs, more than the ${run.epochs} asked for`);
+    }
+  }).history;
 }
 
 
