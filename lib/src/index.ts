@@ -29,7 +29,7 @@ export { RMSProp } from "./optim/rmsprop";
 export type { RMSPropOptions } from "./optim/rmsprop";
 export { Adam } from "./optim/adam";
 export type { AdamOptions } from "./optim/adam";
-export type { OptimizerState } from "./optim/state";
+export type { OptimizerState, ResumableOptimizer } from "./optim/state";
 
 // Training: the loop, early stopping, grid search, progress, metrics
 export { fit, evaluate, batchBounds, lastEpoch, scheduledLr, LR_SCHEDULES } from "./train/trainer";
