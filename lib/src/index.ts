@@ -48,6 +48,8 @@ export type { ProgressLine, LiveLine } from "./train/progress";
 export { reconstructionScores, firstOfEachClass } from "./train/metrics";
 export type { ReconstructionScores } from "./train/metrics";
 export { confusionMatrix } from "./train/confusion";
+export { epochsToTarget, optimizerRace, describeRace } from "./train/optimizer_race";
+export type { RaceEntry } from "./train/optimizer_race";
 
 // Data
 export { takeRows, takeTargets, takeSamples, trainValSplit, checkDataset } from "./data/dataset";
