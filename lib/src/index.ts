@@ -50,6 +50,8 @@ export type { ReconstructionScores } from "./train/metrics";
 export { confusionMatrix } from "./train/confusion";
 export { epochsToTarget, optimizerRace, describeRace } from "./train/optimizer_race";
 export type { RaceEntry } from "./train/optimizer_race";
+export { lrSweep } from "./train/lr_sweep";
+export type { LrSweepRow, LrSweepOptions } from "./train/lr_sweep";
 
 // Data
 export { takeRows, takeTargets, takeSamples, trainValSplit, checkDataset } from "./data/dataset";

@@ -34,8 +34,8 @@ test("every notebook runs headless in the quick profile without a cell error", (
     const unexecuted = executed.cells.filter((c) => c.cell_type === "code" && c.execution_count === null);
     assert.equal(unexecuted.length, 0, `${nb}: ${unexecuted.length} code cells did not run`);
   }
-  // Lab 1 saved its four learning-curve charts as offline pages; Lab 2A its curves too.
-  for (const name of ["clf_curves_loss", "clf_curves_acc", "reg_curves_loss", "reg_curves_mse", "ae_fashion_loss"]) {
+  // Lab 1 saved its six learning-curve charts as offline pages; Lab 2A its curves too.
+  for (const name of ["clf_curves_loss", "clf_curves_acc", "opt_curves_acc", "opt_curves_loss", "reg_curves_loss", "reg_curves_mse", "ae_fashion_loss"]) {
     const html = fs.readFileSync(path.join(root, "graphs_exp", `${name}.html`), "utf8");
     assert.match(html, /Plotly\.newPlot/, `${name}.html has no chart`);
   }
@@ -100,7 +100,7 @@ test("the reports and the chart pages draw all their charts and images in a brow
     assert.ok(fs.statSync(r.screenshot).size > 10_000, `${r.screenshot} is a real screenshot`);
   }
   // Charts and images each report must show.
-  assert.equal(results["01-lab1-mlp"].charts, 7, "Lab 1: the live curves, four learning curves, decision regions, fitted curves");
+  assert.equal(results["01-lab1-mlp"].charts, 9, "Lab 1: the live curves, six learning-curve charts (classifiers, optimisers, regressors), decision regions, fitted curves");
   assert.equal(results["02-ae-grid-search"].charts, 3, "Lab 2A: the live grid chart, the best run's curves, the L2 runs");
   assert.equal(results["02-ae-grid-search"].images, 1, "Lab 2A: the reconstruction grid");
   assert.equal(results["03-ae-process-test"].charts, 2, "Lab 2B: MSE per class and the worst images");
