@@ -140,7 +140,7 @@ const LAB1 = path.join(ROOT, "notebooks", "01-lab1-mlp.ipynb");
 const LIVE_CELL = JSON.parse(fs.readFileSync(LAB1, "utf8")).cells.findIndex((c) => c.source.join("").includes("nn.plot.liveCurves("));
 const LIVE_EPOCHS = 100;
 
-test("Lab 1 in JupyterLab: Run All succeeds, the live curves redraw in place while it trains, and its seven charts draw", { timeout: 240_000 }, (t) =>
+test("Lab 1 in JupyterLab: Run All succeeds, the live curves redraw in place while it trains, and its nine charts draw", { timeout: 240_000 }, (t) =>
   withNotebook(t, "lab", "01-lab1-mlp.ipynb", LAB1, async (page, errors) => {
     assert.ok(LIVE_CELL > 0, "Lab 1 trains under nn.plot.liveCurves");
     const messages = await watchKernelMessages(page);
@@ -162,8 +162,8 @@ test("Lab 1 in JupyterLab: Run All succeeds, the live curves redraw in place whi
     const points = await page.evaluate((i) => [...document.querySelectorAll(".jp-Notebook .jp-Cell")[i].querySelector(".nnfs-plot").data].map((trace) => trace.x.length), LIVE_CELL);
     assert.deepEqual(points, Array(points.length).fill(LIVE_EPOCHS), `epochs per curve in the final chart: ${points}`);
     assert.equal(points.length, 4, "train and validation curves of two runs");
-    const traces = await drawnCharts(page, 7);
-    assert.equal(traces.length, 7, "the live chart, four learning curves, decision regions, fitted curves");
+    const traces = await drawnCharts(page, 9);
+    assert.equal(traces.length, 9, "the live chart, six learning-curve charts, decision regions, fitted curves");
     assert.ok(traces.every((n) => n >= 3), `traces per chart: ${traces}`);
     assert.deepEqual(errors, []);
   }));
