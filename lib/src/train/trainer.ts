@@ -1,5 +1,6 @@
-// The training loop: seeded shuffling each epoch, mini-batch forward/backward/SGD step,
-// and a history of loss and metric per epoch for the learning curves.
+// The training loop: seeded shuffling each epoch, mini-batch forward/backward/optimiser step,
+// a history of loss and metric per epoch for the learning curves, and (on request) a
+// training checkpoint after every epoch that a later fit can resume from.
 import { Matrix } from "../tensor";
 import { ConfigError, DivergenceError, ShapeError } from "../errors";
 import { BestEpochKeeper, EarlyStopping } from "./early_stopping";
@@ -51,6 +52,8 @@ export interface FitOptions<Y extends Targets> {
    * `epochs`, drawing the same batches as an uninterrupted run. The returned history
    * covers every epoch, the checkpoint's included. Seed, batchSize, lrSchedule and the
    * training rows must be the checkpoint's; `epochs` too, unless the schedule is constant.
+   * NOTE: Dropout's mask generator is not in the checkpoint, so a model with dropout resumes
+   * with other masks than an uninterrupted run would draw (the weights and batches are exact).
    */
   resume?: string;
 }
