@@ -6,12 +6,11 @@ import { ConfigError, DivergenceError, ShapeError } from "../errors";
 import { BestEpochKeeper, EarlyStopping } from "./early_stopping";
 import { Rng } from "../random";
 import { Optimizer, SGD, l2Penalty } from "../optim/sgd";
-import type { ResumableOptimizer } from "../optim/state";
 import type { TrainableModel, Targets } from "../models";
 import { Dataset, checkDataset, sliceRows, takeSamples } from "../data/dataset";
 import { firstNonFinite } from "../kernels";
 import { checkInt, checkKnownKeys, checkNonNegative, checkOneOf, checkPositive, checkSeed } from "../validate";
-import { isResumable } from "../optim/state";
+import { ResumableOptimizer, isResumable } from "../optim/state";
 import { TrainingRun, loadTrainingCheckpoint, saveTrainingCheckpoint } from "../io/training_checkpoint";
 
 export interface FitOptions<Y extends Targets> {
@@ -124,8 +123,8 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
   const schedule = checkOneOf("lrSchedule", options.lrSchedule ?? "constant", LR_SCHEDULES);
   const run: TrainingRun = { seed, batchSize, epochs, lrSchedule: schedule, trainRows: n };
   const files = checkpointFiles(options, optimizer);
-  if (files.resume !== undefined) {
-    history = resumedHistory(files.resume, model, files.optimizer!, run, options.val !== undefined);
+  if (files?.resume !== undefined) {
+    history = resumedHistory(files.resume, model, files.optimizer, run, options.val !== undefined);
     // Draw the permutations of the epochs done, so the next epoch gets the one it would have had.
     for (let e = 0; e < history.epoch.length; e++) rng.permutation(n);
   }
@@ -174,7 +173,7 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
         history.valMetric.push(scores.metric);
       }
       history.seconds.push((performance.now() - started) / 1000);
-      if (files.checkpoint !== undefined) saveTrainingCheckpoint(files.checkpoint, model, files.optimizer!, run, history, baseLr);
+      if (files?.checkpoint !== undefined) saveTrainingCheckpoint(files.checkpoint, model, files.optimizer, run, history, baseLr);
       const stop = stopper !== null && stopper.shouldStop(history);
       options.onEpoch?.(history, { epochs, last: stop || epoch === epochs });
       if (stop) break;
@@ -197,15 +196,15 @@ function setLr(optimizer: Optimizer, lr: number): void {
   if (optimizer.lr !== lr) throw new ConfigError(`fit: lrSchedule sets optimizer.lr before every epoch, but this optimizer's lr cannot be set (a readonly getter?)`);
 }
 
-/** The checkpoint and resume files of fit's options, checked, and the optimiser they need. */
-function checkpointFiles<Y extends Targets>(options: FitOptions<Y>, optimizer: Optimizer): { checkpoint?: string; resume?: string; optimizer?: Optimizer & ResumableOptimizer } {
+/** The checkpoint and resume files of fit's options, checked, and the optimiser they need; null when neither is given. */
+function checkpointFiles<Y extends Targets>(options: FitOptions<Y>, optimizer: Optimizer): { checkpoint?: string; resume?: string; optimizer: Optimizer & ResumableOptimizer } | null {
   const { checkpoint, resume } = options;
   for (const [name, file] of [["checkpoint", checkpoint], ["resume", resume]] as const) {
     if (file === undefined) continue;
     if (typeof file !== "string" || file === "") throw new ConfigError(`fit: ${name} must be a file path (got ${JSON.stringify(file)})`);
     if (options.earlyStopping) throw new ConfigError(`fit: ${name} cannot be used with earlyStopping (the best epoch's weights it keeps aside are not in a training checkpoint)`);
   }
-  if (checkpoint === undefined && resume === undefined) return {};
+  if (checkpoint === undefined && resume === undefined) return null;
   if (!isResumable(optimizer)) {
     throw new ConfigError("fit: checkpoint/resume need an optimizer with config(), state() and loadState() (SGD, Momentum, RMSProp, Adam)");
   }
