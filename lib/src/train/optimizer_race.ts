@@ -35,7 +35,7 @@ export function epochsToTarget(history: History, target: number, name = "run"): 
   return i < 0 ? null : history.epoch[i];
 }
 
-/** Every run's epochs to `target` and best value, the ones that reached it first (fewest epochs, then name order kept). */
+/** Every run's epochs to `target` and best value, fastest first (ties and runs that never reached it keep the order of `runs`). */
 export function optimizerRace(runs: Record<string, History>, target: number): RaceEntry[] {
   const names = Object.keys(runs);
   if (names.length === 0) throw new ConfigError("optimizerRace needs at least one run");
@@ -58,7 +58,7 @@ const plural = (n: number): string => `${n} epoch${n === 1 ? "" : "s"}`;
 
 /**
  * One or two sentences on a race, e.g. "Adam reached 95% validation accuracy first, after
- * 12 epochs; then RMSProp (20) and SGD + momentum (41). SGD never did in 100 epochs (best 93.3%)."
+ * 12 epochs; then RMSProp (20) and SGD + momentum (41). SGD (best 93.3%) never did in 100 epochs."
  * Ties are named together; a race nobody won says who came closest.
  */
 export function describeRace(runs: Record<string, History>, target: number): string {

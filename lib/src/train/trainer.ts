@@ -214,8 +214,9 @@ function checkpointFiles<Y extends Targets>(options: FitOptions<Y>, optimizer: O
 /** Loads `file` into model and optimiser after checking that this run continues the checkpoint's; its history. */
 function resumedHistory<Y extends Targets>(file: string, model: TrainableModel<Y>, optimizer: Optimizer & ResumableOptimizer, run: TrainingRun, hasVal: boolean): History {
   return loadTrainingCheckpoint(file, model, optimizer, ({ run: saved, history }) => {
-    const differ = (["seed", "batchSize", "lrSchedule", "trainRows"] as const).filter((key) => saved[key] !== run[key]);
-    if (run.lrSchedule !== "constant" && saved.epochs !== run.epochs) differ.push("epochs" as never);
+    // A constant lr does not depend on the epochs asked for, so such a run may be extended.
+    const keys: Array<keyof TrainingRun> = ["seed", "batchSize", "lrSchedule", "trainRows", ...(run.lrSchedule === "constant" ? [] : ["epochs" as const])];
+    const differ = keys.filter((key) => saved[key] !== run[key]);
     if (differ.length > 0) {
       const both = differ.map((key) => `${key} ${JSON.stringify(saved[key])} there, ${JSON.stringify(run[key])} here`).join("; ");
       throw new ConfigError(`fit: ${file} is from another run (${both}); resume with the checkpoint's settings`);
@@ -228,7 +229,6 @@ function resumedHistory<Y extends Targets>(file: string, model: TrainableModel<Y
     }
   }).history;
 }
-
 
 /** The values of the last epoch of a history (NaN where a curve is empty). */
 export function lastEpoch(history: History): { epoch: number; trainLoss: number; trainMetric: number; valLoss: number; valMetric: number } {
