@@ -5,8 +5,8 @@
 import { Matrix } from "../../tensor";
 import type { Param } from "../../layers";
 import type { Optimizer } from "../../optim/sgd";
-import type { AdamWClass, AdamWOptions, MomentumClass, MomentumOptions, UpdateRun } from "../check_update_rules";
-import { startParams } from "../check_update_rules";
+import type { AdamWClass, AdamWOptions, MomentumClass, MomentumOptions } from "../check_update_rules";
+import { UpdateRun, startParams } from "../update_run";
 import { Mistake, Mixable } from "./catalogue";
 
 /** One param after a number of steps of a run. */
