@@ -3,8 +3,12 @@
 // mistake's hint; code that hands the graded method to the engine fails only "written by hand".
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
+import * as path from "node:path";
+import * as ts from "typescript";
+import * as nnfs from "../src";
 import { Dropout, exercises } from "../src";
-import type { ExerciseReport } from "../src/exercises";
+import type { AdamWClass, DropoutClass, ExerciseReport, MomentumClass } from "../src/exercises";
+import { cellSource } from "../src/exercises/notebook_json";
 import type { Mistake } from "../src/exercises/mistakes/catalogue";
 import { DROPOUT_MISTAKES } from "../src/exercises/mistakes/dropout";
 import { ADAMW_MISTAKES, MOMENTUM_MISTAKES } from "../src/exercises/mistakes/update_rules";
@@ -69,4 +73,39 @@ test("checkDropout, checkMomentum and checkAdamW print the report and throw nami
   assert.match(lines.join("\n"), /E7 · Dropout/);
   assert.throws(() => exercises.checkMomentum(MOMENTUM_MISTAKES[2].wrong(MapMomentum), { log: null }), /E8 · SGD with momentum: \d+ of \d+ checks failed/);
   assert.throws(() => exercises.checkAdamW(ADAMW_MISTAKES[0].wrong(RecordAdamW), { log: null }), /E8 · Adam with decoupled weight decay \(AdamW\): \d+ of \d+ checks failed/);
+});
+
+const SOLUTIONS = path.resolve(__dirname, "..", "..", "..", "notebooks", "exercises", "solutions");
+
+/** The classes of a student notebook as released (stubs in place of the solution regions), loaded. */
+function studentClasses(file: string, names: string[], unlabelled: boolean): Record<string, unknown> {
+  const notebook = exercises.studentVersion(exercises.readNotebook(path.join(SOLUTIONS, file)), file);
+  if (unlabelled) for (const cell of notebook.cells) cell.source = cellSource(cell).replace(/"not implemented: [^"]+"/g, '"not implemented"');
+  const js = ts.transpileModule(exercises.collectSources([{ file, names, notebook }]).source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+  const module = { exports: {} as Record<string, unknown> };
+  new Function("exports", "require", "module", js)(module.exports, (id: string) => (id === "nnfs" ? nnfs : require(id)), module);
+  return module.exports;
+}
+
+// What E7 and E8 ask the learner to derive or state.
+const ANSWERS = ["1/(1 − p)", "/(1 − p)", "(1 − p)·", "μ·v", "β1^t", "β2^t", "√v̂", "m̂", "lr·λ", "λ·w", "+ g"];
+
+test("E7's and E8's checks on the untouched student stubs fail with 'not implemented' and give no answer away", () => {
+  for (const unlabelled of [false, true]) {
+    const e7 = studentClasses("E7-dropout.ipynb", ["Dropout"], unlabelled);
+    const e8 = studentClasses("E8-update-rules.ipynb", ["Momentum", "AdamW"], unlabelled);
+    const printed: string[] = [];
+    const log = (t: string): number => printed.push(t);
+    const run = (check: () => void): void => assert.throws(check, (err: Error) => err instanceof exercises.ExerciseError && (printed.push(err.message), /not implemented/.test(err.message)));
+    run(() => exercises.checkDropout(e7.Dropout as DropoutClass, { log }));
+    run(() => exercises.checkMomentum(e8.Momentum as MomentumClass, { log }));
+    run(() => exercises.checkAdamW(e8.AdamW as AdamWClass, { log }));
+    const text = printed.join("\n");
+    assert.doesNotMatch(text, /hint:/, "a hint for a check that failed only on a stub");
+    const given = ANSWERS.filter((a) => text.includes(a));
+    assert.deepEqual(given, [], `the reports on the stubs give away ${given.join(", ")}`);
+    assert.match(text, /not implemented: (Dropout\.constructor|Dropout constructor)/);
+    assert.match(text, /not implemented: Momentum\.step/);
+    assert.match(text, /not implemented: AdamW\.step/);
+  }
 });
