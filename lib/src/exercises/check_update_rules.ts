@@ -5,8 +5,8 @@
 import type { Optimizer } from "../optim/sgd";
 import { Momentum as ReferenceMomentum } from "../optim/momentum";
 import { Adam as ReferenceAdam } from "../optim/adam";
-import { CheckFailure, GradeOptions, Grader, learner } from "./grader";
-import { describeValue, expectClose } from "./compare";
+import { CheckFailure, ErrorStats, GradeOptions, Grader, learner } from "./grader";
+import { Suspect, describeValue, expectClose } from "./compare";
 import { UPDATE_SHAPES, UpdateRun, makeRun, prepareStep, startParams } from "./update_run";
 import { suspectsFor } from "./mistakes/catalogue";
 import { ADAMW_MISTAKES, AdamWShows, MOMENTUM_MISTAKES, MomentumShows, UpdateRuleCase } from "./mistakes/update_rules";
@@ -39,9 +39,8 @@ export type AdamWClass = new (options: AdamWOptions) => Optimizer;
 interface RuleSpec<Options, Shows extends string> {
   name: string;
   engine: string;
-  build: (Class: new (o: Options) => Optimizer, o: Options) => Optimizer;
   reference: (o: Options) => Optimizer;
-  suspects: (shows: Shows, c: UpdateRuleCase<Options>) => ReturnType<typeof suspectsFor>;
+  suspects: (shows: Shows, c: UpdateRuleCase<Options>) => Suspect[];
   formula: string;
 }
 
@@ -49,8 +48,8 @@ interface RuleSpec<Options, Shows extends string> {
  * The learner's optimiser and the engine's, step by step on copies of the same params; after
  * each step every param is compared (weights only, or the others only, as `which` says).
  */
-function expectSameSteps<Options, Shows extends string>(spec: RuleSpec<Options, Shows>, Class: new (o: Options) => Optimizer, options: Options, run: UpdateRun, shows: Shows, which: (decay: boolean) => boolean, label: string, stats: Parameters<typeof expectClose>[2]): void {
-  const optimizer = learner(`${spec.name} constructor`, () => spec.build(Class, options));
+function expectSameSteps<Options, Shows extends string>(spec: RuleSpec<Options, Shows>, Class: new (o: Options) => Optimizer, options: Options, run: UpdateRun, shows: Shows, which: (decay: boolean) => boolean, label: string, stats: ErrorStats): void {
+  const optimizer = learner(`${spec.name} constructor`, () => new Class(options));
   if (typeof optimizer?.step !== "function") throw new CheckFailure(`new ${spec.name}(…) has no step(params) method (got ${describeValue(optimizer)})`, "keep the class and the step(params) method the exercise gives you");
   const reference = spec.reference(options);
   const mine = startParams(run);
@@ -67,7 +66,7 @@ function expectSameSteps<Options, Shows extends string>(spec: RuleSpec<Options, 
         what: `${p.name} (decay: ${p.decay}) after step ${s + 1} of ${run.grads.length}`,
         where: label,
         suspects: spec.suspects(shows, c),
-        hint: `the first step where your ${spec.name} and nn.${spec.engine} part; each step: ${spec.formula}`,
+        hint: `your ${spec.name} and nn.${spec.engine} part at this step (the first where they differ), at the entry above; each step should be: ${spec.formula}`,
       });
     });
   }
@@ -85,7 +84,6 @@ function expectConstructor(name: string, made: () => Optimizer, fields: Record<s
 const MOMENTUM: RuleSpec<MomentumOptions, MomentumShows> = {
   name: "Momentum",
   engine: "Momentum",
-  build: (C, o) => new C(o),
   reference: (o) => new ReferenceMomentum({ lr: o.lr, momentum: o.momentum ?? 0.9, weightDecay: o.weightDecay ?? 0 }),
   suspects: (shows, c) => suspectsFor(MOMENTUM_MISTAKES, shows, c),
   formula: "g = grad + λ·p (λ where p.decay), v = μ·v + g (v starts at 0, one v per param), p := p − lr·v",
@@ -115,7 +113,6 @@ export function gradeMomentum(Momentum: MomentumClass, options: GradeOptions = {
 const ADAMW: RuleSpec<AdamWOptions, AdamWShows> = {
   name: "AdamW",
   engine: "Adam({ decoupled: true })",
-  build: (C, o) => new C(o),
   reference: (o) => new ReferenceAdam({ ...o, decoupled: true }),
   suspects: (shows, c) => suspectsFor(ADAMW_MISTAKES, shows, c),
   formula: "p := p − lr·λ·p (λ where p.decay); m = β1·m + (1 − β1)·g, v = β2·v + (1 − β2)·g², t = 1, 2, … (one m, v per param, one t per step); p := p − lr·m̂/(√v̂ + ε) with m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t)",

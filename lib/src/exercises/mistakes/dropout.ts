@@ -197,24 +197,23 @@ export const DROPOUT_MISTAKES: readonly DropoutMistake[] = [
     wrong: (Correct) =>
       class extends remembersP(Correct) {
         private readonly flipped: Layer | null;
-        private zeroed = false;
+        /** What the last forward did: the layer's own (eval), the flipped layer's, or drop all (p = 0). */
+        private last: "own" | "flipped" | "zeroed" = "own";
         constructor(p: number, options?: { seed?: number }) {
           super(p, options);
           this.flipped = p > 0 && p < 1 ? new Correct(1 - p, options) : null;
         }
         override forward(x: Matrix, options: ForwardOptions): Matrix {
-          this.zeroed = false;
-          if (!options.training || this.p0 === 0 || this.flipped === null) {
-            // p = 0 keeps with probability 0: everything dropped.
-            this.zeroed = options.training && this.p0 === 0;
-            return this.zeroed ? scaled(x, 0) : super.forward(x, options);
-          }
-          return scaled(this.flipped.forward(x, options), this.p0 / (1 - this.p0));
+          // At p = 0, keeping with probability p drops everything.
+          this.last = !options.training ? "own" : this.flipped === null ? "zeroed" : "flipped";
+          if (this.last === "own") return super.forward(x, options);
+          if (this.last === "zeroed") return scaled(x, 0);
+          return scaled(this.flipped!.forward(x, options), this.p0 / (1 - this.p0));
         }
         override backward(dOut: Matrix): Matrix {
-          if (this.zeroed) return scaled(dOut, 0);
-          if (this.flipped === null || this.p0 === 0) return super.backward(dOut);
-          return scaled(this.flipped.backward(dOut), this.p0 / (1 - this.p0));
+          if (this.last === "own") return super.backward(dOut);
+          if (this.last === "zeroed") return scaled(dOut, 0);
+          return scaled(this.flipped!.backward(dOut), this.p0 / (1 - this.p0));
         }
       },
   },
