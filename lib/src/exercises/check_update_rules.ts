@@ -1,15 +1,17 @@
-// E8's grader: the learner's SGD with momentum and Adam with decoupled weight decay (AdamW),
-// each against the engine's (nn.Momentum, nn.Adam with decoupled: true) over several steps
+// E8's grader: the learner's SGD with momentum, RMSProp and Adam with decoupled weight decay
+// (AdamW), each against the engine's (nn.Momentum, nn.RMSProp, nn.Adam with decoupled: true) over several steps
 // on the same params and a new grad every step, in float64. Params are compared after every
 // step, so a failure names the first step and the param where the two part.
+import type { Matrix } from "../tensor";
 import type { Optimizer } from "../optim/sgd";
 import { Momentum as ReferenceMomentum } from "../optim/momentum";
 import { Adam as ReferenceAdam } from "../optim/adam";
+import { RMSProp as ReferenceRMSProp } from "../optim/rmsprop";
 import { CheckFailure, ErrorStats, GradeOptions, Grader, learner } from "./grader";
-import { Suspect, describeValue, expectClose } from "./compare";
+import { Suspect, describeValue, expectClose, matchSuspect } from "./compare";
 import { UPDATE_SHAPES, UpdateRun, makeRun, prepareStep, startParams } from "./update_run";
 import { suspectsFor } from "./mistakes/catalogue";
-import { ADAMW_MISTAKES, AdamWShows, MOMENTUM_MISTAKES, MomentumShows, UpdateRuleCase } from "./mistakes/update_rules";
+import { ADAMW_MISTAKES, AdamWShows, MOMENTUM_MISTAKES, MomentumShows, RMSPROP_MISTAKES, RMSPropShows, UpdateRuleCase } from "./mistakes/update_rules";
 import type { ExerciseReport } from "./report";
 
 export interface MomentumOptions {
@@ -33,7 +35,19 @@ export interface AdamWOptions {
   weightDecay?: number;
 }
 
+export interface RMSPropOptions {
+  /** Default 0.01. */
+  lr?: number;
+  /** Decay of the average of g²; default 0.99. */
+  alpha?: number;
+  /** Default 1e-8. */
+  eps?: number;
+  /** λ, added to the gradient, on params with decay only; default 0. */
+  weightDecay?: number;
+}
+
 export type MomentumClass = new (options: MomentumOptions) => Optimizer;
+export type RMSPropClass = new (options: RMSPropOptions) => Optimizer;
 export type AdamWClass = new (options: AdamWOptions) => Optimizer;
 
 interface RuleSpec<Options, Shows extends string> {
@@ -46,7 +60,10 @@ interface RuleSpec<Options, Shows extends string> {
 
 /**
  * The learner's optimiser and the engine's, step by step on copies of the same params; after
- * each step every param is compared (weights only, or the others only, as `which` says).
+ * each step every param is compared (weights only, or the others only, as `which` says). The
+ * first step where they part is reported; the named mistake is read off the whole run, since
+ * two mistakes can agree on the first steps (with s = 0, α·s + g² and a bias-corrected s are
+ * both g² after step 1).
  */
 function expectSameSteps<Options, Shows extends string>(spec: RuleSpec<Options, Shows>, Class: new (o: Options) => Optimizer, options: Options, run: UpdateRun, shows: Shows, which: (decay: boolean) => boolean, label: string, stats: ErrorStats): void {
   const optimizer = learner(`${spec.name} constructor`, () => new Class(options));
@@ -54,22 +71,38 @@ function expectSameSteps<Options, Shows extends string>(spec: RuleSpec<Options, 
   const reference = spec.reference(options);
   const mine = startParams(run);
   const ref = startParams(run);
-  for (let s = 0; s < run.grads.length; s++) {
+  const history: Array<{ mine: Matrix[]; ref: Matrix[] }> = [];
+  let thrown: unknown = null;
+  for (let s = 0; s < run.grads.length && thrown === null; s++) {
     prepareStep(run, s, mine, optimizer);
     prepareStep(run, s, ref, reference);
-    learner(`${spec.name}.step`, () => optimizer.step(mine));
+    try {
+      learner(`${spec.name}.step`, () => optimizer.step(mine));
+    } catch (err) {
+      thrown = err;
+    }
     reference.step(ref);
+    if (thrown === null) history.push({ mine: mine.map((p) => p.value.clone()), ref: ref.map((p) => p.value.clone()) });
+  }
+  const steps = history.length;
+  history.forEach((h, s) => {
     mine.forEach((p, i) => {
       if (!which(p.decay)) return;
-      const c: UpdateRuleCase<Options> = { run, options, steps: s + 1, i };
-      expectClose(p.value, ref[i].value, stats, {
-        what: `${p.name} (decay: ${p.decay}) after step ${s + 1} of ${run.grads.length}`,
-        where: label,
-        suspects: spec.suspects(shows, c),
-        hint: `your ${spec.name} and nn.${spec.engine} part at this step (the first where they differ), at the entry above; each step should be: ${spec.formula}`,
-      });
+      try {
+        expectClose(h.mine[i], h.ref[i], stats, {
+          what: `${p.name} (decay: ${p.decay}) after step ${s + 1} of ${run.grads.length}`,
+          where: label,
+          suspects: spec.suspects(shows, { run, options, steps: s + 1, i }),
+          hint: `your ${spec.name} and nn.${spec.engine} part at this step (the first where they differ), at the entry above; each step should be: ${spec.formula}`,
+        });
+      } catch (err) {
+        if (!(err instanceof CheckFailure)) throw err;
+        const named = matchSuspect(history[steps - 1].mine[i], spec.suspects(shows, { run, options, steps, i }));
+        throw named === undefined ? err : new CheckFailure(err.detail, named);
+      }
     });
-  }
+  });
+  if (thrown !== null) throw thrown;
 }
 
 function expectConstructor(name: string, made: () => Optimizer, fields: Record<string, number>, call: string): string {
@@ -107,6 +140,36 @@ export function gradeMomentum(Momentum: MomentumClass, options: GradeOptions = {
   steps("5 steps, lr halved after step 3 (as a schedule does)", { lr: 0.1, momentum: 0.9 }, "lr changed", () => true, (s) => (s < 3 ? 0.1 : 0.05), seed + 1);
   steps("5 steps with decay: weights (decay: true)", { lr: 0.05, momentum: 0.8, weightDecay: 0.3 }, "weights", (d) => d, () => 0.05, seed + 2);
   steps("5 steps with decay: biases, γ and β (decay: false)", { lr: 0.05, momentum: 0.8, weightDecay: 0.3 }, "not decayed", (d) => !d, () => 0.05, seed + 3);
+  return g.report();
+}
+
+const RMSPROP: RuleSpec<RMSPropOptions, RMSPropShows> = {
+  name: "RMSProp",
+  engine: "RMSProp",
+  reference: (o) => new ReferenceRMSProp(o),
+  suspects: (shows, c) => suspectsFor(RMSPROP_MISTAKES, shows, c),
+  formula: "g = grad + λ·p (λ where p.decay), s = α·s + (1 − α)·g² (s starts at 0, one s per param), p := p − lr·g/(√s + ε)",
+};
+
+export function gradeRMSProp(RMSProp: RMSPropClass, options: GradeOptions = {}): ExerciseReport {
+  const seed = options.seed ?? 0;
+  const g = new Grader("E8 · RMSProp", `5 steps, a new grad each, on ${UPDATE_SHAPES.map(([n, r, c]) => `${n} (${r}, ${c})`).join(", ")}`, { methods: ["RMSProp.step"], engine: "nn.RMSProp" });
+  if (!g.requireFunction(RMSProp, "RMSProp", "checkRMSProp(RMSProp)")) return g.report();
+  g.check("constructor keeps lr, alpha, eps and weightDecay (with the lesson's defaults)", () => {
+    expectConstructor("RMSProp", () => new RMSProp({ lr: 0.03, alpha: 0.9, eps: 1e-6, weightDecay: 0.1 }), { lr: 0.03, alpha: 0.9, eps: 1e-6, weightDecay: 0.1 }, "new RMSProp({ lr: 0.03, alpha: 0.9, eps: 1e-6, weightDecay: 0.1 })");
+    return expectConstructor("RMSProp", () => new RMSProp({}), { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0 }, "new RMSProp({})");
+  });
+  const steps = (name: string, o: RMSPropOptions, shows: RMSPropShows, which: (decay: boolean) => boolean, lrs: (s: number) => number, runSeed: number): void => {
+    g.check(name, (stats) => {
+      const run = makeRun(5, lrs, 0.01, runSeed);
+      expectSameSteps(RMSPROP, RMSProp, o, run, shows, which, `lr ${[...new Set(run.lrs)].join(" then ")}, α ${o.alpha ?? 0.99}, ε ${o.eps ?? 1e-8}, weightDecay ${o.weightDecay ?? 0}, grads of size ~0.01`, stats);
+    });
+  };
+  // Small grads and a large ε, as for AdamW, so that where ε goes shows.
+  steps("5 steps, weightDecay 0: every param", { lr: 0.01, alpha: 0.9, eps: 1e-3 }, "plain", () => true, () => 0.01, seed);
+  steps("5 steps, lr halved after step 3 (as a schedule does)", { lr: 0.01, alpha: 0.9, eps: 1e-3 }, "lr changed", () => true, (s) => (s < 3 ? 0.01 : 0.005), seed + 1);
+  steps("5 steps with decay: weights (decay: true)", { lr: 0.01, alpha: 0.9, eps: 1e-3, weightDecay: 0.5 }, "weights", (d) => d, () => 0.01, seed + 2);
+  steps("5 steps with decay: biases, γ and β (decay: false)", { lr: 0.01, alpha: 0.9, eps: 1e-3, weightDecay: 0.5 }, "not decayed", (d) => !d, () => 0.01, seed + 3);
   return g.report();
 }
 

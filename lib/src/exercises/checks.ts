@@ -10,7 +10,7 @@ import { MseFunction, SoftmaxCrossEntropyFunction, gradeMeanSquaredError, gradeS
 import { BatchNormClass, gradeBatchNorm } from "./check_batchnorm";
 import { SGDClass, gradeSGD } from "./check_sgd";
 import { DropoutClass, gradeDropout } from "./check_dropout";
-import { AdamWClass, MomentumClass, gradeAdamW, gradeMomentum } from "./check_update_rules";
+import { AdamWClass, MomentumClass, RMSPropClass, gradeAdamW, gradeMomentum, gradeRMSProp } from "./check_update_rules";
 import { SetupFunction, TrainFunction, gradeBatchNormClassifier, gradeCurveRegressor, gradeSpiralClassifier } from "./check_networks";
 import { gradeBeforeTraining } from "./check_before_training";
 import { GradientCheckTools, gradeGradientCheck } from "./check_gradcheck";
@@ -68,6 +68,11 @@ export function checkDropout(Dropout: DropoutClass, options?: CheckOptions): voi
 /** E8: the learner's SGD with momentum, over several steps against nn.Momentum. */
 export function checkMomentum(Momentum: MomentumClass, options?: CheckOptions): void {
   announce(gradeMomentum(Momentum, options), options);
+}
+
+/** E8: the learner's RMSProp, over several steps against nn.RMSProp. */
+export function checkRMSProp(RMSProp: RMSPropClass, options?: CheckOptions): void {
+  announce(gradeRMSProp(RMSProp, options), options);
 }
 
 /** E8: the learner's AdamW, over several steps against nn.Adam({ decoupled: true }). */

@@ -1,9 +1,10 @@
 // Correct learner code for E7 and E8 written differently from the answer keys: a Dropout that
 // keeps a boolean mask and its scale apart, a Momentum with its velocities in a Map keyed by
-// param, an AdamW whose moments live in per-param records. The grader must accept them;
+// param, an RMSProp that keeps its average in plain arrays keyed by name, an AdamW whose
+// moments live in per-param records. The grader must accept them;
 // e7_e8_mutants.ts breaks them one catalogue mistake at a time. Also the delegating versions
 // (right numbers by the engine's own nn.Dropout, nn.Momentum, nn.Adam).
-import { Adam, Dropout, ForwardOptions, Matrix, Momentum, Optimizer, Param, Rng, StateBuffer } from "../../src";
+import { Adam, Dropout, ForwardOptions, Matrix, Momentum, Optimizer, Param, RMSProp, Rng, StateBuffer } from "../../src";
 
 /** Inverted dropout with a Uint8Array of kept flags and the scale applied on the way out. */
 export class FlagDropout {
@@ -64,6 +65,33 @@ export class MapMomentum implements Optimizer {
       const lambda = p.decay ? this.weightDecay : 0;
       v.forEach((vi, i) => (v[i] = this.momentum * vi + p.grad.data[i] + lambda * p.value.data[i]));
       v.forEach((vi, i) => (p.value.data[i] -= this.lr * vi));
+    }
+  }
+}
+
+/** RMSProp with the running mean of g² in plain arrays keyed by param name. */
+export class NamedRMSProp implements Optimizer {
+  lr: number;
+  readonly alpha: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  private readonly meanSquare: Record<string, number[]> = {};
+
+  constructor(options: { lr?: number; alpha?: number; eps?: number; weightDecay?: number }) {
+    this.lr = options.lr ?? 0.01;
+    this.alpha = options.alpha ?? 0.99;
+    this.eps = options.eps ?? 1e-8;
+    this.weightDecay = options.weightDecay ?? 0;
+  }
+
+  step(params: readonly Param[]): void {
+    for (const p of params) {
+      const g = Array.from(p.grad.data, (gi, i) => gi + (p.decay ? this.weightDecay * p.value.data[i] : 0));
+      const s = (this.meanSquare[p.name] ??= g.map(() => 0));
+      g.forEach((gi, i) => {
+        s[i] += (1 - this.alpha) * (gi * gi - s[i]);
+        p.value.data[i] -= (this.lr / (Math.sqrt(s[i]) + this.eps)) * gi;
+      });
     }
   }
 }
@@ -129,6 +157,8 @@ export class WrappedDropout {
 }
 /** The engine's Momentum under the learner's name. */
 export class SubclassedMomentum extends Momentum {}
+/** The engine's RMSProp under the learner's name. */
+export class SubclassedRMSProp extends RMSProp {}
 /** The engine's Adam, decoupled, behind the learner's constructor. */
 export class WrappedAdamW implements Optimizer {
   lr: number;
