@@ -2,7 +2,7 @@
 // answer keys, an nbgrader_config.py that loads the track's settings, and a node_modules link
 // so that `import "nnfs"` resolves in every folder nbgrader runs notebooks in. It only adds:
 // files already there are kept. nbgrader itself does the rest (see the README).
-// Usage: node scripts/nbgrader_course.mjs DIR                       one assignment "exercises" with E0–E6
+// Usage: node scripts/nbgrader_course.mjs DIR                       one assignment "exercises" with E0–E8
 //        node scripts/nbgrader_course.mjs DIR --assignment ps1 E1 E2   only those, as assignment ps1
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -21,9 +21,9 @@ const answerKeys = (): Array<{ file: string; nb: Notebook }> =>
 const NBGRADER_REQUIRED = ["schema_version", "grade", "locked", "solution"];
 const NBGRADER_ALLOWED = new Set([...NBGRADER_REQUIRED, "task", "grade_id", "points", "checksum", "cell_type"]);
 
-test("the answer keys E0–E6 are valid exercise sources, cleared, with nbgrader v3 metadata", () => {
+test("the answer keys E0–E8 are valid exercise sources, cleared, with nbgrader v3 metadata", () => {
   const keys = answerKeys();
-  assert.deepEqual(keys.map((k) => k.file), ["E0-gradient-check.ipynb", "E1-linear.ipynb", "E2-activations.ipynb", "E3-losses.ipynb", "E4-batchnorm.ipynb", "E5-sgd.ipynb", "E6-networks.ipynb"]);
+  assert.deepEqual(keys.map((k) => k.file), ["E0-gradient-check.ipynb", "E1-linear.ipynb", "E2-activations.ipynb", "E3-losses.ipynb", "E4-batchnorm.ipynb", "E5-sgd.ipynb", "E6-networks.ipynb", "E7-dropout.ipynb", "E8-update-rules.ipynb"]);
   for (const { file, nb } of keys) {
     assert.deepEqual(exercises.sourceProblems(nb), [], file);
     let checks = 0;

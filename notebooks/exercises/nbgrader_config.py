@@ -1,4 +1,4 @@
-# nbgrader settings for the exercise track (E1–E6): what nbgrader needs to release, run and grade
+# nbgrader settings for the exercise track (E0–E8): what nbgrader needs to release, run and grade
 # these TypeScript notebooks on the tslab kernel. Not a course folder itself: a course folder's
 # own nbgrader_config.py loads this file (scripts/nbgrader_course.mjs writes one that does), so
 # the course keeps its own settings and this file stays in step with the answer keys beside it.
@@ -25,7 +25,7 @@ c.CourseDirectory.ignore.append("my_layers.ts")
 # their report to stdout and fail with an error output only (patches/tslab+1.0.22.patch makes
 # tslab send errors as Jupyter's error outputs and replies), so a passing check scores in full,
 # unless the learner's own code calls console.error or console.warn while it is checked.
-# E1–E5's checks take well under a second; E6's checks train the learner's networks (2.7 s and
+# E0–E5's, E7's and E8's checks take well under a second; E6's checks train the learner's networks (2.7 s and
 # 5 s with the answer key's loops on a 2-core machine). 120 s per cell leaves room for a slow
 # machine or backend and still stops an endless loop; tslab may take as long to start.
 c.Execute.timeout = 120

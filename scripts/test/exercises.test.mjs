@@ -22,7 +22,7 @@ test("the student notebooks run headless and every check cell fails with its 'no
   // As in notebooks/exercises: `import "nnfs"` resolves through the project's node_modules.
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   const notebooks = fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort();
-  assert.equal(notebooks.length, 7);
+  assert.equal(notebooks.length, 9);
   let checks = 0;
   for (const nb of notebooks) {
     const run = spawnSync(jupyterPython(), [path.join(ROOT, "scripts", "test", "execute_cells.py"), path.join(dir, nb)], {
@@ -45,7 +45,7 @@ test("the student notebooks run headless and every check cell fails with its 'no
       }
     }
   }
-  assert.equal(checks, 12, "E0 1, E1 1, E2 2, E3 2, E4 1, E5 1, E6 4 check cells");
+  assert.equal(checks, 16, "E0 1, E1 1, E2 2, E3 2, E4 1, E5 1, E6 4, E7 1, E8 3 check cells");
   // E6 collected the stubs and said what is left to do.
   assert.match(fs.readFileSync(path.join(dir, "my_layers.ts"), "utf8"), /throw new Error\("not implemented: BatchNorm1d.backward"\)/);
 });
@@ -68,7 +68,7 @@ test("--reset starts an exercise over and keeps the learner's version as a backu
   assert.match(fs.readFileSync(path.join(dir, backups[0]), "utf8"), /my work/);
   const bad = spawnSync(process.execPath, [SCRIPT, "--into", dir, "--reset", "E9"], { encoding: "utf8" });
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /--reset E9: no such exercise; there are E0, E1, E2, E3, E4, E5, E6/);
+  assert.match(bad.stderr, /--reset E9: no such exercise; there are E0, E1, E2, E3, E4, E5, E6, E7, E8/);
 });
 
 test("E6 picks up an exercise changed and saved while its kernel runs", { timeout: 300_000 }, () => {

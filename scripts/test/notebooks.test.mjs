@@ -26,7 +26,7 @@ test("every notebook runs headless in the quick profile without a cell error", (
   const result = runNotebooks(["--profile", "quick", "--out", out], root);
   assert.equal(result.status, 0, `runner failed:\n${result.stdout}\n${result.stderr}`);
   assert.ok(LABS.length >= 1);
-  assert.equal(SOLVED_EXERCISES.length, 7);
+  assert.equal(SOLVED_EXERCISES.length, 9);
   for (const nb of [...LABS, ...SOLVED_EXERCISES]) {
     const stem = nb.replace(/\.ipynb$/, "");
     assert.ok(fs.statSync(path.join(out, `${stem}.html`)).size > 0, `${stem}.html missing`);

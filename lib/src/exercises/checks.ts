@@ -9,6 +9,8 @@ import { ActivationClass, gradeReLU, gradeSigmoid } from "./check_activations";
 import { MseFunction, SoftmaxCrossEntropyFunction, gradeMeanSquaredError, gradeSoftmaxCrossEntropy } from "./check_losses";
 import { BatchNormClass, gradeBatchNorm } from "./check_batchnorm";
 import { SGDClass, gradeSGD } from "./check_sgd";
+import { DropoutClass, gradeDropout } from "./check_dropout";
+import { AdamWClass, MomentumClass, RMSPropClass, gradeAdamW, gradeMomentum, gradeRMSProp } from "./check_update_rules";
 import { SetupFunction, TrainFunction, gradeBatchNormClassifier, gradeCurveRegressor, gradeSpiralClassifier } from "./check_networks";
 import { gradeBeforeTraining } from "./check_before_training";
 import { GradientCheckTools, gradeGradientCheck } from "./check_gradcheck";
@@ -56,6 +58,26 @@ export function checkBatchNorm(BatchNorm: BatchNormClass, options?: CheckOptions
 /** E5: the learner's SGD step with L2 weight decay on weights only. */
 export function checkSGD(SGD: SGDClass, options?: CheckOptions): void {
   announce(gradeSGD(SGD, options), options);
+}
+
+/** E7: the learner's inverted Dropout (eval identity, scale, kept fraction, mask in backward, seed, p at the edges). */
+export function checkDropout(Dropout: DropoutClass, options?: CheckOptions): void {
+  announce(gradeDropout(Dropout, options), options);
+}
+
+/** E8: the learner's SGD with momentum, over several steps against nn.Momentum. */
+export function checkMomentum(Momentum: MomentumClass, options?: CheckOptions): void {
+  announce(gradeMomentum(Momentum, options), options);
+}
+
+/** E8: the learner's RMSProp, over several steps against nn.RMSProp. */
+export function checkRMSProp(RMSProp: RMSPropClass, options?: CheckOptions): void {
+  announce(gradeRMSProp(RMSProp, options), options);
+}
+
+/** E8: the learner's AdamW, over several steps against nn.Adam({ decoupled: true }). */
+export function checkAdamW(AdamW: AdamWClass, options?: CheckOptions): void {
+  announce(gradeAdamW(AdamW, options), options);
 }
 
 export interface NetworkCheckOptions extends CheckOptions {

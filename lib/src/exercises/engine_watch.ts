@@ -14,7 +14,10 @@ import * as normalize from "../kernels/normalize";
 import * as softmaxCe from "../losses/softmax_cross_entropy";
 import * as mse from "../losses/mse";
 import * as sgd from "../optim/sgd";
-import { BatchNorm1d, Linear, ReLU, Sigmoid } from "../layers";
+import { BatchNorm1d, Dropout, Linear, ReLU, Sigmoid } from "../layers";
+import { Momentum } from "../optim/momentum";
+import { RMSProp } from "../optim/rmsprop";
+import { Adam } from "../optim/adam";
 
 type AnyFunction = (...args: unknown[]) => unknown;
 type Slots = Record<string, unknown>;
@@ -67,7 +70,7 @@ function targets(): Array<{ owner: Slots; key: string; name: string }> {
     for (const key of Object.keys(mod)) if (typeof mod[key] === "function" && key !== "checkLabels") out.push({ owner: mod, key, name: `nn.${key}` });
   }
   out.push({ owner: sgd as unknown as Slots, key: "l2Penalty", name: "nn.l2Penalty" });
-  const classes: Array<[string, { prototype: object }]> = [["Linear", Linear], ["ReLU", ReLU], ["Sigmoid", Sigmoid], ["BatchNorm1d", BatchNorm1d], ["SGD", sgd.SGD]];
+  const classes: Array<[string, { prototype: object }]> = [["Linear", Linear], ["ReLU", ReLU], ["Sigmoid", Sigmoid], ["BatchNorm1d", BatchNorm1d], ["SGD", sgd.SGD], ["Dropout", Dropout], ["Momentum", Momentum], ["RMSProp", RMSProp], ["Adam", Adam]];
   for (const [name, cls] of classes) {
     const proto = cls.prototype as Slots;
     for (const key of Object.getOwnPropertyNames(proto)) {

@@ -1,7 +1,7 @@
 // The exercise track's grader (nn.exercises): one check per exercise, comparing the
 // learner's code with the engine's and with finite differences, and naming the likely
 // mistake when a check fails. check* print and throw; grade* return the report.
-export { checkGradientCheck, checkLinear, checkReLU, checkSigmoid, checkSoftmaxCrossEntropy, checkMeanSquaredError, checkBatchNorm, checkSGD, checkBeforeTraining, checkSpiralClassifier, checkBatchNormClassifier, checkCurveRegressor, checkAll } from "./checks";
+export { checkGradientCheck, checkLinear, checkReLU, checkSigmoid, checkSoftmaxCrossEntropy, checkMeanSquaredError, checkBatchNorm, checkSGD, checkDropout, checkMomentum, checkRMSProp, checkAdamW, checkBeforeTraining, checkSpiralClassifier, checkBatchNormClassifier, checkCurveRegressor, checkAll } from "./checks";
 export type { MyLayers, NetworkCheckOptions } from "./checks";
 export { selfCheck } from "./self_check";
 export type { Expect, SelfCheckOptions } from "./self_check";
@@ -24,6 +24,10 @@ export { gradeBatchNorm } from "./check_batchnorm";
 export type { BatchNormClass } from "./check_batchnorm";
 export { gradeSGD } from "./check_sgd";
 export type { SGDClass } from "./check_sgd";
+export { gradeDropout } from "./check_dropout";
+export type { DropoutClass } from "./check_dropout";
+export { gradeMomentum, gradeRMSProp, gradeAdamW } from "./check_update_rules";
+export type { MomentumClass, RMSPropClass, AdamWClass, MomentumOptions as LearnerMomentumOptions, RMSPropOptions as LearnerRMSPropOptions, AdamWOptions } from "./check_update_rules";
 export { gradeBeforeTraining, INITIAL_LOSS_TOLERANCE, OVERFIT } from "./check_before_training";
 export { gradeSpiralClassifier, gradeBatchNormClassifier, gradeCurveRegressor, spiralData, curveData, curveNoiseFloor } from "./check_networks";
 export type { TrainValData, Trained, TrainFunction, NetworkSetup, SetupFunction, NetworkReport } from "./check_networks";

@@ -5,18 +5,21 @@
 import { Matrix } from "../../tensor";
 import type { NumberSuspect, Suspect } from "../compare";
 
-export type ExerciseId = "E0" | "E1" | "E2" | "E3" | "E4" | "E5" | "E6";
+export type ExerciseId = "E0" | "E1" | "E2" | "E3" | "E4" | "E5" | "E6" | "E7" | "E8";
+/** The exercises before E7 (the default of a Mistake's exercise, as the E0–E6 mutation suite types it). */
+type FirstExercises = Exclude<ExerciseId, "E7" | "E8">;
 
 /**
  * One classic mistake.
  * @typeParam Impl what the learner writes (a class or a function), as the exercise takes it
  * @typeParam Case what a check knows about one case (inputs and the engine's answers)
  * @typeParam Shows the quantities of the exercise a mistake can show in, e.g. "dW"
+ * @typeParam Id the exercise; E7's and E8's catalogues name theirs
  */
-export interface Mistake<Impl, Case, Shows extends string, Value = Matrix> {
+export interface Mistake<Impl, Case, Shows extends string, Value = Matrix, Id extends ExerciseId = FirstExercises> {
   /** Short and unique, e.g. "dW transposed". */
   id: string;
-  exercise: ExerciseId;
+  exercise: Id;
   /** The checked quantities where it shows; the grader offers it as a suspect there. */
   shows: readonly Shows[];
   /** What a learner whose answer equals `value` is told. */
