@@ -8,6 +8,8 @@ import type { Mistake } from "../../src/exercises/mistakes/catalogue";
 import { LINEAR_MISTAKES } from "../../src/exercises/mistakes/linear";
 import { SECOND_BACKWARD_MISTAKES } from "../../src/exercises/mistakes/layers";
 import { SGD_MISTAKES } from "../../src/exercises/mistakes/sgd";
+import { RELU_MISTAKES, SIGMOID_MISTAKES } from "../../src/exercises/mistakes/activations";
+import { MSE_GRAD_MISTAKES, MSE_LOSS_MISTAKES, SCE_GRAD_MISTAKES, SCE_LOSS_MISTAKES } from "../../src/exercises/mistakes/losses";
 import { float32Copy, forwardDifferences, gradeLayerCheck, gradeNumeric, gradeRelative, meanRelativeError, noAbs, noAbsInDenominator, noFloor, notRestored, overAOnly, overH, restoredByArithmetic, tinyH } from "./gradcheck_code";
 import { MaskReLU, OuterProductLinear, StableSigmoid, StagedBatchNorm, TwoPassSGD, columnOf, logSoftmaxCrossEntropy, rowwiseMse } from "./learner_code";
 import { NETWORK_MUTANTS } from "./network_mutants";
@@ -24,8 +26,8 @@ export interface Mutant {
 const exactly = (hint: string): RegExp => new RegExp("^" + hint.replace(/[.*+?^$(){}|[\]\\/]/g, "\\$&") + "$");
 
 /** Every entry of a catalogue of mistakes, made in correct learner code written independently of the grader. */
-function fromCatalogue<I>(catalogue: readonly Mistake<I, never, string, unknown>[], correct: I, grade: (wrong: I) => ExerciseReport): Mutant[] {
-  return catalogue.map((m) => ({ exercise: m.exercise, mistake: m.id, grade: () => grade(m.wrong(correct)), hint: exactly(m.hint) }));
+function fromCatalogue<I>(catalogue: readonly Pick<Mistake<I, never, string, unknown>, "id" | "exercise" | "hint" | "wrong">[], correct: I, grade: (wrong: I) => ExerciseReport, exercise?: Mutant["exercise"]): Mutant[] {
+  return catalogue.map((m) => ({ exercise: exercise ?? m.exercise, mistake: m.id, grade: () => grade(m.wrong(correct)), hint: exactly(m.hint) }));
 }
 
 // ---- E2: ReLU, Sigmoid ----
@@ -457,6 +459,14 @@ class DecayAfterStepSGD {
 export const CATALOGUE_MUTANTS: Mutant[] = [
   ...fromCatalogue(LINEAR_MISTAKES, OuterProductLinear, (L) => exercises.gradeLinear(L)),
   ...fromCatalogue(SECOND_BACKWARD_MISTAKES, OuterProductLinear, (L) => exercises.gradeLinear(L)),
+  ...fromCatalogue(RELU_MISTAKES, MaskReLU, (R) => exercises.gradeReLU(R)),
+  ...fromCatalogue(SIGMOID_MISTAKES, StableSigmoid, (S) => exercises.gradeSigmoid(S)),
+  // An activation has no grads; its dX must still be built afresh on a second backward.
+  ...fromCatalogue(SECOND_BACKWARD_MISTAKES.filter((m) => m.shows.includes("dX")), MaskReLU, (R) => exercises.gradeReLU(R), "E2"),
+  ...fromCatalogue(SCE_LOSS_MISTAKES, logSoftmaxCrossEntropy, (f) => exercises.gradeSoftmaxCrossEntropy(f)),
+  ...fromCatalogue(SCE_GRAD_MISTAKES, logSoftmaxCrossEntropy, (f) => exercises.gradeSoftmaxCrossEntropy(f)),
+  ...fromCatalogue(MSE_LOSS_MISTAKES, rowwiseMse, (f) => exercises.gradeMeanSquaredError(f)),
+  ...fromCatalogue(MSE_GRAD_MISTAKES, rowwiseMse, (f) => exercises.gradeMeanSquaredError(f)),
   ...fromCatalogue(SGD_MISTAKES, TwoPassSGD, (S) => exercises.gradeSGD(S)),
 ];
 

@@ -21,8 +21,11 @@ export interface Mistake<Impl, Case, Shows extends string, Value = Matrix> {
   shows: readonly Shows[];
   /** What a learner whose answer equals `value` is told. */
   hint: string;
-  /** The wrong value on a case; null where it has no shape (a dOut·W that needs W square). */
-  value: (c: Case) => Value | null;
+  /**
+   * The wrong value on a case, for the quantity `shows` (one mistake can show in two, e.g. dγ
+   * and dβ swapped); null where it has no shape (a dOut·W that needs W square).
+   */
+  value: (c: Case, shows: Shows) => Value | null;
   /**
    * The mistake made in code: a correct implementation in, the same with this one mistake out.
    * The grader's tests apply it to correct learner code written independently of the grader
@@ -36,12 +39,12 @@ type Entry<C, S extends string, V> = Pick<Mistake<never, C, S, V>, "shows" | "hi
 
 /** The suspects for quantity `shows` of case c, in catalogue order. */
 export function suspectsFor<C, S extends string>(catalogue: readonly Entry<C, S, Matrix>[], shows: S, c: C): Suspect[] {
-  return catalogue.filter((m) => m.shows.includes(shows)).map((m) => ({ hint: m.hint, value: () => m.value(c) }));
+  return catalogue.filter((m) => m.shows.includes(shows)).map((m) => ({ hint: m.hint, value: () => m.value(c, shows) }));
 }
 
 /** The suspects for a scalar quantity (a loss) of case c. */
 export function numberSuspectsFor<C, S extends string>(catalogue: readonly Entry<C, S, number>[], shows: S, c: C): NumberSuspect[] {
-  return catalogue.filter((m) => m.shows.includes(shows)).map((m) => ({ hint: m.hint, value: () => m.value(c) ?? Number.NaN }));
+  return catalogue.filter((m) => m.shows.includes(shows)).map((m) => ({ hint: m.hint, value: () => m.value(c, shows) ?? Number.NaN }));
 }
 
 /** A class whose constructor takes anything: what a mixin's base must be typed as. */
