@@ -58,8 +58,8 @@ export function layerCheckWith(numericGradient: NumericGradient, relativeError: 
 }
 
 /** The correct tools, graded. */
-export const gradeCorrectGradientCheck = (): ExerciseReport =>
-  exercises.gradeGradientCheck(copyNumericGradient, cs231nRelativeError, layerCheckWith(copyNumericGradient, cs231nRelativeError));
+export const gradeCorrectGradientCheck = (seed = 0): ExerciseReport =>
+  exercises.gradeGradientCheck(copyNumericGradient, cs231nRelativeError, layerCheckWith(copyNumericGradient, cs231nRelativeError), { seed });
 
 /** A numericGradient with the correct relativeError and a correct checkLayerDX on top, graded. */
 export const gradeNumeric = (numericGradient: NumericGradient): (() => ExerciseReport) => () =>
