@@ -2,10 +2,16 @@
 // while a check runs, the engine's layers, losses, SGD and kernels are wrapped so that a call
 // made from inside the learner's forward, backward, step or loss is recorded (the grader's
 // own calls to the engine are not), and the originals are put back when the check ends.
-// NOTE: a kernel taken out of nn.kernels before the check runs (`const { gemm } = nn.kernels`
-// at the top of a cell) is the unwrapped original and goes unseen. Calls through nn.kernels.*,
-// nn.softmaxCrossEntropy & co., an nn.Linear held in a field, or `super.forward` of a class
-// that extends nn.Linear are all seen: each looks the function up when it is called.
+// Calls through nn.kernels.*, nn.softmaxCrossEntropy & co., an nn.Linear held in a field, or
+// `super.forward` of a class that extends nn.Linear are seen: each looks the function up when
+// it is called. A kernel taken out of nn.kernels before the check runs (`const { gemm } =
+// nn.kernels` at the top of a cell) is the unwrapped original, so the watch also sits one level
+// lower, on the backend dispatch every kernel but fillRows and argmaxRows goes through
+// (activeGemm, nativeFloat32): a dispatch from learner code that no wrapped engine function
+// made is a kernel called directly.
+// NOTE: still unseen: fillRows and argmaxRows taken out before the check (they dispatch to no
+// backend; neither does a graded method's arithmetic), and a loss function taken out of nn
+// before the check (`const { softmaxCrossEntropy } = nn`; it calls no kernel).
 import * as matmul from "../kernels/matmul";
 import * as reduce from "../kernels/reduce";
 import * as elementwise from "../kernels/elementwise";
@@ -14,6 +20,7 @@ import * as normalize from "../kernels/normalize";
 import * as softmaxCe from "../losses/softmax_cross_entropy";
 import * as mse from "../losses/mse";
 import * as sgd from "../optim/sgd";
+import * as backend from "../kernels/backend";
 import { BatchNorm1d, Linear, ReLU, Sigmoid } from "../layers";
 
 type AnyFunction = (...args: unknown[]) => unknown;
@@ -79,22 +86,44 @@ function targets(): Array<{ owner: Slots; key: string; name: string }> {
   return out;
 }
 
-/** Wraps every target; returns the function that puts the originals back. */
+/** Wraps every target and the backend dispatch; returns the function that puts the originals back. */
 function install(): () => void {
   const saved = targets().map((t) => ({ ...t, original: t.owner[t.key] as AnyFunction }));
   for (const t of saved) t.owner[t.key] = spy(t.name, t.original);
+  const slots = backend as unknown as Slots;
+  const dispatch = { activeGemm: slots.activeGemm as AnyFunction, nativeFloat32: slots.nativeFloat32 as AnyFunction };
+  slots.activeGemm = function (this: unknown, ...args: unknown[]): unknown {
+    const gemm = dispatch.activeGemm.apply(this, args) as AnyFunction;
+    if (!recording()) return gemm;
+    // The transpose flags tell which of the matrix multiplies was called.
+    return (...a: unknown[]): unknown => (note(a[0] ? "nn.kernels.matmulTransA" : a[1] ? "nn.kernels.matmulTransB" : "nn.kernels.gemm (or matmul)"), gemm(...a));
+  };
+  slots.nativeFloat32 = function (this: unknown, ...args: unknown[]): unknown {
+    if (recording()) note(`nn.kernels.${args[0] === "mse" ? "meanSquaredDiff" : String(args[0])}`);
+    return dispatch.nativeFloat32.apply(this, args);
+  };
   return () => {
     for (const t of saved) t.owner[t.key] = t.original;
+    Object.assign(slots, dispatch);
   };
+}
+
+/** Whether an engine call now comes straight from a graded learner method (not from inside another engine function). */
+function recording(): boolean {
+  const where = running[running.length - 1];
+  return active !== null && engineDepth === 0 && where !== undefined && active.graded.includes(where);
+}
+
+/** Records that the graded method now running used `name`. */
+function note(name: string): void {
+  const where = running[running.length - 1];
+  const seen = active!.seen.uses.get(where) ?? new Set<string>();
+  active!.seen.uses.set(where, seen.add(name));
 }
 
 function spy(name: string, original: AnyFunction): AnyFunction {
   return function (this: unknown, ...args: unknown[]): unknown {
-    const where = running[running.length - 1];
-    if (active !== null && engineDepth === 0 && where !== undefined && active.graded.includes(where)) {
-      const seen = active.seen.uses.get(where) ?? new Set<string>();
-      active.seen.uses.set(where, seen.add(name));
-    }
+    if (recording()) note(name);
     engineDepth++;
     try {
       return original.apply(this, args);

@@ -52,6 +52,33 @@ class KernelStepSGD extends TwoPassSGD {
   }
 }
 
+// Taken out of nn.kernels when the cell runs, before any check wraps them: the originals.
+const { gemm, matmulTransA, matmulTransB, sumOverRows, relu, reluBackward } = kernels;
+/** Linear by kernels destructured at the top of the cell. */
+class DestructuredKernelLinear extends KernelLinear {
+  override forward(x: Matrix): Matrix {
+    this.x = x;
+    const y = new Matrix(x.rows, this.outFeatures, x.dtype);
+    for (let i = 0; i < x.rows; i++) y.data.set(this.bias.value.data, i * this.outFeatures);
+    return gemm(x, this.weight.value, false, false, y, 1);
+  }
+  override backward(dOut: Matrix): Matrix {
+    matmulTransA(this.x!, dOut, this.weight.grad);
+    sumOverRows(dOut, this.bias.grad);
+    return matmulTransB(dOut, this.weight.value, new Matrix(dOut.rows, this.inFeatures, dOut.dtype));
+  }
+}
+/** ReLU by kernels destructured at the top of the cell. */
+class DestructuredKernelReLU extends MaskReLU {
+  private y: Matrix | null = null;
+  override forward(x: Matrix): Matrix {
+    return (this.y = relu(x));
+  }
+  override backward(dOut: Matrix): Matrix {
+    return reluBackward(dOut, this.y!);
+  }
+}
+
 /** What a learner whose code hands the graded method to the engine is told. */
 export const HANDED_TO_ENGINE = /write the computation yourself with get\/set/;
 
@@ -59,6 +86,12 @@ export const HANDED_TO_ENGINE = /write the computation yourself with get\/set/;
 export const DELEGATING: Array<{ exercise: string; grade: () => ExerciseReport; uses: RegExp }> = [
   { exercise: "E1 wraps nn.Linear", grade: () => exercises.gradeLinear(WrappedLinear), uses: /Linear\.forward uses the engine's own nn\.Linear \(its forward\); Linear\.backward uses the engine's own nn\.Linear \(its backward\)/ },
   { exercise: "E1 calls nn.kernels", grade: () => exercises.gradeLinear(KernelLinear), uses: /Linear\.forward uses the engine's own nn\.kernels\.fillRows and nn\.kernels\.gemm; Linear\.backward uses the engine's own nn\.kernels\.matmulTransA, nn\.kernels\.sumOverRows and nn\.kernels\.matmulTransB/ },
+  {
+    exercise: "E1 calls kernels destructured before the check",
+    grade: () => exercises.gradeLinear(DestructuredKernelLinear),
+    uses: /Linear\.forward uses the engine's own nn\.kernels\.gemm \(or matmul\); Linear\.backward uses the engine's own nn\.kernels\.matmulTransA, nn\.kernels\.sumOverRows and nn\.kernels\.matmulTransB/,
+  },
+  { exercise: "E2 ReLU by nn.kernels.relu destructured before the check", grade: () => exercises.gradeReLU(DestructuredKernelReLU), uses: /ReLU\.forward uses the engine's own nn\.kernels\.relu; ReLU\.backward uses the engine's own nn\.kernels\.reluBackward/ },
   { exercise: "E2 ReLU by nn.kernels.relu", grade: () => exercises.gradeReLU(KernelReLU), uses: /ReLU\.forward uses the engine's own nn\.kernels\.relu; ReLU\.backward uses the engine's own nn\.kernels\.reluBackward/ },
   { exercise: "E2 extends nn.Sigmoid", grade: () => exercises.gradeSigmoid(SubclassedSigmoid), uses: /Sigmoid\.forward uses the engine's own nn\.Sigmoid \(its forward\)/ },
   { exercise: "E3 calls nn.softmaxCrossEntropy", grade: () => exercises.gradeSoftmaxCrossEntropy((logits, labels) => softmaxCrossEntropy(logits, labels)), uses: /softmaxCrossEntropy uses the engine's own nn\.softmaxCrossEntropy/ },
