@@ -48,6 +48,32 @@ export function inLearnerCode<T>(where: string, f: () => T): T {
   }
 }
 
+/** The learner method now running (innermost), as the grader names it; undefined in the grader's own code. */
+export function learnerMethodNow(): string | undefined {
+  return running[running.length - 1];
+}
+
+/** A frame of the engine's gradient-check module (nn.gradcheck) in a V8 stack trace. */
+const GRADCHECK_FRAME = /^\s*at (?:Object\.)?(\w+)? ?\(?.*[\\/]testing[\\/]gradcheck\.[jt]s:\d+/;
+
+/**
+ * The engine's gradient-check helper on the call stack now, as the learner knows it (e.g.
+ * "nn.gradcheck.numericalGradient"), or null. E0's grader asks from inside the functions and
+ * layers it hands the learner's checker: a helper that calls back into them is on the stack
+ * however the learner reached it (nn.gradcheck.x, or x taken out of it before the check).
+ */
+export function gradcheckHelperOnStack(): string | null {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 64;
+  const stack = new Error().stack ?? "";
+  Error.stackTraceLimit = limit;
+  for (const line of stack.split("\n")) {
+    const m = GRADCHECK_FRAME.exec(line);
+    if (m !== null) return `nn.gradcheck.${m[1] ?? "numericalGradient"}`;
+  }
+  return null;
+}
+
 /**
  * Runs `body` (a check) with the engine wrapped; calls to it from inside the learner methods
  * named in `graded` are added to `seen`. Nested calls run `body` under the outer watch.

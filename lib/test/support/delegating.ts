@@ -3,6 +3,7 @@
 import { BatchNorm1d, DType, ForwardOptions, Linear, Matrix, Param, Rng, SGD, Sigmoid, StateBuffer, exercises, kernels, meanSquaredError, softmaxCrossEntropy } from "../../src";
 import type { ExerciseReport } from "../../src/exercises";
 import { KernelLinear, MaskReLU, TwoPassSGD } from "./learner_code";
+import { engineNumericGradient, gradeEngineLayerCheck, gradeNumeric } from "./gradcheck_code";
 
 // ---- Handed to the engine: right numbers, but the graded method calls the engine's own layer, loss, SGD or kernel ----
 /** Holds an nn.Linear and forwards every call to it. */
@@ -84,6 +85,9 @@ export const HANDED_TO_ENGINE = /write the computation yourself with get\/set/;
 
 /** Correct results by the engine's own code: each must fail only the "written by hand" check, naming what it used. */
 export const DELEGATING: Array<{ exercise: string; grade: () => ExerciseReport; uses: RegExp }> = [
+  // (checkLayerDX calls that numericGradient, so it is named too.)
+  { exercise: "E0 numericGradient by nn.gradcheck.numericalGradient", grade: gradeNumeric(engineNumericGradient), uses: /^numericGradient uses the engine's own nn\.gradcheck\.numericalGradient; checkLayerDX uses the engine's own nn\.gradcheck\.numericalGradient$/ },
+  { exercise: "E0 checkLayerDX by numericalGradient destructured from nn.gradcheck", grade: gradeEngineLayerCheck, uses: /^checkLayerDX uses the engine's own nn\.gradcheck\.numericalGradient$/ },
   { exercise: "E1 wraps nn.Linear", grade: () => exercises.gradeLinear(WrappedLinear), uses: /Linear\.forward uses the engine's own nn\.Linear \(its forward\); Linear\.backward uses the engine's own nn\.Linear \(its backward\)/ },
   { exercise: "E1 calls nn.kernels", grade: () => exercises.gradeLinear(KernelLinear), uses: /Linear\.forward uses the engine's own nn\.kernels\.fillRows and nn\.kernels\.gemm; Linear\.backward uses the engine's own nn\.kernels\.matmulTransA, nn\.kernels\.sumOverRows and nn\.kernels\.matmulTransB/ },
   {
