@@ -12,7 +12,7 @@ import { RELU_MISTAKES, SIGMOID_MISTAKES } from "../../src/exercises/mistakes/ac
 import { BATCHNORM_MISTAKES } from "../../src/exercises/mistakes/batchnorm";
 import { MSE_GRAD_MISTAKES, MSE_LOSS_MISTAKES, SCE_GRAD_MISTAKES, SCE_LOSS_MISTAKES } from "../../src/exercises/mistakes/losses";
 import { float32Copy, forwardDifferences, gradeLayerCheck, gradeNumeric, gradeRelative, meanRelativeError, noAbs, noAbsInDenominator, noFloor, notRestored, overAOnly, overH, restoredByArithmetic, tinyH } from "./gradcheck_code";
-import { MaskReLU, OuterProductLinear, StableSigmoid, StagedBatchNorm, TwoPassSGD, columnOf, logSoftmaxCrossEntropy, rowwiseMse } from "./learner_code";
+import { MaskReLU, OuterProductLinear, StableSigmoid, StagedBatchNorm, TwoPassSGD, logSoftmaxCrossEntropy, rowwiseMse } from "./learner_code";
 import { NETWORK_MUTANTS } from "./network_mutants";
 
 export interface Mutant {
