@@ -53,8 +53,8 @@ export function learnerMethodNow(): string | undefined {
   return running[running.length - 1];
 }
 
-/** A frame of the engine's gradient-check module (nn.gradcheck) in a V8 stack trace. */
-const GRADCHECK_FRAME = /^\s*at (?:Object\.)?(\w+)? ?\(?.*[\\/]testing[\\/]gradcheck\.[jt]s:\d+/;
+/** The file of the engine's gradient-check module (nn.gradcheck). */
+const GRADCHECK_FILE = /[\\/]testing[\\/]gradcheck\.[jt]s$/;
 
 /**
  * The engine's gradient-check helper on the call stack now, as the learner knows it (e.g.
@@ -63,15 +63,20 @@ const GRADCHECK_FRAME = /^\s*at (?:Object\.)?(\w+)? ?\(?.*[\\/]testing[\\/]gradc
  * however the learner reached it (nn.gradcheck.x, or x taken out of it before the check).
  */
 export function gradcheckHelperOnStack(): string | null {
+  const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 64;
-  const stack = new Error().stack ?? "";
-  Error.stackTraceLimit = limit;
-  for (const line of stack.split("\n")) {
-    const m = GRADCHECK_FRAME.exec(line);
-    if (m !== null) return `nn.gradcheck.${m[1] ?? "numericalGradient"}`;
+  // The call sites themselves, unformatted (formatting costs most); the helper calls back within a few frames.
+  Error.prepareStackTrace = (_err, sites) => sites;
+  Error.stackTraceLimit = 12;
+  const holder: { stack?: NodeJS.CallSite[] } = {};
+  try {
+    Error.captureStackTrace(holder, gradcheckHelperOnStack);
+    const site = (holder.stack ?? []).find((s) => GRADCHECK_FILE.test(s.getFileName() ?? ""));
+    return site === undefined ? null : `nn.gradcheck.${site.getFunctionName() ?? "numericalGradient"}`;
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
   }
-  return null;
 }
 
 /**
