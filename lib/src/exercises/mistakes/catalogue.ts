@@ -1,7 +1,8 @@
 // The catalogue of classic mistakes: each named mistake exists once, as one entry with its
 // hint, the wrong value it gives on a check's case (what the grader matches a wrong answer
 // against) and the wrong implementation that makes it (what the grader's tests run).
-// Not for mistakes only a special-purpose diagnosis can name (E3's rows-alone test, E0).
+// A mistake only a special-purpose diagnosis can name shows nowhere and has no value (E3's one
+// max for the batch, named by its rows-alone test); E0's checker mistakes are not here.
 import { Matrix } from "../../tensor";
 import type { NumberSuspect, Suspect } from "../compare";
 
