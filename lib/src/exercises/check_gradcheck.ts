@@ -9,7 +9,7 @@ import { CheckFailure, ErrorStats, GradeOptions, Grader, learner, sci } from "./
 import { Suspect, asMatrix, describeValue, expectClose } from "./compare";
 import { mapMatrix } from "./matrix_ops";
 import { ForgetfulSigmoid, ReversedColumns, Spy, isConstant, referenceGradient, sumYR, testFunctions, total } from "./gradcheck_fixtures";
-import { gradcheckHelperOnStack, learnerMethodNow } from "./engine_watch";
+import { GRADCHECK_MODULE, engineOnStack, learnerMethodNow } from "./engine_watch";
 import type { ExerciseReport } from "./report";
 
 /** What checkLayerDX returns: backward(R), the centred differences of f = Σ y·R, and their relative error. */
@@ -180,7 +180,7 @@ export function gradeGradientCheck(
   // The functions and layers handed to the learner's checker ask who called them: the engine's
   // numericalGradient (or checkLayerGradients) on the stack means the checker handed its work over.
   const probe = (): void => {
-    const helper = gradcheckHelperOnStack();
+    const helper = engineOnStack(GRADCHECK_MODULE);
     const method = learnerMethodNow();
     if (helper !== null && method !== undefined) g.noteEngineUse(method, helper);
   };

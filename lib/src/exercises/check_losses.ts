@@ -10,6 +10,7 @@ import { asMatrix, describeValue, expectClose, expectCloseNumber, expectMatchesN
 import { numberSuspectsFor, suspectsFor } from "./mistakes/catalogue";
 import { MSE_GRAD_MISTAKES, MSE_LOSS_MISTAKES, ONE_MAX_FOR_THE_BATCH, SCE_GRAD_MISTAKES, SCE_LOSS_MISTAKES } from "./mistakes/losses";
 import { scaled } from "./matrix_ops";
+import { SOFTMAX_CE_MODULE, engineOnStack, learnerMethodNow, probedCopy } from "./engine_watch";
 import type { ExerciseReport } from "./report";
 
 export type SoftmaxCrossEntropyFunction = (logits: Matrix, labels: Int32Array) => LossAndGrad;
@@ -62,8 +63,16 @@ export function gradeSoftmaxCrossEntropy(fn: SoftmaxCrossEntropyFunction, option
   const cases = [sceCase(3 + rng.int(5), 3 + rng.int(3), 2, rng), sceCase(4 + rng.int(4), 7 + rng.int(4), 2, rng), sceCase(1, 2 + rng.int(3), 2, rng)];
   const g = new Grader("E3 · softmax cross-entropy", `3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`, { methods: [name], engine: "nn.softmaxCrossEntropy" });
   if (!g.requireFunction(fn, name, "checkSoftmaxCrossEntropy(softmaxCrossEntropy)")) return g.report();
+  // The engine's loss on the stack when the logits are read: handed over, also when taken out of nn before the check.
+  const probe = (): void => {
+    const used = engineOnStack(SOFTMAX_CE_MODULE);
+    const method = learnerMethodNow();
+    if (used !== null && method !== undefined) g.noteEngineUse(method, used);
+  };
+  // Probed in the first calls only (the loss and grad checks' cases): code that hands over does so every call.
+  let probedCalls = 2 * cases.length;
   // Copies in, so code that overwrites its inputs cannot change the cases (a check below catches it).
-  const run = (c: SceCase): { loss: number; grad: Matrix } => callLoss(name, c.label, () => fn(c.logits.clone(), c.labels.slice()));
+  const run = (c: SceCase): { loss: number; grad: Matrix } => callLoss(name, c.label, () => fn(probedCalls-- > 0 ? probedCopy(c.logits, probe) : c.logits.clone(), c.labels.slice()));
   g.check("loss = mean over rows of −log softmax(z)[y]", (stats) => {
     for (const c of cases) expectCloseNumber(run(c).loss, c.ref.loss, stats, { what: "loss", where: c.label, suspects: numberSuspectsFor(SCE_LOSS_MISTAKES, "loss", c), hint: "loss = (1/N) Σ_n [log Σ_j e^z[n][j] − z[n][y_n]]" });
   });

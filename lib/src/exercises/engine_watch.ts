@@ -9,9 +9,12 @@
 // lower, on the backend dispatch every kernel but fillRows and argmaxRows goes through
 // (activeGemm, nativeFloat32): a dispatch from learner code that no wrapped engine function
 // made is a kernel called directly.
+// A loss taken out of nn before the check calls no kernel (softmaxCrossEntropy) or one
+// (meanSquaredError: seen as nn.kernels.meanSquaredDiff); E3 hands the learner's loss logits
+// that look for the engine's loss on the stack when read (probedCopy, engineOnStack), as E0
+// does in the functions and layers it hands the learner's checker.
 // NOTE: still unseen: fillRows and argmaxRows taken out before the check (they dispatch to no
-// backend; neither does a graded method's arithmetic), and a loss function taken out of nn
-// before the check (`const { softmaxCrossEntropy } = nn`; it calls no kernel).
+// backend; neither does a graded method's arithmetic).
 import * as matmul from "../kernels/matmul";
 import * as reduce from "../kernels/reduce";
 import * as elementwise from "../kernels/elementwise";
@@ -22,6 +25,7 @@ import * as mse from "../losses/mse";
 import * as sgd from "../optim/sgd";
 import * as backend from "../kernels/backend";
 import { BatchNorm1d, Linear, ReLU, Sigmoid } from "../layers";
+import type { Matrix } from "../tensor";
 
 type AnyFunction = (...args: unknown[]) => unknown;
 type Slots = Record<string, unknown>;
@@ -53,30 +57,58 @@ export function learnerMethodNow(): string | undefined {
   return running[running.length - 1];
 }
 
-/** The file of the engine's gradient-check module (nn.gradcheck). */
-const GRADCHECK_FILE = /[\\/]testing[\\/]gradcheck\.[jt]s$/;
+/** An engine module's file, and the name the learner knows a function of it by. */
+export interface EngineModule {
+  file: RegExp;
+  name: (fn: string | null) => string;
+}
+
+export const GRADCHECK_MODULE: EngineModule = { file: /[\\/]testing[\\/]gradcheck\.[jt]s$/, name: (fn) => `nn.gradcheck.${fn ?? "numericalGradient"}` };
+export const SOFTMAX_CE_MODULE: EngineModule = { file: /[\\/]losses[\\/]softmax_cross_entropy\.[jt]s$/, name: (fn) => `nn.${fn ?? "softmaxCrossEntropy"}` };
 
 /**
- * The engine's gradient-check helper on the call stack now, as the learner knows it (e.g.
- * "nn.gradcheck.numericalGradient"), or null. E0's grader asks from inside the functions and
- * layers it hands the learner's checker: a helper that calls back into them is on the stack
- * however the learner reached it (nn.gradcheck.x, or x taken out of it before the check).
+ * The outermost function of `module` on the call stack now (the one the learner called, e.g.
+ * "nn.gradcheck.checkLayerGradients" rather than the numericalGradient inside it), or null.
+ * Asked from inside what the grader hands the learner's code (a function, a layer, an input),
+ * it sees the engine however the learner reached it, also through a function taken out of nn
+ * before the check.
  */
-export function gradcheckHelperOnStack(): string | null {
+export function engineOnStack(module: EngineModule): string | null {
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
-  // The call sites themselves, unformatted (formatting costs most); the helper calls back within a few frames.
+  // The call sites themselves, unformatted (formatting costs most); the engine calls back within a few frames.
   Error.prepareStackTrace = (_err, sites) => sites;
   Error.stackTraceLimit = 12;
   const holder: { stack?: NodeJS.CallSite[] } = {};
   try {
-    Error.captureStackTrace(holder, gradcheckHelperOnStack);
-    const site = (holder.stack ?? []).find((s) => GRADCHECK_FILE.test(s.getFileName() ?? ""));
-    return site === undefined ? null : `nn.gradcheck.${site.getFunctionName() ?? "numericalGradient"}`;
+    Error.captureStackTrace(holder, engineOnStack);
+    const site = (holder.stack ?? []).filter((s) => module.file.test(s.getFileName() ?? "")).at(-1);
+    return site === undefined ? null : module.name(site.getFunctionName());
   } finally {
     Error.prepareStackTrace = prepare;
     Error.stackTraceLimit = limit;
   }
+}
+
+/**
+ * A copy of m whose first `reads` reads of .data call onRead, after which .data is a plain
+ * property again: the engine's loss reads its input's .data right away, a learner's own code
+ * costs only those few calls.
+ */
+export function probedCopy(m: Matrix, onRead: () => void, reads = 4): Matrix {
+  const copy = m.clone();
+  const data = copy.data;
+  let left = reads;
+  Object.defineProperty(copy, "data", {
+    configurable: true,
+    enumerable: true,
+    get(): Matrix["data"] {
+      if (left-- > 0) onRead();
+      else Object.defineProperty(copy, "data", { value: data, enumerable: true, configurable: true, writable: false });
+      return data;
+    },
+  });
+  return copy;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The correct results computed by the engine's own layer, loss, SGD or kernel: each must fail only
 // the "written by hand" check. Not for wrong results: those are the mutants of mutants.ts.
 import { BatchNorm1d, DType, ForwardOptions, Linear, Matrix, Param, Rng, SGD, Sigmoid, StateBuffer, exercises, kernels, meanSquaredError, softmaxCrossEntropy } from "../../src";
+import * as nn from "../../src";
 import type { ExerciseReport } from "../../src/exercises";
 import { KernelLinear, MaskReLU, TwoPassSGD } from "./learner_code";
 import { engineNumericGradient, gradeEngineLayerCheck, gradeNumeric } from "./gradcheck_code";
@@ -53,8 +54,9 @@ class KernelStepSGD extends TwoPassSGD {
   }
 }
 
-// Taken out of nn.kernels when the cell runs, before any check wraps them: the originals.
+// Taken out of nn.kernels and nn when the cell runs, before any check wraps them: the originals.
 const { gemm, matmulTransA, matmulTransB, sumOverRows, relu, reluBackward } = kernels;
+const { softmaxCrossEntropy: takenSoftmaxCrossEntropy, meanSquaredError: takenMeanSquaredError } = nn;
 /** Linear by kernels destructured at the top of the cell. */
 class DestructuredKernelLinear extends KernelLinear {
   override forward(x: Matrix): Matrix {
@@ -100,6 +102,16 @@ export const DELEGATING: Array<{ exercise: string; grade: () => ExerciseReport; 
   { exercise: "E2 extends nn.Sigmoid", grade: () => exercises.gradeSigmoid(SubclassedSigmoid), uses: /Sigmoid\.forward uses the engine's own nn\.Sigmoid \(its forward\)/ },
   { exercise: "E3 calls nn.softmaxCrossEntropy", grade: () => exercises.gradeSoftmaxCrossEntropy((logits, labels) => softmaxCrossEntropy(logits, labels)), uses: /softmaxCrossEntropy uses the engine's own nn\.softmaxCrossEntropy/ },
   { exercise: "E3 calls nn.meanSquaredError", grade: () => exercises.gradeMeanSquaredError((pred, target) => meanSquaredError(pred, target)), uses: /meanSquaredError uses the engine's own nn\.meanSquaredError/ },
+  {
+    exercise: "E3 calls softmaxCrossEntropy taken out of nn before the check",
+    grade: () => exercises.gradeSoftmaxCrossEntropy((logits, labels) => takenSoftmaxCrossEntropy(logits, labels)),
+    uses: /^softmaxCrossEntropy uses the engine's own nn\.softmaxCrossEntropy$/,
+  },
+  {
+    exercise: "E3 calls meanSquaredError taken out of nn before the check",
+    grade: () => exercises.gradeMeanSquaredError((pred, target) => takenMeanSquaredError(pred, target)),
+    uses: /^meanSquaredError uses the engine's own nn\.kernels\.meanSquaredDiff$/,
+  },
   { exercise: "E4 extends nn.BatchNorm1d", grade: () => exercises.gradeBatchNorm(SubclassedBatchNorm), uses: /BatchNorm1d\.forward uses the engine's own nn\.BatchNorm1d \(its forward\)/ },
   { exercise: "E5 extends nn.SGD", grade: () => exercises.gradeSGD(SubclassedSGD), uses: /SGD\.step uses the engine's own nn\.SGD \(its step\)/ },
   { exercise: "E5 step by nn.kernels.sgdUpdate", grade: () => exercises.gradeSGD(KernelStepSGD), uses: /SGD\.step uses the engine's own nn\.kernels\.sgdUpdate/ },
