@@ -19,7 +19,7 @@ function failures(report: ExerciseReport): string {
 }
 
 /** Every entry of a catalogue made in `correct`: the ids of those whose report has no failed check with exactly the entry's hint. */
-function missed<I>(catalogue: readonly Mistake<I, never, string, unknown, "E7" | "E8">[], correct: I, grade: (wrong: I) => ExerciseReport): string[] {
+function missed<I>(catalogue: readonly Pick<Mistake<I, never, never, unknown, "E7" | "E8">, "id" | "hint" | "wrong">[], correct: I, grade: (wrong: I) => ExerciseReport): string[] {
   return catalogue.flatMap((m) => {
     const report = grade(m.wrong(correct));
     if (report.passed) return [`${m.id}: the grader passed it`];

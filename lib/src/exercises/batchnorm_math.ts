@@ -2,6 +2,11 @@
 // of the classic mistakes (no eps, unbiased variance, a missing path in backward, …).
 import { Matrix } from "../tensor";
 import { mapMatrix } from "./matrix_ops";
+import type { BatchNormCase } from "./check_batchnorm";
+
+// Not the defaults (0.9, 1e-5), so a hard-coded value shows, and eps large enough to matter.
+export const CHECK_MOMENTUM = 0.8;
+export const CHECK_EPS = 1e-3;
 
 export interface ColumnStats {
   mean: number[];
@@ -58,4 +63,20 @@ export function runningAfter(batches: readonly Matrix[], update: (old: number, b
     }
   }
   return { mean, variance };
+}
+
+/** The batch a layer sees before the one checked, so backward must use its latest forward. */
+export const decoyOf = (c: BatchNormCase): Matrix => c.batches[1];
+
+/** Running statistics under the check's momentum after `batches` in training mode. */
+export const runningAfterBatches = (batches: readonly Matrix[]): { mean: Matrix; variance: Matrix } => runningAfter(batches, (old, batch) => CHECK_MOMENTUM * old + (1 - CHECK_MOMENTUM) * batch, false);
+
+/** Running statistics after the decoy and the first batch (what a fresh layer holds at backward). */
+export const runningAfterTwo = (c: BatchNormCase): { mean: Matrix; variance: Matrix } => runningAfterBatches([decoyOf(c), c.batches[0]]);
+
+/** x̂ and 1/√(σ² + eps) of a batch, with the biased variance. */
+export function normalized(x: Matrix): { xHat: Matrix; invStd: number[] } {
+  const s = columnStats(x);
+  const invStd = s.variance.map((v) => 1 / Math.sqrt(v + CHECK_EPS));
+  return { xHat: mapMatrix(x, (v, _i, j) => (v - s.mean[j]) * invStd[j]), invStd };
 }

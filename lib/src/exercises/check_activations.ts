@@ -5,15 +5,17 @@ import { Rng } from "../random";
 import { Layer, ReLU as ReferenceReLU, Sigmoid as ReferenceSigmoid } from "../layers";
 import { randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, GradeOptions, Grader } from "./grader";
-import { Suspect, expectClose } from "./compare";
-import { STALE_CACHE_HINT, backwardAfterDecoy, backwardCopy, construct, expectBackwardOverwrites, expectNumericGradients, expectInputKept, forwardCopy, paramsOf } from "./layer_harness";
-import { mapMatrix, scaled, times, zerosLike } from "./matrix_ops";
+import { expectClose } from "./compare";
+import { backwardAfterDecoy, backwardCopy, construct, expectBackwardOverwrites, expectNumericGradients, expectInputKept, forwardCopy, paramsOf } from "./layer_harness";
+import { mapMatrix, scaled } from "./matrix_ops";
+import { suspectsFor } from "./mistakes/catalogue";
+import { ActivationMistake, RELU_MISTAKES, SIGMOID_MISTAKES } from "./mistakes/activations";
 import type { ExerciseReport } from "./report";
 
 /** The constructor the E2 notebook gives the learner's activations. */
 export type ActivationClass = new () => Layer;
 
-interface ActivationCase {
+export interface ActivationCase {
   label: string;
   x: Matrix;
   /** A batch of x's shape that forward sees first: backward must use the latest forward. */
@@ -32,10 +34,8 @@ interface ActivationSpec {
   reference: () => Layer;
   /** The exact dX compared, for the hint when no named mistake matches; never in a check's name (the lesson asks for its derivation). */
   backwardFormula: string;
-  forwardSuspects: (c: ActivationCase) => Suspect[];
-  backwardSuspects: (c: ActivationCase) => Suspect[];
-  /** dX from the decoy's cache with this dOut: what `this.x ??= x` gives. */
-  staleBackward: (c: ActivationCase) => Matrix;
+  /** Its classic mistakes, the grader's suspects. */
+  mistakes: readonly ActivationMistake[];
   /** A case the random ones avoid (ReLU: exact zeros, where a convention decides), added to the backward check. */
   edgeCase?: () => ActivationCase;
 }
@@ -75,8 +75,7 @@ function gradeActivation(Class: ActivationClass, spec: ActivationSpec, options: 
     for (const c of cases) {
       const layer = make();
       forwardCopy(layer, spec.name, c.decoy, true, c.label);
-      const suspects = [...spec.forwardSuspects(c), { hint: "forward returned the output of its FIRST call (a decoy batch), not of this x: compute y from the x it is given, every call", value: () => c.decoyY }];
-      expectClose(forwardCopy(layer, spec.name, c.x, true, c.label), c.y, stats, { what: "y", where: c.label, suspects, hint: spec.formula });
+      expectClose(forwardCopy(layer, spec.name, c.x, true, c.label), c.y, stats, { what: "y", where: c.label, suspects: suspectsFor(spec.mistakes, "y", c), hint: spec.formula });
     }
   });
   g.check("forward leaves x unchanged", () => {
@@ -92,8 +91,8 @@ function gradeActivation(Class: ActivationClass, spec: ActivationSpec, options: 
     for (const c of spec.edgeCase === undefined ? cases : [...cases, spec.edgeCase()]) {
       const layer = make();
       const dX = backwardAfterDecoy(layer, spec.name, c.decoy, c.x, true, c.dOut, c.label);
-      const suspects = [...spec.backwardSuspects(c), { hint: STALE_CACHE_HINT, value: () => spec.staleBackward(c) }];
-      expectClose(dX, c.dX, stats, { what: "dX", where: c.label, suspects, hint: spec.backwardFormula });
+      expectClose(dX, c.dX, stats, { what: "dX", where: c.label, suspects: suspectsFor(spec.mistakes, "dX", c), hint: spec.backwardFormula });
+      forwardCopy(layer, spec.name, c.x, true, c.label); // afresh, so the two backwards below are the first after it
       expectBackwardOverwrites(layer, spec.name, c.dOut, [], c.label, stats);
     }
   });
@@ -111,23 +110,7 @@ export function gradeReLU(ReLU: ActivationClass, options: GradeOptions = {}): Ex
     formula: "y = max(x, 0)",
     reference: () => new ReferenceReLU(),
     backwardFormula: "dX = dOut where x > 0, else 0",
-    forwardSuspects: (c) => [
-      { hint: "y equals x: negative inputs must become 0", value: () => c.x },
-      { hint: "the comparison is the wrong way round: keep x where x > 0 and put 0 where x ≤ 0", value: () => mapMatrix(c.x, (v) => Math.min(v, 0)) },
-      { hint: "y is the 0/1 mask; ReLU returns x itself where x > 0", value: () => mapMatrix(c.x, (v) => (v > 0 ? 1 : 0)) },
-    ],
-    backwardSuspects: (c) => [
-      { hint: "dX equals dOut: the gradient must be 0 wherever x ≤ 0 (the mask x > 0)", value: () => c.dOut },
-      { hint: "the mask comes from dOut > 0; it must come from the forward input (x > 0), which backward has to remember", value: () => mapMatrix(c.dOut, (v) => (v > 0 ? v : 0)) },
-      { hint: "dX is the 0/1 mask alone; multiply it by dOut (chain rule)", value: () => mapMatrix(c.x, (v) => (v > 0 ? 1 : 0)) },
-      { hint: "the mask is inverted: pass dOut where x > 0, 0 where x ≤ 0", value: () => mapMatrix(c.dOut, (v, i, j) => (c.x.get(i, j) > 0 ? 0 : v)) },
-      { hint: "dX is all zeros: return dOut masked by x > 0", value: () => zerosLike(c.dOut) },
-      {
-        hint: "at x = 0 exactly, dX must be 0: the lesson takes ReLU's derivative at the kink as 0 (as PyTorch and the engine do), so the mask is x > 0, not x ≥ 0",
-        value: () => mapMatrix(c.dOut, (v, i, j) => (c.x.get(i, j) >= 0 ? v : 0)),
-      },
-    ],
-    staleBackward: (c) => mapMatrix(c.dOut, (v, i, j) => (c.decoy.get(i, j) > 0 ? v : 0)),
+    mistakes: RELU_MISTAKES,
     edgeCase: () => {
       const x = Matrix.fromRows([[0, 1.5, -0.5, 0], [-2, 0, 0, 0.25], [0, -0.75, 2, 0]], "float64");
       const decoy = Matrix.fromRows([[1, -1, 1, -1], [1, 1, -1, -1], [-1, 1, 1, 1]], "float64");
@@ -137,54 +120,40 @@ export function gradeReLU(ReLU: ActivationClass, options: GradeOptions = {}): Ex
   }, options);
 }
 
+/** x = ±1000 and ±700, where an exponential of the wrong sign overflows (no decoy: forward is called once). */
+function extremeCase(): ActivationCase {
+  const x = Matrix.fromRows([[-1000, -700, 0, 700, 1000]], "float64");
+  const dOut = Matrix.fromRows([[0.5, -1, 2, 1, -0.25]], "float64");
+  return activationCase("x = [−1000, −700, 0, 700, 1000]", x, x, dOut, () => new ReferenceSigmoid());
+}
+
 export function gradeSigmoid(Sigmoid: ActivationClass, options: GradeOptions = {}): ExerciseReport {
-  const sigma = (v: number): number => 1 / (1 + Math.exp(-v));
   return gradeActivation(Sigmoid, {
     title: "E2 · Sigmoid",
     name: "Sigmoid",
     formula: "y = 1 / (1 + e^(−x))",
     reference: () => new ReferenceSigmoid(),
     backwardFormula: "dX = dOut · y · (1 − y)",
-    forwardSuspects: (c) => [
-      { hint: "the exponent's sign is flipped: σ(x) = 1 / (1 + e^(−x))", value: () => mapMatrix(c.x, (v) => sigma(-v)) },
-      { hint: "y is e^(−x) / (1 + e^(−x)) = 1 − σ(x); σ(x) = 1 / (1 + e^(−x))", value: () => mapMatrix(c.y, (v) => 1 - v) },
-    ],
-    backwardSuspects: (c) => [
-      { hint: "σ'(x) = y·(1 − y) uses the output y = σ(x), not the input x", value: () => mapMatrix(c.dOut, (v, i, j) => v * c.x.get(i, j) * (1 - c.x.get(i, j))) },
-      { hint: "dX is σ'(x) alone; multiply it by dOut (chain rule)", value: () => mapMatrix(c.y, (v) => v * (1 - v)) },
-      { hint: "the factor (1 − y) is missing: dX = dOut · y · (1 − y)", value: () => times(c.dOut, c.y) },
-      { hint: "dX equals dOut: multiply by σ'(x) = y·(1 − y)", value: () => c.dOut },
-    ],
-    staleBackward: (c) => mapMatrix(c.dOut, (v, i, j) => v * c.decoyY.get(i, j) * (1 - c.decoyY.get(i, j))),
+    mistakes: SIGMOID_MISTAKES,
   }, options, (g, make) => {
     g.check("forward at x = ±1000: 0 and 1, no NaN", (stats) => {
-      const x = Matrix.fromRows([[-1000, -700, 0, 700, 1000]], "float64");
-      const expected = mapMatrix(x, sigma);
-      expectClose(forwardCopy(make(), "Sigmoid", x, true, "x = [−1000, −700, 0, 700, 1000]"), expected, stats, {
+      const c = extremeCase();
+      expectClose(forwardCopy(make(), "Sigmoid", c.x, true, c.label), c.y, stats, {
         what: "y",
-        where: "x = [−1000, −700, 0, 700, 1000]",
-        hint: "e^x / (1 + e^x) is Infinity / Infinity = NaN for large x; 1 / (1 + e^(−x)) gives 0 and 1 correctly",
+        where: c.label,
+        suspects: suspectsFor(SIGMOID_MISTAKES, "y at ±1000", c),
+        hint: "y = 1 / (1 + e^(−x)) is 0 at x = −1000 and 1 at x = 1000, with no NaN",
       });
     });
   }, (g, make) => {
     g.check("backward at x = ±1000: dX finite and right", (stats) => {
-      const x = Matrix.fromRows([[-1000, -700, 0, 700, 1000]], "float64");
-      const dOut = Matrix.fromRows([[0.5, -1, 2, 1, -0.25]], "float64");
-      const where = "x = [−1000, −700, 0, 700, 1000]";
-      const ref = new ReferenceSigmoid();
-      ref.forward(x, { training: true });
-      const expected = ref.backward(dOut.clone()).clone();
+      const c = extremeCase();
       const layer = make();
-      forwardCopy(layer, "Sigmoid", x, true, where);
-      const overflow = "σ'(x) recomputed from the stored x overflows: e^1000 is Infinity and Infinity / Infinity = NaN. Use the output forward stored: σ'(x) = y·(1 − y), which is 0 at x = ±1000";
-      expectClose(backwardCopy(layer, "Sigmoid", dOut, where), expected, stats, {
+      forwardCopy(layer, "Sigmoid", c.x, true, c.label);
+      expectClose(backwardCopy(layer, "Sigmoid", c.dOut, c.label), c.dX, stats, {
         what: "dX",
-        where,
-        suspects: [
-          { hint: overflow, value: () => mapMatrix(x, (v, _i, j) => (dOut.data[j] * Math.exp(-v)) / (1 + Math.exp(-v)) ** 2) },
-          { hint: overflow, value: () => mapMatrix(x, (v, _i, j) => (dOut.data[j] * Math.exp(v)) / (1 + Math.exp(v)) ** 2) },
-          { hint: overflow, value: () => mapMatrix(x, (v, _i, j) => dOut.data[j] * (Math.exp(v) / (1 + Math.exp(v))) * (1 - Math.exp(v) / (1 + Math.exp(v)))) },
-        ],
+        where: c.label,
+        suspects: suspectsFor(SIGMOID_MISTAKES, "dX at ±1000", c),
         hint: "dX = dOut · y · (1 − y) with y = σ(x) from the forward: at x = ±1000, y is 0 or 1 and dX is 0; at x = 0 it is dOut/4",
       });
     });

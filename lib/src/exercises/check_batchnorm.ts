@@ -7,18 +7,16 @@ import { BatchNorm1d as ReferenceBatchNorm, Layer, Param, StateBuffer } from "..
 import { randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, GradeOptions, ErrorStats, Grader, learner } from "./grader";
 import { describeValue, expectClose } from "./compare";
-import { STALE_CACHE_HINT, backwardAfterDecoy, construct, expectBackwardOverwrites, expectNumericGradients, forwardCopy, paramsOf } from "./layer_harness";
-import { batchNormDx, columnStats, normalizeWith, runningAfter } from "./batchnorm_math";
-import { mapMatrix, rowMatrix, scaled, sumAlong, times, zerosLike } from "./matrix_ops";
+import { backwardAfterDecoy, construct, expectBackwardOverwrites, expectNumericGradients, forwardCopy, paramsOf } from "./layer_harness";
+import { CHECK_EPS as EPS, CHECK_MOMENTUM as MOMENTUM, decoyOf, normalized, runningAfter } from "./batchnorm_math";
+import { mapMatrix, sumAlong, times } from "./matrix_ops";
+import { suspectsFor } from "./mistakes/catalogue";
+import { BATCHNORM_MISTAKES } from "./mistakes/batchnorm";
 import type { ExerciseReport } from "./report";
 
 export type BatchNormClass = new (numFeatures: number, options: { momentum?: number; eps?: number; dtype?: DType }) => Layer;
 
-// Not the defaults (0.9, 1e-5), so a hard-coded value shows, and eps large enough to matter.
-const MOMENTUM = 0.8;
-const EPS = 1e-3;
-
-interface BatchNormCase {
+export interface BatchNormCase {
   label: string;
   d: number;
   gamma: Matrix;
@@ -96,26 +94,12 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
   g.check("training forward: y = γ·(x − μ)/√(σ² + eps) + β", (stats) => {
     for (const c of cases) {
       const x = c.batches[0];
-      const s = columnStats(x);
-      const d = columnStats(decoyOf(c));
-      const sqrtEps = (v: number[]): number[] => v.map((q) => Math.sqrt(q + EPS));
       const layer = build(BatchNorm, c).layer;
       forwardCopy(layer, bn, decoyOf(c), true, c.label);
       expectClose(forwardCopy(layer, bn, x, true, c.label), reference(c).layer.forward(x, { training: true }).clone(), stats, {
         what: "y",
         where: c.label,
-        suspects: [
-          { hint: "eps is missing: divide by √(σ² + eps), not √σ²", value: () => normalizeWith(x, s.mean, s.variance.map(Math.sqrt), c.gamma, c.beta) },
-          { hint: "the variance is unbiased (÷(N − 1)); BatchNorm normalises with the biased batch variance (÷N)", value: () => normalizeWith(x, s.mean, sqrtEps(s.unbiased), c.gamma, c.beta) },
-          { hint: "eps is added to the standard deviation; add it to the variance: √(σ² + eps)", value: () => normalizeWith(x, s.mean, s.variance.map((v) => Math.sqrt(v) + EPS), c.gamma, c.beta) },
-          { hint: "γ and β are not applied: y = γ·x̂ + β", value: () => normalizeWith(x, s.mean, sqrtEps(s.variance), ones(c.d), zeros(c.d)) },
-          { hint: "training mode normalises with the running statistics; it must use this batch's mean and variance", value: () => normalizeWith(x, zerosArray(c.d), onesArray(c.d).map((v) => Math.sqrt(v + EPS)), c.gamma, c.beta) },
-          {
-            hint: "training mode normalises with the running statistics; it must use this batch's mean and variance",
-            value: () => normalizeWith(x, Array.from(runningAfterTwo(c).mean.data), sqrtEps(Array.from(runningAfterTwo(c).variance.data)), c.gamma, c.beta),
-          },
-          { hint: "forward normalised with the statistics of its FIRST batch (a decoy): compute μ and σ² from the x it is given, every call", value: () => normalizeWith(x, d.mean, sqrtEps(d.variance), c.gamma, c.beta) },
-        ],
+        suspects: suspectsFor(BATCHNORM_MISTAKES, "y", c),
         hint: "y[n][j] = γ[j]·(x[n][j] − μ[j])/√(σ²[j] + eps) + β[j], with μ and σ² (÷N) of this batch's column j",
       });
     }
@@ -127,30 +111,17 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
       for (const x of c.batches) forwardCopy(b.layer, bn, x, true, c.label);
       const m = MOMENTUM;
       const right = runningAfter(c.batches, (old, batch) => m * old + (1 - m) * batch, false);
-      const flipped = "momentum is applied the wrong way round: running := m·running + (1 − m)·batch, so the old value keeps weight m";
-      const still = "the running statistics are not updated: training-mode forward must move them toward each batch's statistics";
-      const replaced = "the running statistics are replaced by the batch's: blend them, running := m·running + (1 − m)·batch";
-      const lastStats = runningAfter(c.batches.slice(-1), (_old, batch) => batch, false);
       expectClose(b.runningMean.value, right.mean, stats, {
         what: "running mean after 3 training batches",
         where: c.label,
         hint: `after each training batch: running mean := ${m}·running mean + ${(1 - m).toFixed(1)}·(the batch's column mean), from 0`,
-        suspects: [
-          { hint: flipped, value: () => runningAfter(c.batches, (old, batch) => (1 - m) * old + m * batch, false).mean },
-          { hint: still, value: () => zeros(c.d) },
-          { hint: replaced, value: () => lastStats.mean },
-        ],
+        suspects: suspectsFor(BATCHNORM_MISTAKES, "running mean", c),
       });
       expectClose(b.runningVar.value, right.variance, stats, {
         what: "running var after 3 training batches",
         where: c.label,
         hint: `after each training batch: running var := ${m}·running var + ${(1 - m).toFixed(1)}·(the batch's biased column variance, ÷N), from 1`,
-        suspects: [
-          { hint: "the running variance is updated with the unbiased batch variance (÷(N − 1)); the convention here is the biased one (÷N), the same the forward normalises with", value: () => runningAfter(c.batches, (old, batch) => m * old + (1 - m) * batch, true).variance },
-          { hint: flipped, value: () => runningAfter(c.batches, (old, batch) => (1 - m) * old + m * batch, false).variance },
-          { hint: still, value: () => ones(c.d) },
-          { hint: replaced, value: () => lastStats.variance },
-        ],
+        suspects: suspectsFor(BATCHNORM_MISTAKES, "running var", c),
       });
     }
   });
@@ -171,16 +142,11 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
   g.check("eval forward normalises with the running statistics", (stats) => {
     for (const c of cases) {
       const { mine, ref } = trained(c);
-      const s = columnStats(c.evalX);
-      const runVar = Array.from(ref.runningVar.value.data);
       expectClose(forwardCopy(mine.layer, bn, c.evalX, false, c.label), ref.layer.forward(c.evalX, { training: false }).clone(), stats, {
         what: "y in eval mode",
         where: c.label,
         hint: "y[n][j] = γ[j]·(x[n][j] − running mean[j])/√(running var[j] + eps) + β[j]",
-        suspects: [
-          { hint: "eval mode uses the batch's own mean and variance; it must use the running statistics (options.training is false)", value: () => normalizeWith(c.evalX, s.mean, s.variance.map((v) => Math.sqrt(v + EPS)), c.gamma, c.beta) },
-          { hint: "eps is missing in eval mode: divide by √(running var + eps)", value: () => normalizeWith(c.evalX, Array.from(ref.runningMean.value.data), runVar.map(Math.sqrt), c.gamma, c.beta) },
-        ],
+        suspects: suspectsFor(BATCHNORM_MISTAKES, "eval y", c),
       });
     }
   });
@@ -204,24 +170,10 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
       const expected = ref.layer.backward(c.dOut).clone();
       const mine = build(BatchNorm, c);
       const dXMine = backwardAfterDecoy(mine.layer, bn, decoyOf(c), x, true, c.dOut, c.label);
-      const { xHat, invStd } = normalized(x);
-      const dx = (paths: { mean: boolean; variance: boolean }): Matrix => batchNormDx(c.dOut, xHat, c.gamma, invStd, paths);
-      const stale = normalized(decoyOf(c));
-      const running = runningAfterTwo(c);
-      const runInvStd = Array.from(running.variance.data, (v) => 1 / Math.sqrt(v + EPS));
-      const runXHat = mapMatrix(x, (v, _i, j) => (v - running.mean.data[j]) * runInvStd[j]);
-      const withRunning = "training backward uses the running statistics; in training mode forward normalised with this batch's μ and σ², so backward must use the same batch statistics (keep them, or x̂ and invStd, in the forward's cache)";
       expectClose(dXMine, expected, stats, {
         what: "dX",
         where: c.label,
-        suspects: [
-          { hint: "BatchNorm backward is missing the mean and variance paths: in training mode μ and σ² depend on x too, so dX = γ·invStd·(dOut − mean(dOut) − x̂·mean(dOut·x̂)), not dOut·γ·invStd", value: () => dx({ mean: false, variance: false }) },
-          { hint: "the variance path is missing: dX = γ·invStd·(dOut − mean(dOut) − x̂·mean(dOut·x̂)); the last term comes through σ²", value: () => dx({ mean: true, variance: false }) },
-          { hint: "the mean path is missing: dX = γ·invStd·(dOut − mean(dOut) − x̂·mean(dOut·x̂)); the mean(dOut) term comes through μ", value: () => dx({ mean: false, variance: true }) },
-          { hint: withRunning, value: () => batchNormDx(c.dOut, runXHat, c.gamma, runInvStd, { mean: true, variance: true }) },
-          { hint: withRunning, value: () => batchNormDx(c.dOut, xHat, c.gamma, runInvStd, { mean: true, variance: true }) },
-          { hint: STALE_CACHE_HINT, value: () => batchNormDx(c.dOut, stale.xHat, c.gamma, stale.invStd, { mean: true, variance: true }) },
-        ],
+        suspects: suspectsFor(BATCHNORM_MISTAKES, "dX", c),
         hint: "dX = γ·invStd/N · (N·dOut − Σₙ dOut − x̂·Σₙ(dOut·x̂))",
       });
     }
@@ -234,30 +186,16 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
       const dBeta = sumAlong(c.dOut, "rows");
       const mine = build(BatchNorm, c);
       backwardAfterDecoy(mine.layer, bn, decoyOf(c), x, true, c.dOut, c.label);
-      const running = runningAfterTwo(c);
-      const runXHat = mapMatrix(x, (v, _i, j) => (v - running.mean.data[j]) / Math.sqrt(running.variance.data[j] + EPS));
-      const swapped = "dγ and dβ are swapped: dγ = Σₙ dOut·x̂ (γ scales x̂), dβ = Σₙ dOut";
       expectClose(mine.gamma.grad, dGamma, stats, {
         what: "dγ (this.gamma.grad)",
         where: c.label,
-        suspects: [
-          { hint: swapped, value: () => dBeta },
-          { hint: "dγ uses the raw x; γ multiplies the normalised x̂, so dγ = Σₙ dOut·x̂", value: () => sumAlong(times(c.dOut, x), "rows") },
-          { hint: "dγ is not summed over the batch: add up all N rows", value: () => rowMatrix(times(c.dOut, xHat), 0) },
-          { hint: "dγ is all zeros: backward must set this.gamma.grad", value: () => zerosLike(dGamma) },
-          { hint: "dγ uses x̂ from the running statistics; in training mode x̂ is normalised with this batch's μ and σ², as in the forward", value: () => sumAlong(times(c.dOut, runXHat), "rows") },
-          { hint: STALE_CACHE_HINT, value: () => sumAlong(times(c.dOut, normalized(decoyOf(c)).xHat), "rows") },
-        ],
+        suspects: suspectsFor(BATCHNORM_MISTAKES, "dγ", c),
         hint: "dγ[j] = Σ_n dOut[n][j]·x̂[n][j], x̂ = (x − μ)/√(σ² + eps) with this batch's statistics",
       });
       expectClose(mine.beta.grad, dBeta, stats, {
         what: "dβ (this.beta.grad)",
         where: c.label,
-        suspects: [
-          { hint: swapped, value: () => dGamma },
-          { hint: "dβ is not summed over the batch: add up all N rows", value: () => rowMatrix(c.dOut, 0) },
-          { hint: "dβ is all zeros: backward must set this.beta.grad", value: () => zerosLike(dBeta) },
-        ],
+        suspects: suspectsFor(BATCHNORM_MISTAKES, "dβ", c),
         hint: "dβ[j] = Σ_n dOut[n][j]",
       });
     }
@@ -268,16 +206,10 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
       const dXMine = backwardAfterDecoy(mine.layer, bn, decoyOf(c), c.evalX, false, c.dOut, c.label);
       ref.layer.forward(c.evalX, { training: false });
       const expected = ref.layer.backward(c.dOut).clone();
-      const invStd = Array.from(ref.runningVar.value.data, (v) => 1 / Math.sqrt(v + EPS));
-      const xHat = mapMatrix(c.evalX, (v, _i, j) => (v - ref.runningMean.value.data[j]) * invStd[j]);
-      const batch = normalized(c.evalX);
       expectClose(dXMine, expected, stats, {
         what: "dX in eval mode",
         where: c.label,
-        suspects: [
-          { hint: "in eval mode the statistics are constants, so there are no mean and variance paths: dX = dOut·γ·invStd", value: () => batchNormDx(c.dOut, xHat, c.gamma, invStd, { mean: true, variance: true }) },
-          { hint: "eval backward uses the batch's own statistics; in eval mode forward normalised with the running ones, so dX = dOut·γ/√(running var + eps)", value: () => batchNormDx(c.dOut, batch.xHat, c.gamma, batch.invStd, { mean: false, variance: false }) },
-        ],
+        suspects: suspectsFor(BATCHNORM_MISTAKES, "eval dX", c),
         hint: "dX[n][j] = dOut[n][j]·γ[j]/√(running var[j] + eps)",
       });
     }
@@ -298,21 +230,3 @@ export function gradeBatchNorm(BatchNorm: BatchNormClass, options: GradeOptions 
   });
   return g.report();
 }
-
-/** The batch a layer sees before the one checked, so backward must use its latest forward. */
-const decoyOf = (c: BatchNormCase): Matrix => c.batches[1];
-
-/** Running statistics after the decoy and the first batch, in training mode (what a fresh layer holds at backward). */
-const runningAfterTwo = (c: BatchNormCase): { mean: Matrix; variance: Matrix } => runningAfter([decoyOf(c), c.batches[0]], (old, batch) => MOMENTUM * old + (1 - MOMENTUM) * batch, false);
-
-/** x̂ and 1/√(σ² + eps) of a batch, with the biased variance. */
-function normalized(x: Matrix): { xHat: Matrix; invStd: number[] } {
-  const s = columnStats(x);
-  const invStd = s.variance.map((v) => 1 / Math.sqrt(v + EPS));
-  return { xHat: mapMatrix(x, (v, _i, j) => (v - s.mean[j]) * invStd[j]), invStd };
-}
-
-const ones = (d: number): Matrix => new Matrix(1, d, new Float64Array(d).fill(1));
-const zeros = (d: number): Matrix => new Matrix(1, d, "float64");
-const onesArray = (d: number): number[] => new Array<number>(d).fill(1);
-const zerosArray = (d: number): number[] => new Array<number>(d).fill(0);

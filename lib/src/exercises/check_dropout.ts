@@ -57,7 +57,7 @@ function expectKeptFraction(kept: Matrix, p: number, where: string): string {
   if (Math.abs(got - (1 - p)) <= tol) return `kept ${got.toFixed(4)} of ${n} entries (1 − p = ${(1 - p).toFixed(2)}, tolerance ±${tol.toFixed(4)})`;
   const c: DropoutCase = { base: kept, p, kept, decoyKept: null, got: kept };
   const hit = DROPOUT_MISTAKES.filter((m) => m.shows.includes("kept fraction")).find((m) => {
-    const q = m.value(c)?.data[0];
+    const q = m.value(c, "kept fraction")?.data[0];
     return q !== undefined && Math.abs(got - q) <= fractionTolerance(q, n);
   });
   throw new CheckFailure(

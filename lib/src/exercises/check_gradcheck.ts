@@ -9,6 +9,7 @@ import { CheckFailure, ErrorStats, GradeOptions, Grader, learner, sci } from "./
 import { Suspect, asMatrix, describeValue, expectClose } from "./compare";
 import { mapMatrix } from "./matrix_ops";
 import { ForgetfulSigmoid, ReversedColumns, Spy, isConstant, referenceGradient, sumYR, testFunctions, total } from "./gradcheck_fixtures";
+import { GRADCHECK_MODULE, engineOnStack, learnerMethodNow } from "./engine_watch";
 import type { ExerciseReport } from "./report";
 
 /** What checkLayerDX returns: backward(R), the centred differences of f = Σ y·R, and their relative error. */
@@ -114,8 +115,8 @@ function callLayerCheck(tools: GradientCheckTools, layer: Spy, x: Matrix, seed: 
  * Checks one checkLayerDX run on a correct layer: R of y's shape and random, backward(R) right after
  * forward(x), numeric = ∂(Σ y·R)/∂x for that same R, relError small, x unchanged.
  */
-function expectLayerCheck(tools: GradientCheckTools, make: () => Layer, x: Matrix, seed: number, where: string, stats: ErrorStats): void {
-  const spy = new Spy(make());
+function expectLayerCheck(tools: GradientCheckTools, make: () => Layer, x: Matrix, seed: number, where: string, stats: ErrorStats, probe: () => void): void {
+  const spy = new Spy(make(), probe);
   const before = x.clone();
   const out = callLayerCheck(tools, spy, x, seed, where);
   if (spy.backwards.length === 0) throw new CheckFailure(`${where}: checkLayerDX never called layer.backward`, "analytic is what the layer's own backward(R) returns: call layer.forward(x) then layer.backward(R)");
@@ -171,7 +172,19 @@ export function gradeGradientCheck(
   const rng = new Rng(seed);
   const x = randomMatrix(3, 4, rng);
   const functions = testFunctions(rng, 3, 4);
-  const g = new Grader("E0 · gradient check", `x (3, 4) float64; ${functions.map((f) => f.label).join("; ")}; the engine's Sigmoid and Linear(4 → 3)`);
+  const g = new Grader("E0 · gradient check", `x (3, 4) float64; ${functions.map((f) => f.label).join("; ")}; the engine's Sigmoid and Linear(4 → 3)`, {
+    methods: ["numericGradient", "relativeError", "checkLayerDX"],
+    engine: "nn.gradcheck",
+    watchEngine: false,
+  });
+  // The functions and layers handed to the learner's checker ask who called them: the engine's
+  // numericalGradient (or checkLayerGradients) on the stack means the checker handed its work over.
+  const probe = (): void => {
+    const helper = engineOnStack(GRADCHECK_MODULE);
+    const method = learnerMethodNow();
+    if (helper !== null && method !== undefined) g.noteEngineUse(method, helper);
+  };
+  const probed = (f: (x: Matrix) => number) => (m: Matrix): number => (probe(), f(m));
   const haveNumeric = g.requireFunction(numericGradient, "numericGradient", CALL);
   const haveRel = g.requireFunction(relativeError, "relativeError", CALL);
   const haveLayer = g.requireFunction(checkLayerDX, "checkLayerDX", CALL);
@@ -183,7 +196,7 @@ export function gradeGradientCheck(
       numericNames.push(name);
       g.check(name, (stats) => {
         const xs = x.clone();
-        const got = callNumeric(tools, fn.f, xs);
+        const got = callNumeric(tools, probed(fn.f), xs);
         const change = describeChange(x, xs, H);
         if (change !== null) throw new CheckFailure(`${fn.label}: ${change.detail}`, change.hint);
         expectClose(got, referenceGradient(fn.f, x), stats, {
@@ -201,7 +214,7 @@ export function gradeGradientCheck(
     numericNames.push(restore);
     g.check(restore, () => {
       const xs = x.clone();
-      callNumeric(tools, functions[1].f, xs);
+      callNumeric(tools, probed(functions[1].f), xs);
       const change = describeChange(x, xs, H);
       if (change !== null) throw new CheckFailure(change.detail, change.hint);
       return "every entry bit for bit";
@@ -210,7 +223,7 @@ export function gradeGradientCheck(
     numericNames.push(withH);
     g.check(withH, (stats) => {
       const cube = (m: Matrix): number => total(m, (v) => v * v * v);
-      const got = callNumeric(tools, cube, x.clone(), 1e-3);
+      const got = callNumeric(tools, probed(cube), x.clone(), 1e-3);
       expectClose(got, referenceGradient(cube, x, 1e-3), stats, {
         what: "numericGradient(f, x, 1e-3)",
         where: "Σ x³, h = 1e-3 (centred differences give 3x² + h² exactly)",
@@ -283,15 +296,15 @@ export function gradeGradientCheck(
       return l;
     };
     g.checkAfter(after, "checkLayerDX(the engine's Sigmoid): analytic = backward(R), numeric = ∂(Σ y·R)/∂x", (stats) => {
-      expectLayerCheck(tools, () => new ReferenceSigmoid(), sx, seed, "Sigmoid, x (4, 3)", stats);
-      expectLayerCheck(tools, () => new ReferenceSigmoid(), sx, seed + 1, "Sigmoid, x (4, 3), another seed", stats);
+      expectLayerCheck(tools, () => new ReferenceSigmoid(), sx, seed, "Sigmoid, x (4, 3)", stats, probe);
+      expectLayerCheck(tools, () => new ReferenceSigmoid(), sx, seed + 1, "Sigmoid, x (4, 3), another seed", stats, probe);
     });
     g.checkAfter(after, "checkLayerDX(the engine's Linear(4 → 3)): the same, dX = R·Wᵀ", (stats) => {
-      expectLayerCheck(tools, linear, lx, seed, "Linear(4 → 3), x (5, 4)", stats);
+      expectLayerCheck(tools, linear, lx, seed, "Linear(4 → 3), x (5, 4)", stats, probe);
     });
     g.checkAfter(after, "checkLayerDX uses its seed: same seed, same R; another seed, another R", () => {
       const Rs = [seed, seed, seed + 1].map((s) => {
-        const spy = new Spy(new ReferenceSigmoid());
+        const spy = new Spy(new ReferenceSigmoid(), probe);
         callLayerCheck(tools, spy, sx, s, `seed ${s}`);
         return spy.backwards.at(-1)?.dOut ?? null;
       });
@@ -302,7 +315,7 @@ export function gradeGradientCheck(
       return "repeatable";
     });
     g.checkAfter(after, "checkLayerDX flags a Sigmoid whose backward forgets the factor (1 − y)", () => {
-      const out = callLayerCheck(tools, new Spy(new ForgetfulSigmoid()), sx, seed, "broken Sigmoid");
+      const out = callLayerCheck(tools, new Spy(new ForgetfulSigmoid(), probe), sx, seed, "broken Sigmoid");
       if (!(out.relError >= BROKEN_REL)) {
         throw new CheckFailure(
           `relError is ${sci(out.relError)} on a backward that is wrong by a factor (1 − y) (should be ≥ ${sci(BROKEN_REL)})`,
@@ -313,7 +326,7 @@ export function gradeGradientCheck(
     });
     g.checkAfter(after, "checkLayerDX flags a backward that reverses dOut's columns (needs Σ y·R, not Σ y)", () => {
       const c = Matrix.fromValues(1, 3, [0.5, -1.5, 2], "float64");
-      const out = callLayerCheck(tools, new Spy(new ReversedColumns(c)), sx, seed, "reversed columns");
+      const out = callLayerCheck(tools, new Spy(new ReversedColumns(c), probe), sx, seed, "reversed columns");
       if (!(out.relError >= BROKEN_REL)) {
         throw new CheckFailure(
           `relError is ${sci(out.relError)} on a backward that reads dOut's columns in reverse order`,

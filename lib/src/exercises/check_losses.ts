@@ -3,11 +3,14 @@
 // logits of ±1000, where an exponential without the max shift overflows.
 import { Matrix } from "../tensor";
 import { Rng } from "../random";
-import { LossAndGrad, meanSquaredError as referenceMse, softmax, softmaxCrossEntropy as referenceSce } from "../losses";
+import { LossAndGrad, meanSquaredError as referenceMse, softmaxCrossEntropy as referenceSce } from "../losses";
 import { numericalGradient, randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, GradeOptions, ErrorStats, Grader, learner } from "./grader";
-import { NumberSuspect, Suspect, asMatrix, describeValue, expectClose, expectCloseNumber, expectMatchesNumeric } from "./compare";
+import { asMatrix, describeValue, expectClose, expectCloseNumber, expectMatchesNumeric } from "./compare";
+import { numberSuspectsFor, suspectsFor } from "./mistakes/catalogue";
+import { MSE_GRAD_MISTAKES, MSE_LOSS_MISTAKES, ONE_MAX_FOR_THE_BATCH, SCE_GRAD_MISTAKES, SCE_LOSS_MISTAKES } from "./mistakes/losses";
 import { scaled } from "./matrix_ops";
+import { SOFTMAX_CE_MODULE, engineOnStack, learnerMethodNow, probedCopy } from "./engine_watch";
 import type { ExerciseReport } from "./report";
 
 export type SoftmaxCrossEntropyFunction = (logits: Matrix, labels: Int32Array) => LossAndGrad;
@@ -41,7 +44,7 @@ function expectInputsKept(inputs: Matrix[], call: (copies: Matrix[]) => unknown,
   });
 }
 
-interface SceCase {
+export interface SceCase {
   label: string;
   logits: Matrix;
   labels: Int32Array;
@@ -60,19 +63,26 @@ export function gradeSoftmaxCrossEntropy(fn: SoftmaxCrossEntropyFunction, option
   const cases = [sceCase(3 + rng.int(5), 3 + rng.int(3), 2, rng), sceCase(4 + rng.int(4), 7 + rng.int(4), 2, rng), sceCase(1, 2 + rng.int(3), 2, rng)];
   const g = new Grader("E3 · softmax cross-entropy", `3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`, { methods: [name], engine: "nn.softmaxCrossEntropy" });
   if (!g.requireFunction(fn, name, "checkSoftmaxCrossEntropy(softmaxCrossEntropy)")) return g.report();
+  // The engine's loss on the stack when the logits are read: handed over, also when taken out of nn before the check.
+  const probe = (): void => {
+    const used = engineOnStack(SOFTMAX_CE_MODULE);
+    const method = learnerMethodNow();
+    if (used !== null && method !== undefined) g.noteEngineUse(method, used);
+  };
+  // Probed in the first calls only (the loss and grad checks' cases): code that hands over does so every call.
+  let probedCalls = 2 * cases.length;
   // Copies in, so code that overwrites its inputs cannot change the cases (a check below catches it).
-  const run = (c: SceCase): { loss: number; grad: Matrix } => callLoss(name, c.label, () => fn(c.logits.clone(), c.labels.slice()));
+  const run = (c: SceCase): { loss: number; grad: Matrix } => callLoss(name, c.label, () => fn(probedCalls-- > 0 ? probedCopy(c.logits, probe) : c.logits.clone(), c.labels.slice()));
   g.check("loss = mean over rows of −log softmax(z)[y]", (stats) => {
-    for (const c of cases) expectCloseNumber(run(c).loss, c.ref.loss, stats, { what: "loss", where: c.label, suspects: sceLossSuspects(c), hint: "loss = (1/N) Σ_n [log Σ_j e^z[n][j] − z[n][y_n]]" });
+    for (const c of cases) expectCloseNumber(run(c).loss, c.ref.loss, stats, { what: "loss", where: c.label, suspects: numberSuspectsFor(SCE_LOSS_MISTAKES, "loss", c), hint: "loss = (1/N) Σ_n [log Σ_j e^z[n][j] − z[n][y_n]]" });
   });
   g.check("grad: d loss / d z (the returned grad)", (stats) => {
-    for (const c of cases) expectClose(run(c).grad, c.ref.grad, stats, { what: "grad", where: c.label, suspects: sceGradSuspects(c), hint: "grad[n][j] = (p[n][j] − [j = y_n]) / N" });
+    for (const c of cases) expectClose(run(c).grad, c.ref.grad, stats, { what: "grad", where: c.label, suspects: suspectsFor(SCE_GRAD_MISTAKES, "grad", c), hint: "grad[n][j] = (p[n][j] − [j = y_n]) / N" });
   });
   g.check("stable at logits of ±1000 and at rows whose maxima differ by more than 1000 (finite loss and grad)", (stats) => {
     const noShift = "softmax without the max shift: e^1000 is Infinity, and Infinity/Infinity is NaN. Subtract each row's max before exponentiating";
     const logSumExp = "loss is Infinity: p[y] underflowed to 0 and log(0) = −∞. Take the loss as log Σ_j e^(z_j − max) − (z_y − max) (log-sum-exp) instead of −log p_y";
-    const oneMax =
-      "the logits are shifted by one max for the whole batch: a row whose own max is more than ~745 below it underflows to e^(z − max) = 0 in every column (0/0 = NaN, log 0 = −∞). Each row alone gives the right answer; subtract each row's own max";
+    const oneMax = ONE_MAX_FOR_THE_BATCH.hint;
     const spread = Matrix.fromRows([[1000, 998, 999.5], [-1000, -1001, -999], [2, -3, 0.5], [-2000, -2001.5, -1999]], "float64");
     const extremes: SceCase[] = [
       { ...sceCase(4, 5, 1000, new Rng((options.seed ?? 0) + 1)), label: "N=4, C=5, logits ~ ±1000" },
@@ -115,27 +125,7 @@ export function gradeSoftmaxCrossEntropy(fn: SoftmaxCrossEntropyFunction, option
   return g.report();
 }
 
-function sceLossSuspects(c: SceCase): NumberSuspect[] {
-  const n = c.logits.rows;
-  return [
-    { hint: "the loss is the sum over the batch: divide by N for the mean", value: () => c.ref.loss * n },
-    { hint: "the loss has the wrong sign: cross-entropy is −log p[y], a positive number", value: () => -c.ref.loss },
-    { hint: "the loss is divided by N·C; the mean is over the N rows only", value: () => c.ref.loss / c.logits.cols },
-  ];
-}
-
-function sceGradSuspects(c: SceCase): Suspect[] {
-  const n = c.logits.rows;
-  const p = softmax(c.logits);
-  return [
-    { hint: "the 1/N is forgotten: the loss is a mean over N rows, so grad = (softmax − onehot) / N", value: () => scaled(c.ref.grad, n) },
-    { hint: "the true class's 1 is not subtracted: grad = (softmax − onehot) / N", value: () => scaled(p, 1 / n) },
-    { hint: "grad is the softmax itself: subtract 1 at each row's true class, then divide by N", value: () => p },
-    { hint: "the sign is flipped: grad = (softmax − onehot) / N, not (onehot − softmax) / N", value: () => scaled(c.ref.grad, -1) },
-  ];
-}
-
-interface MseCase {
+export interface MseCase {
   label: string;
   pred: Matrix;
   target: Matrix;
@@ -156,30 +146,19 @@ export function gradeMeanSquaredError(fn: MseFunction, options: GradeOptions = {
   const run = (c: MseCase): { loss: number; grad: Matrix } => callLoss(name, c.label, () => fn(c.pred.clone(), c.target.clone()));
   g.check("loss = Σ (pred − target)² / (N·D)", (stats) => {
     for (const c of cases) {
-      const { rows: n, cols: d } = c.pred;
       expectCloseNumber(run(c).loss, c.ref.loss, stats, {
         what: "loss",
         where: c.label,
-        suspects: [
-          { hint: "the loss is a sum: divide by N·D, the number of values", value: () => c.ref.loss * n * d },
-          { hint: "the loss is divided by N only: average over all N·D values (rows and columns), as the engine and PyTorch do", value: () => c.ref.loss * d },
-          { hint: "that is the root of the mean squared error; MSE has no square root", value: () => Math.sqrt(c.ref.loss) },
-        ],
+        suspects: numberSuspectsFor(MSE_LOSS_MISTAKES, "loss", c),
       });
     }
   });
   g.check("grad: d loss / d pred (the returned grad)", (stats) => {
     for (const c of cases) {
-      const { rows: n, cols: d } = c.pred;
       expectClose(run(c).grad, c.ref.grad, stats, {
         what: "grad",
         where: c.label,
-        suspects: [
-          { hint: "the factor 2 is missing: d/dp (p − t)² = 2·(p − t)", value: () => scaled(c.ref.grad, 0.5) },
-          { hint: "the 1/(N·D) is forgotten: the loss is a mean, so its gradient is divided by N·D too", value: () => scaled(c.ref.grad, n * d) },
-          { hint: "the grad is divided by N only: divide by N·D, like the loss", value: () => scaled(c.ref.grad, d) },
-          { hint: "the sign is flipped: the gradient with respect to pred is 2·(pred − target)/(N·D)", value: () => scaled(c.ref.grad, -1) },
-        ],
+        suspects: suspectsFor(MSE_GRAD_MISTAKES, "grad", c),
       });
     }
   });

@@ -60,6 +60,12 @@ export interface HandWritten {
   methods: readonly string[];
   /** What the exercise has the learner write, as the engine names it, e.g. "nn.Linear". */
   engine: string;
+  /**
+   * False where the checks must not watch the engine's layers and kernels (E0: the learner's
+   * checker runs the engine's layers on purpose) and the exercise reports uses itself, through
+   * noteEngineUse. Default true.
+   */
+  watchEngine?: boolean;
 }
 
 export class Grader {
@@ -74,7 +80,8 @@ export class Grader {
   check(name: string, body: (stats: ErrorStats) => string | void): boolean {
     const stats = new ErrorStats();
     try {
-      const note = this.handWritten === undefined ? body(stats) : watchEngine(this.handWritten.methods, this.seen, () => body(stats));
+      const own = this.handWritten;
+      const note = own === undefined || own.watchEngine === false ? body(stats) : watchEngine(own.methods, this.seen, () => body(stats));
       this.results.push({ name, passed: true, detail: note ?? stats.describe() });
       return true;
     } catch (err) {
@@ -109,6 +116,12 @@ export class Grader {
     return false;
   }
 
+  /** Records that graded method `method` used the engine's `name` (for exercises that watch by other means). */
+  noteEngineUse(method: string, name: string): void {
+    if (!this.handWritten?.methods.includes(method)) return;
+    this.seen.uses.set(method, (this.seen.uses.get(method) ?? new Set<string>()).add(name));
+  }
+
   /** Everything checked so far, with the time since the grader was made. */
   report(): ExerciseReport {
     const delegated = this.delegation();
@@ -131,6 +144,14 @@ export class Grader {
     const own = this.handWritten;
     if (own === undefined || this.seen.uses.size === 0) return null;
     const calls = own.methods.filter((m) => this.seen.uses.has(m)).map((m) => `${m} uses the engine's own ${listed([...this.seen.uses.get(m)!])}`);
+    if (own.watchEngine === false) {
+      return {
+        name: `written by hand, not handed to ${own.engine}`,
+        passed: false,
+        detail: calls.join("; "),
+        hint: `write the computation yourself with get/set (or .data), new nn.Matrix and plain loops: ${own.engine} is what your code is checked against, so it cannot stand in for it`,
+      };
+    }
     return {
       name: `written by hand, not handed to ${own.engine} or nn.kernels`,
       passed: false,

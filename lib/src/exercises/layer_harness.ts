@@ -95,6 +95,9 @@ export function expectNumericGradients(layer: Layer, name: string, x: Matrix, tr
 export const STALE_CACHE_HINT =
   "backward used what the FIRST forward call stored, not the latest: the check calls forward on a decoy batch first, then on this one. Store the cache on every forward call (this.x = x), not only once (this.x ??= x)";
 
+/** What a layer whose forward returned its first call's output is told. */
+export const FIRST_OUTPUT_HINT = "forward returned the output of its FIRST call (a decoy batch), not of this x: compute y from the x it is given, every call";
+
 /**
  * forward on a decoy batch, then on x, and backward(dOut): a layer must differentiate
  * its latest forward, whatever it saw before. Returns dX (copied).

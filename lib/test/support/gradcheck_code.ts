@@ -2,7 +2,7 @@
 // (a loop over x.data on a copy of x, CS231n's relative error, the numeric gradient before
 // backward), and wrong ones, one classic mistake each, for mutants.ts. The grader must accept
 // the first and reject each of the others with the hint for its mistake.
-import { Layer, Matrix, Rng, exercises } from "../../src";
+import { Layer, Matrix, Rng, exercises, gradcheck } from "../../src";
 import type { ExerciseReport, GradientCheckTools, LayerGradientCheck } from "../../src/exercises";
 
 type NumericGradient = GradientCheckTools["numericGradient"];
@@ -58,8 +58,19 @@ export function layerCheckWith(numericGradient: NumericGradient, relativeError: 
 }
 
 /** The correct tools, graded. */
-export const gradeCorrectGradientCheck = (): ExerciseReport =>
-  exercises.gradeGradientCheck(copyNumericGradient, cs231nRelativeError, layerCheckWith(copyNumericGradient, cs231nRelativeError));
+export const gradeCorrectGradientCheck = (seed = 0): ExerciseReport =>
+  exercises.gradeGradientCheck(copyNumericGradient, cs231nRelativeError, layerCheckWith(copyNumericGradient, cs231nRelativeError), { seed });
+
+// ---- Handed to the engine: right numbers, from nn.gradcheck instead of the learner's own differences ----
+// Taken out of nn.gradcheck when the cell runs, before any check.
+const { numericalGradient } = gradcheck;
+
+/** numericGradient as a call of the engine's own nn.gradcheck.numericalGradient. */
+export const engineNumericGradient: NumericGradient = (f, x, h = 1e-5) => new Matrix(x.rows, x.cols, gradcheck.numericalGradient(() => f(x), x, h));
+
+/** The correct numericGradient, but checkLayerDX takes its numeric gradient from numericalGradient destructured out of nn.gradcheck. */
+export const gradeEngineLayerCheck = (): ExerciseReport =>
+  exercises.gradeGradientCheck(copyNumericGradient, cs231nRelativeError, layerCheckWith((f, x, h = 1e-5) => new Matrix(x.rows, x.cols, numericalGradient(() => f(x), x, h)), cs231nRelativeError));
 
 /** A numericGradient with the correct relativeError and a correct checkLayerDX on top, graded. */
 export const gradeNumeric = (numericGradient: NumericGradient): (() => ExerciseReport) => () =>

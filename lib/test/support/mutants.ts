@@ -8,8 +8,11 @@ import type { Mistake } from "../../src/exercises/mistakes/catalogue";
 import { LINEAR_MISTAKES } from "../../src/exercises/mistakes/linear";
 import { SECOND_BACKWARD_MISTAKES } from "../../src/exercises/mistakes/layers";
 import { SGD_MISTAKES } from "../../src/exercises/mistakes/sgd";
+import { RELU_MISTAKES, SIGMOID_MISTAKES } from "../../src/exercises/mistakes/activations";
+import { BATCHNORM_MISTAKES } from "../../src/exercises/mistakes/batchnorm";
+import { MSE_GRAD_MISTAKES, MSE_LOSS_MISTAKES, SCE_GRAD_MISTAKES, SCE_LOSS_MISTAKES } from "../../src/exercises/mistakes/losses";
 import { float32Copy, forwardDifferences, gradeLayerCheck, gradeNumeric, gradeRelative, meanRelativeError, noAbs, noAbsInDenominator, noFloor, notRestored, overAOnly, overH, restoredByArithmetic, tinyH } from "./gradcheck_code";
-import { MaskReLU, OuterProductLinear, StableSigmoid, StagedBatchNorm, TwoPassSGD, columnOf, logSoftmaxCrossEntropy, rowwiseMse } from "./learner_code";
+import { MaskReLU, OuterProductLinear, StableSigmoid, StagedBatchNorm, TwoPassSGD, logSoftmaxCrossEntropy, rowwiseMse } from "./learner_code";
 import { NETWORK_MUTANTS } from "./network_mutants";
 
 export interface Mutant {
@@ -24,21 +27,11 @@ export interface Mutant {
 const exactly = (hint: string): RegExp => new RegExp("^" + hint.replace(/[.*+?^$(){}|[\]\\/]/g, "\\$&") + "$");
 
 /** Every entry of a catalogue of mistakes, made in correct learner code written independently of the grader. */
-function fromCatalogue<I>(catalogue: readonly Mistake<I, never, string, unknown>[], correct: I, grade: (wrong: I) => ExerciseReport): Mutant[] {
-  return catalogue.map((m) => ({ exercise: m.exercise, mistake: m.id, grade: () => grade(m.wrong(correct)), hint: exactly(m.hint) }));
+function fromCatalogue<I>(catalogue: readonly Pick<Mistake<I, never, string, unknown>, "id" | "exercise" | "hint" | "wrong">[], correct: I, grade: (wrong: I) => ExerciseReport, exercise?: Mutant["exercise"]): Mutant[] {
+  return catalogue.map((m) => ({ exercise: exercise ?? m.exercise, mistake: m.id, grade: () => grade(m.wrong(correct)), hint: exactly(m.hint) }));
 }
 
-// ---- E2: ReLU, Sigmoid ----
-class NoMaskReLU extends MaskReLU {
-  override backward(dOut: Matrix): Matrix {
-    return dOut.clone();
-  }
-}
-class MaskFromDOutReLU extends MaskReLU {
-  override backward(dOut: Matrix): Matrix {
-    return new Matrix(dOut.rows, dOut.cols, Float64Array.from(dOut.data, (g) => (g > 0 ? g : 0)));
-  }
-}
+// ---- Not catalogue-shaped: a forward that overwrites its input, a softmax without the max shift (named by the stability check's fallback) ----
 class InPlaceReLU extends MaskReLU {
   override forward(x: Matrix, options: ForwardOptions): Matrix {
     const y = super.forward(x, options);
@@ -46,32 +39,6 @@ class InPlaceReLU extends MaskReLU {
     return x;
   }
 }
-class InputInSigmoidBackward extends StableSigmoid {
-  private input: Matrix | null = null;
-  override forward(x: Matrix, options: ForwardOptions): Matrix {
-    this.input = x.clone();
-    return super.forward(x, options);
-  }
-  override backward(dOut: Matrix): Matrix {
-    const x = this.input!;
-    return new Matrix(dOut.rows, dOut.cols, Float64Array.from(dOut.data, (g, i) => g * x.data[i] * (1 - x.data[i])));
-  }
-}
-class NoChainSigmoid extends StableSigmoid {
-  override backward(dOut: Matrix): Matrix {
-    const y = this.y!;
-    return new Matrix(dOut.rows, dOut.cols, Float64Array.from(y.data, (v) => v * (1 - v)));
-  }
-}
-class OverflowingSigmoid extends StableSigmoid {
-  override forward(x: Matrix, options: ForwardOptions): Matrix {
-    const y = super.forward(x, options);
-    x.data.forEach((v, i) => (y.data[i] = Math.exp(v) / (1 + Math.exp(v))));
-    return y;
-  }
-}
-
-// ---- E3: losses ----
 function noMaxShift(logits: Matrix, labels: Int32Array): LossAndGrad {
   const n = logits.rows;
   const grad = new Matrix(n, logits.cols, logits.dtype);
@@ -84,90 +51,10 @@ function noMaxShift(logits: Matrix, labels: Int32Array): LossAndGrad {
   }
   return { loss, grad };
 }
-const scaledGrad = (f: (a: Matrix, b: Int32Array) => LossAndGrad, k: (m: Matrix) => number) => (a: Matrix, b: Int32Array): LossAndGrad => {
-  const { loss, grad } = f(a, b);
-  return { loss, grad: new Matrix(grad.rows, grad.cols, Float64Array.from(grad.data, (v) => v * k(a))) };
-};
-function summedLoss(logits: Matrix, labels: Int32Array): LossAndGrad {
-  const { loss, grad } = logSoftmaxCrossEntropy(logits, labels);
-  return { loss: loss * logits.rows, grad };
-}
-function noOneHot(logits: Matrix, labels: Int32Array): LossAndGrad {
-  const { loss, grad } = logSoftmaxCrossEntropy(logits, labels);
-  labels.forEach((y, i) => grad.set(i, y, grad.get(i, y) + 1 / logits.rows));
-  return { loss, grad };
-}
-function mseWithoutTwo(pred: Matrix, target: Matrix): LossAndGrad {
-  const { loss, grad } = rowwiseMse(pred, target);
-  grad.data.forEach((v, i, a) => (a[i] = v / 2));
-  return { loss, grad };
-}
-function mseOverRowsOnly(pred: Matrix, target: Matrix): LossAndGrad {
-  const { loss, grad } = rowwiseMse(pred, target);
-  grad.data.forEach((v, i, a) => (a[i] = v * pred.cols));
-  return { loss: loss * pred.cols, grad };
-}
 
-// ---- E4: BatchNorm ----
-class EvalFormulaBatchNorm extends StagedBatchNorm {
-  override backward(dOut: Matrix): Matrix {
-    const { x, mean, variance } = this.cache!;
-    this.cache = { x, mean, variance, training: false };
-    return super.backward(dOut);
-  }
-}
-class NoVariancePathBatchNorm extends StagedBatchNorm {
-  override backward(dOut: Matrix): Matrix {
-    const dX = super.backward(dOut); // sets dγ, dβ
-    const { variance, training } = this.cache!;
-    if (!training) return dX;
-    for (let j = 0; j < dOut.cols; j++) {
-      const g = columnOf(dOut, j);
-      const meanG = g.reduce((s, v) => s + v, 0) / g.length;
-      g.forEach((v, i) => dX.set(i, j, (this.gamma.value.data[j] * (v - meanG)) / Math.sqrt(variance[j] + this.eps)));
-    }
-    return dX;
-  }
-}
-class UnbiasedRunningVar extends StagedBatchNorm {
-  private rows = 0;
-  override forward(x: Matrix, options: ForwardOptions): Matrix {
-    this.rows = x.rows;
-    return super.forward(x, options);
-  }
-  protected override updateRunning(mean: number[], variance: number[]): void {
-    super.updateRunning(mean, variance.map((v) => (v * this.rows) / (this.rows - 1)));
-  }
-}
-class FlippedMomentum extends StagedBatchNorm {
-  protected override updateRunning(mean: number[], variance: number[]): void {
-    const m = this.momentum;
-    mean.forEach((v, j) => (this.runningMean.value.data[j] = (1 - m) * this.runningMean.value.data[j] + m * v));
-    variance.forEach((v, j) => (this.runningVar.value.data[j] = (1 - m) * this.runningVar.value.data[j] + m * v));
-  }
-}
-class BatchStatsInEval extends StagedBatchNorm {
-  override forward(x: Matrix, options: ForwardOptions): Matrix {
-    const saved = [this.runningMean.value.clone(), this.runningVar.value.clone()];
-    const y = super.forward(x, { training: true });
-    if (!options.training) {
-      this.runningMean.value.data.set(saved[0].data);
-      this.runningVar.value.data.set(saved[1].data);
-    }
-    return y;
-  }
-}
-class SwappedGammaBeta extends StagedBatchNorm {
-  override backward(dOut: Matrix): Matrix {
-    const dX = super.backward(dOut);
-    const g = this.gamma.grad.clone();
-    this.gamma.grad.data.set(this.beta.grad.data);
-    this.beta.grad.data.set(g.data);
-    return dX;
-  }
-}
-
-// ---- Written from scratch as a learner would, one mistake of a category each ----
+// ---- Written from scratch as a learner would, one mistake of a category each: the catalogue
+// makes these mistakes in correct code; these are the issue's own reproductions, kept as
+// independent learner code (their NaN and Infinity differ from the catalogue's) ----
 
 /** A plain-loop Linear that remembers only the input of its FIRST forward call. */
 class FirstInputLinear {
@@ -457,6 +344,17 @@ class DecayAfterStepSGD {
 export const CATALOGUE_MUTANTS: Mutant[] = [
   ...fromCatalogue(LINEAR_MISTAKES, OuterProductLinear, (L) => exercises.gradeLinear(L)),
   ...fromCatalogue(SECOND_BACKWARD_MISTAKES, OuterProductLinear, (L) => exercises.gradeLinear(L)),
+  ...fromCatalogue(RELU_MISTAKES, MaskReLU, (R) => exercises.gradeReLU(R)),
+  ...fromCatalogue(SIGMOID_MISTAKES, StableSigmoid, (S) => exercises.gradeSigmoid(S)),
+  // An activation has no grads; its dX must still be built afresh on a second backward.
+  ...fromCatalogue(SECOND_BACKWARD_MISTAKES.filter((m) => m.shows.includes("dX")), MaskReLU, (R) => exercises.gradeReLU(R), "E2"),
+  ...fromCatalogue(SCE_LOSS_MISTAKES, logSoftmaxCrossEntropy, (f) => exercises.gradeSoftmaxCrossEntropy(f)),
+  ...fromCatalogue(SCE_GRAD_MISTAKES, logSoftmaxCrossEntropy, (f) => exercises.gradeSoftmaxCrossEntropy(f)),
+  ...fromCatalogue(MSE_LOSS_MISTAKES, rowwiseMse, (f) => exercises.gradeMeanSquaredError(f)),
+  ...fromCatalogue(MSE_GRAD_MISTAKES, rowwiseMse, (f) => exercises.gradeMeanSquaredError(f)),
+  ...fromCatalogue(BATCHNORM_MISTAKES, StagedBatchNorm, (B) => exercises.gradeBatchNorm(B)),
+  // dβ accumulated across backward calls while dγ is set: the layers catalogue's "grads accumulated".
+  ...fromCatalogue(SECOND_BACKWARD_MISTAKES, StagedBatchNorm, (B) => exercises.gradeBatchNorm(B), "E4"),
   ...fromCatalogue(SGD_MISTAKES, TwoPassSGD, (S) => exercises.gradeSGD(S)),
 ];
 
@@ -476,24 +374,8 @@ export const MUTANTS: Mutant[] = [
   { exercise: "E0", mistake: "checkLayerDX with f = Σ y", grade: gradeLayerCheck("sum-y"), hint: /f = Σ y, not Σ y·R/ },
   { exercise: "E0", mistake: "checkLayerDX redraws R inside f", grade: gradeLayerCheck("redrawn-r"), hint: /draw R once, before f/ },
   { exercise: "E0", mistake: "checkLayerDX calls backward after the numeric gradient's forwards", grade: gradeLayerCheck("backward-last"), hint: /cache at the last perturbed x/ },
-  { exercise: "E2", mistake: "ReLU backward without the mask", grade: () => exercises.gradeReLU(NoMaskReLU), hint: /mask x > 0/ },
-  { exercise: "E2", mistake: "ReLU mask taken from dOut", grade: () => exercises.gradeReLU(MaskFromDOutReLU), hint: /mask comes from dOut/ },
   { exercise: "E2", mistake: "ReLU overwrites its input", grade: () => exercises.gradeReLU(InPlaceReLU), hint: /new matrix/ },
-  { exercise: "E2", mistake: "Sigmoid backward uses x, not y", grade: () => exercises.gradeSigmoid(InputInSigmoidBackward), hint: /output y = σ\(x\), not the input x/ },
-  { exercise: "E2", mistake: "Sigmoid backward without dOut", grade: () => exercises.gradeSigmoid(NoChainSigmoid), hint: /multiply it by dOut/ },
-  { exercise: "E2", mistake: "Sigmoid as e^x/(1 + e^x)", grade: () => exercises.gradeSigmoid(OverflowingSigmoid), hint: /Infinity \/ Infinity/ },
   { exercise: "E3", mistake: "softmax without the max shift", grade: () => exercises.gradeSoftmaxCrossEntropy(noMaxShift), hint: /without the max shift/ },
-  { exercise: "E3", mistake: "cross-entropy grad without 1/N", grade: () => exercises.gradeSoftmaxCrossEntropy(scaledGrad(logSoftmaxCrossEntropy, (a) => a.rows)), hint: /1\/N is forgotten/ },
-  { exercise: "E3", mistake: "cross-entropy loss summed, not averaged", grade: () => exercises.gradeSoftmaxCrossEntropy(summedLoss), hint: /sum over the batch: divide by N/ },
-  { exercise: "E3", mistake: "one-hot not subtracted", grade: () => exercises.gradeSoftmaxCrossEntropy(noOneHot), hint: /1 is not subtracted/ },
-  { exercise: "E3", mistake: "MSE grad without the 2", grade: () => exercises.gradeMeanSquaredError(mseWithoutTwo), hint: /factor 2 is missing/ },
-  { exercise: "E3", mistake: "MSE averaged over rows only", grade: () => exercises.gradeMeanSquaredError(mseOverRowsOnly), hint: /divided by N only/ },
-  { exercise: "E4", mistake: "backward missing the mean and variance paths", grade: () => exercises.gradeBatchNorm(EvalFormulaBatchNorm), hint: /missing the mean and variance paths/ },
-  { exercise: "E4", mistake: "backward missing the variance path", grade: () => exercises.gradeBatchNorm(NoVariancePathBatchNorm), hint: /variance path is missing/ },
-  { exercise: "E4", mistake: "running variance unbiased", grade: () => exercises.gradeBatchNorm(UnbiasedRunningVar), hint: /unbiased batch variance/ },
-  { exercise: "E4", mistake: "momentum the wrong way round", grade: () => exercises.gradeBatchNorm(FlippedMomentum), hint: /momentum is applied the wrong way round/ },
-  { exercise: "E4", mistake: "batch statistics in eval mode", grade: () => exercises.gradeBatchNorm(BatchStatsInEval), hint: /eval mode uses the batch's own mean/ },
-  { exercise: "E4", mistake: "dγ and dβ swapped", grade: () => exercises.gradeBatchNorm(SwappedGammaBeta), hint: /swapped/ },
   { exercise: "E1", mistake: "keeps the input of the first forward (??=)", grade: () => exercises.gradeLinear(FirstInputLinear), hint: /FIRST forward call/ },
   { exercise: "E2", mistake: "Sigmoid keeps the output of the first forward", grade: () => exercises.gradeSigmoid(FirstOutputSigmoid), hint: /FIRST forward call/ },
   { exercise: "E2", mistake: "Sigmoid backward recomputes σ'(x) from x (NaN at −1000)", grade: () => exercises.gradeSigmoid(RecomputingSigmoid), hint: /recomputed from the stored x overflows/ },

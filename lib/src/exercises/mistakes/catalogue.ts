@@ -1,7 +1,8 @@
 // The catalogue of classic mistakes: each named mistake exists once, as one entry with its
 // hint, the wrong value it gives on a check's case (what the grader matches a wrong answer
 // against) and the wrong implementation that makes it (what the grader's tests run).
-// Not for mistakes only a special-purpose diagnosis can name (E3's rows-alone test, E0).
+// A mistake only a special-purpose diagnosis can name shows nowhere and has no value (E3's one
+// max for the batch, named by its rows-alone test); E0's checker mistakes are not here.
 import { Matrix } from "../../tensor";
 import type { NumberSuspect, Suspect } from "../compare";
 
@@ -24,8 +25,11 @@ export interface Mistake<Impl, Case, Shows extends string, Value = Matrix, Id ex
   shows: readonly Shows[];
   /** What a learner whose answer equals `value` is told. */
   hint: string;
-  /** The wrong value on a case; null where it has no shape (a dOut·W that needs W square). */
-  value: (c: Case) => Value | null;
+  /**
+   * The wrong value on a case, for the quantity `shows` (one mistake can show in two, e.g. dγ
+   * and dβ swapped); null where it has no shape (a dOut·W that needs W square).
+   */
+  value: (c: Case, shows: Shows) => Value | null;
   /**
    * The mistake made in code: a correct implementation in, the same with this one mistake out.
    * The grader's tests apply it to correct learner code written independently of the grader
@@ -39,12 +43,12 @@ type Entry<C, S extends string, V> = Pick<Mistake<never, C, S, V>, "shows" | "hi
 
 /** The suspects for quantity `shows` of case c, in catalogue order. */
 export function suspectsFor<C, S extends string>(catalogue: readonly Entry<C, S, Matrix>[], shows: S, c: C): Suspect[] {
-  return catalogue.filter((m) => m.shows.includes(shows)).map((m) => ({ hint: m.hint, value: () => m.value(c) }));
+  return catalogue.filter((m) => m.shows.includes(shows)).map((m) => ({ hint: m.hint, value: () => m.value(c, shows) }));
 }
 
 /** The suspects for a scalar quantity (a loss) of case c. */
 export function numberSuspectsFor<C, S extends string>(catalogue: readonly Entry<C, S, number>[], shows: S, c: C): NumberSuspect[] {
-  return catalogue.filter((m) => m.shows.includes(shows)).map((m) => ({ hint: m.hint, value: () => m.value(c) ?? Number.NaN }));
+  return catalogue.filter((m) => m.shows.includes(shows)).map((m) => ({ hint: m.hint, value: () => m.value(c, shows) ?? Number.NaN }));
 }
 
 /** A class whose constructor takes anything: what a mixin's base must be typed as. */

@@ -1,9 +1,9 @@
-// Mistakes every layer can make on a second backward with the same dOut (layer_harness's
-// expectBackwardOverwrites asks for them in E1, E2 and E4). Their wrong implementations are
-// shown on E1's Linear, the layer with both grads and a dX.
+// Mistakes every layer can make, and the wrong implementations shared by the layer catalogues.
+// The second-backward mistakes (layer_harness's expectBackwardOverwrites asks for them in E1,
+// E2 and E4) apply to any layer class, so the grader's tests make them in a Linear, the
+// activations and a BatchNorm alike.
 import { Matrix } from "../../tensor";
 import type { ForwardOptions, Layer } from "../../layers";
-import type { LinearClass } from "../check_linear";
 import { Mistake, Mixable } from "./catalogue";
 import { scaled } from "../matrix_ops";
 
@@ -12,7 +12,10 @@ export interface SecondBackwardCase {
   first: Matrix;
 }
 
-export type SecondBackwardMistake = Mistake<LinearClass, SecondBackwardCase, "grad" | "dX">;
+/** Any layer class: the wrong implementations below use only forward, backward and params(). */
+export type LayerClass = Mixable<Layer>;
+
+export type SecondBackwardMistake = Mistake<LayerClass, SecondBackwardCase, "grad" | "dX">;
 
 export const SECOND_BACKWARD_MISTAKES: readonly SecondBackwardMistake[] = [
   {
@@ -21,12 +24,15 @@ export const SECOND_BACKWARD_MISTAKES: readonly SecondBackwardMistake[] = [
     shows: ["grad"],
     hint: "after a second backward with the same dOut the grads doubled: set them (=), do not add to them (+=). The engine has no zeroGrad, so backward overwrites",
     value: (c) => scaled(c.first, 2),
+    // The subtlest form: only the last param's grad is added to (db of a Linear, dβ of a
+    // BatchNorm whose dγ is set), so a check that looks at one grad only would miss it.
     wrong: (Correct) =>
-      class extends (Correct as Mixable<Layer>) {
+      class extends Correct {
         override backward(dOut: Matrix): Matrix {
-          const before = this.params().map((p) => p.grad.clone());
+          const last = this.params().at(-1);
+          const before = last?.grad.clone();
           const dX = super.backward(dOut);
-          this.params().forEach((p, k) => p.grad.data.forEach((v, i, a) => (a[i] = v + before[k].data[i])));
+          if (last !== undefined && before !== undefined) last.grad.data.forEach((v, i, a) => (a[i] = v + before.data[i]));
           return dX;
         }
       },
@@ -38,7 +44,7 @@ export const SECOND_BACKWARD_MISTAKES: readonly SecondBackwardMistake[] = [
     hint: "dX doubled on a second backward: build dX afresh in each call instead of adding into a kept buffer",
     value: (c) => scaled(c.first, 2),
     wrong: (Correct) =>
-      class extends (Correct as Mixable<Layer>) {
+      class extends Correct {
         private kept: Matrix | null = null;
         override forward(x: Matrix, options: ForwardOptions): Matrix {
           this.kept = null;
@@ -53,3 +59,30 @@ export const SECOND_BACKWARD_MISTAKES: readonly SecondBackwardMistake[] = [
       },
   },
 ];
+
+/** `this.x ??= x`: every backward differentiates the FIRST forward's input (re-run in training mode, as it was). */
+export function withFirstForwardCache<C extends LayerClass>(Correct: C): C {
+  return class extends Correct {
+    private first: Matrix | null = null;
+    override forward(x: Matrix, options: ForwardOptions): Matrix {
+      this.first ??= x.clone();
+      return super.forward(x, options);
+    }
+    override backward(dOut: Matrix): Matrix {
+      super.forward(this.first!, { training: true }); // what the first call left in the cache
+      return super.backward(dOut);
+    }
+  };
+}
+
+/** Forward returns the output of its FIRST call, whatever x it is given. */
+export function withFirstOutput<C extends LayerClass>(Correct: C): C {
+  return class extends Correct {
+    private first: Matrix | null = null;
+    override forward(x: Matrix, options: ForwardOptions): Matrix {
+      const y = super.forward(x, options);
+      this.first ??= y.clone();
+      return this.first.clone();
+    }
+  };
+}

@@ -4,9 +4,10 @@
 import { Matrix } from "../../tensor";
 import type { ForwardOptions, Layer } from "../../layers";
 import type { LinearCase, LinearClass } from "../check_linear";
-import { STALE_CACHE_HINT } from "../layer_harness";
+import { FIRST_OUTPUT_HINT, STALE_CACHE_HINT } from "../layer_harness";
 import { outerOfRow, rowMatrix, scaled, sumAlong, transposed, zerosLike } from "../matrix_ops";
 import { Mistake, Mixable } from "./catalogue";
+import { withFirstForwardCache, withFirstOutput } from "./layers";
 
 export type LinearMistake = Mistake<LinearClass, LinearCase, "y" | "dX" | "dW" | "db">;
 
@@ -60,22 +61,7 @@ export const LINEAR_MISTAKES: readonly LinearMistake[] = [
     value: (c) => biasOnFirstRow(c),
     wrong: afterForward((y, b) => y.data.forEach((v, i, a) => (a[i] = i < y.cols ? v : v - b.data[i % y.cols]))),
   },
-  {
-    id: "forward returns its first output",
-    exercise: "E1",
-    shows: ["y"],
-    hint: "forward returned the output of its FIRST call (a decoy batch), not of this x: compute y from the x it is given, every call",
-    value: (c) => linearForward(c.decoy, c),
-    wrong: (Correct) =>
-      class extends (Correct as Mixable<Layer>) {
-        private first: Matrix | null = null;
-        override forward(x: Matrix, options: ForwardOptions): Matrix {
-          const y = super.forward(x, options);
-          this.first ??= y.clone();
-          return this.first.clone();
-        }
-      },
-  },
+  { id: "forward returns its first output", exercise: "E1", shows: ["y"], hint: FIRST_OUTPUT_HINT, value: (c) => linearForward(c.decoy, c), wrong: withFirstOutput },
   // ---- dX ----
   {
     id: "dX with W, not Wᵀ",
@@ -135,18 +121,7 @@ export const LINEAR_MISTAKES: readonly LinearMistake[] = [
     shows: ["dW"],
     hint: STALE_CACHE_HINT,
     value: (c) => transposedTimes(c.decoy, c.dOut),
-    wrong: (Correct) =>
-      class extends (Correct as Mixable<Layer>) {
-        private first: Matrix | null = null;
-        override forward(x: Matrix, options: ForwardOptions): Matrix {
-          this.first ??= x.clone();
-          return super.forward(x, options);
-        }
-        override backward(dOut: Matrix): Matrix {
-          super.forward(this.first!, { training: true }); // what `this.x ??= x` leaves in the cache
-          return super.backward(dOut);
-        }
-      },
+    wrong: withFirstForwardCache,
   },
   // ---- db ----
   { id: "db missing", exercise: "E1", shows: ["db"], hint: "db is missing: this.bias.grad is all zeros; set it to the column sums of dOut", value: (c) => zerosLike(c.db), wrong: afterBackward((layer) => void biasOf(layer).grad.data.fill(0)) },
