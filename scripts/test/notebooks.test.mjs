@@ -62,7 +62,7 @@ test("every notebook runs headless in the quick profile without a cell error", (
     assert.equal(run.status, 0, `${name}: ${run.stderr}`);
     return JSON.parse(run.stdout);
   };
-  for (const name of ["ae_fashion_test_processed.npz", "ae_fashion_test_processed_base.npz", "ae_fashion_test_processed_reg.npz"]) {
+  for (const name of ["ae_fashion_test_processed.npz", "ae_fashion_test_processed_base.npz", "ae_fashion_test_processed_reg.npz", "ae_fashion_test_processed_dropout.npz"]) {
     const arrays = npz(name);
     const n = arrays.y.shape[0];
     assert.deepEqual(arrays.Z.dtype, "<f4", name);
@@ -110,7 +110,7 @@ test("the reports and the chart pages draw all their charts and images in a brow
   assert.equal(results["03-ae-process-test"].images, 3, "Lab 2B: two filter grids and the reconstructions");
   assert.deepEqual(results["04-ae-umap"].traces, [10], "Lab 2C: one scatter per class");
   assert.equal(results["04-ae-umap"].hoverPanels, 1, "Lab 2C: the hovered point's image beside the map");
-  assert.equal(results["05-ae-compare"].charts, 3, "Lab 2D: two UMAPs and the box plots");
+  assert.equal(results["05-ae-compare"].charts, 4, "Lab 2D: three UMAPs (base, L2, dropout) and the box plots");
   assert.equal(results["06-raw-vs-latent"].charts, 8, "Lab 2E: live curves, test accuracy, two confusion matrices, four codes − raw charts");
   assert.equal(results["E6-networks"].charts, 6, "E6: learning curve and decision regions for the MLP and for the MLP with BatchNorm, learning curve and fit for the curve");
   // The chart pages share one plotly.js beside them and still draw offline, the UMAP's hover images included.
