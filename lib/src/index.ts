@@ -74,8 +74,8 @@ export { trustworthiness, knnAccuracy, embeddingScores } from "./analysis/embedd
 export type { EmbeddingScores } from "./analysis/embedding_metrics";
 export { runUmap, seededRandom } from "./analysis/umap";
 export type { UmapOptions, UmapResult } from "./analysis/umap";
-export { analyseCheckpoint } from "./analysis/compare";
-export type { CheckpointAnalysis } from "./analysis/compare";
+export { analyseCheckpoint, comparedModels, comparisonRows, perClassErrorRows, mseComparison } from "./analysis/compare";
+export type { CheckpointAnalysis, ComparedModel } from "./analysis/compare";
 export { trainClassifier, rawVsLatentSweep, summarizeSweep, epochsFor, labelledSubset } from "./analysis/label_budget";
 export { knnLabelBudgets } from "./analysis/knn_classifier";
 export type { KnnBudgetOptions, KnnResult } from "./analysis/knn_classifier";

@@ -107,6 +107,39 @@ test("a checkpoint written before checksums loads, with a note that it has none"
   assert.match(String(warn.mock.calls[0].arguments[0]), /old\.safetensors carries no checksum .* Save it again to add one/);
 });
 
+test("a model with dropout saves its rate: it loads with the same layers, codes and reconstructions", () => {
+  const rng = new Rng(6);
+  const x = new Matrix(64, 12);
+  for (let i = 0; i < x.data.length; i++) x.data[i] = rng.uniform();
+  const model = new Autoencoder({ inputDim: 12, encDims: [8, 3], decDims: [8], useBatchNorm: true, dropout: 0.2, seed: 4 });
+  fit(model, { x, y: x }, { epochs: 2, batchSize: 16, lr: 0.5, seed: 5 });
+  const file = tempFile("dropout.safetensors");
+  io.saveAutoencoder(model, file);
+  assert.equal(JSON.parse(io.readCheckpointMetadata(file).config).dropout, 0.2);
+  const loaded = io.loadAutoencoder(file);
+  assert.equal(loaded.config.dropout, 0.2);
+  const labels = (m: Autoencoder) => [...m.encoder.layers, ...m.decoder.layers].map((l) => l.label);
+  assert.deepEqual(labels(loaded), labels(model));
+  assert.equal(labels(loaded).filter((l) => l === "Dropout(p=0.2)").length, 3);
+  assert.deepEqual(loaded.reconstruct(x).data, model.reconstruct(x).data);
+  assert.deepEqual(loaded.encode(x).data, model.encode(x).data);
+});
+
+test("a checkpoint written before the dropout option loads as dropout 0", () => {
+  const { model, x } = trainedModel();
+  const file = tempFile("before-dropout.safetensors");
+  io.saveAutoencoder(model, file);
+  fs.writeFileSync(file, editHeader(fs.readFileSync(file), (h) => {
+    const config = JSON.parse(h.__metadata__.config);
+    delete config.dropout;
+    h.__metadata__.config = JSON.stringify(config);
+  }));
+  assert.equal(JSON.parse(io.readCheckpointMetadata(file).config).dropout, undefined);
+  const loaded = io.loadAutoencoder(file);
+  assert.equal(loaded.config.dropout, 0);
+  assert.deepEqual(loaded.reconstruct(x).data, model.reconstruct(x).data);
+});
+
 test("Python with NumPy reads the same tensors and metadata", (t) => {
   if (!requirePython(t, "numpy")) return;
   const { model } = trainedModel();

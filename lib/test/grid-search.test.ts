@@ -4,7 +4,8 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { AeGridRun, AeRunConfig, Matrix, Rng, bestRun, engineVersion, gridResultsTable, progressText, runAeGrid, saveCsv, SPIKE_LIMIT, worstSpike } from "../src";
+import { AeGridRow, AeGridRun, AeRunConfig, Dropout, Matrix, Rng, bestRun, engineVersion, gridPicks, gridResultsTable, progressText, runAeGrid, saveCsv, SPIKE_LIMIT, worstSpike } from "../src";
+import { GridCache } from "../src/train/grid_cache";
 import { tempDir } from "./support/temp";
 
 function images(n: number, seed: number): Matrix {
@@ -49,7 +50,8 @@ test("the results table has one row per run and saves as CSV", () => {
   saveCsv(table, file);
   const lines = fs.readFileSync(file, "utf8").trim().split("\n");
   assert.equal(lines.length, 3);
-  assert.match(lines[1], /^1,8-2,8,2,relu,false,2,0,ok,\d+,\d+,0\.\d+/);
+  assert.equal(lines[0], "run,encDims,decDims,latent,activation,batchNorm,lr,weightDecay,dropout,status,bestEpoch,epochsRun,bestValRecon,worstSpike,stable,trainSeconds,note");
+  assert.match(lines[1], /^1,8-2,8,2,relu,false,2,0,0,ok,\d+,\d+,0\.\d+/);
   assert.match(lines[2], /^2,8-3,8,3,/);
 });
 
@@ -120,4 +122,62 @@ test("the cache keeps one folder per engine version and removes older ones", () 
   fs.writeFileSync(path.join(dir, "notes.txt"), "mine");
   runAeGrid([{ ...base, epochs: 1 }], images(64, 1), images(16, 2), { progress: false, cache: { dir } });
   assert.deepEqual(fs.readdirSync(dir).sort(), [`engine-${engineVersion().slice(0, 16)}`, "notes.txt"]);
+});
+
+test("a dropout run trains with Dropout layers, repeats exactly, and its rate is in the row and the CSV", () => {
+  const configs: AeRunConfig[] = [{ ...base, epochs: 3 }, { ...base, epochs: 3, dropout: 0.1 }];
+  const [plain, dropped] = runAeGrid(configs, images(128, 3), images(32, 4), { progress: false });
+  assert.deepEqual([plain.row.dropout, dropped.row.dropout], [0, 0.1]);
+  const layers = [...dropped.model!.encoder.layers, ...dropped.model!.decoder.layers];
+  assert.equal(layers.filter((l) => l instanceof Dropout).length, 3);
+  assert.notEqual(dropped.row.bestValRecon, plain.row.bestValRecon);
+  const again = runAeGrid([configs[1]], images(128, 3), images(32, 4), { progress: false });
+  assert.equal(again[0].row.bestValRecon, dropped.row.bestValRecon, "the masks come from the seed");
+  const csv = gridResultsTable([plain, dropped]).toCSV().split("\n");
+  assert.match(csv[2], /^2,8-2,8,2,relu,false,2,0,0\.1,ok,/);
+  // A row kept before the column existed has no dropout: it reads as 0, in its place.
+  const { dropout, ...older } = plain.row;
+  assert.equal(dropout, 0);
+  const table = gridResultsTable([{ ...plain, row: older as AeGridRow }]);
+  assert.deepEqual(table.columnNames().slice(7, 10), ["weightDecay", "dropout", "status"]);
+  assert.equal(table.get("dropout", 0), 0);
+});
+
+/** A finished run as the picks see it: its config, validation MSE and stability. */
+function finished(run: number, config: Partial<AeRunConfig>, bestValRecon: number, stable: boolean): AeGridRun {
+  const row = { run, status: "ok", bestValRecon, stable } as AeGridRow;
+  return { row, config: { ...base, ...config }, model: null, history: null, reused: false };
+}
+
+test("the dropout pick is the best stable run with dropout > 0, like the L2 one", () => {
+  const runs = [
+    finished(1, {}, 0.010, true), // the best overall, no dropout
+    finished(2, { dropout: 0.1 }, 0.011, false), // the best dropout run, unstable
+    finished(3, { dropout: 0.2 }, 0.014, true),
+    finished(4, { dropout: 0.3 }, 0.013, true),
+    finished(5, { weightDecay: 1e-4 }, 0.012, true),
+  ];
+  const picks = gridPicks(runs);
+  assert.deepEqual(Object.keys(picks), ["best", "best_reg", "best_dropout", "k32"]);
+  assert.equal(picks.best?.row.run, 1);
+  assert.equal(picks.best_reg?.row.run, 5);
+  assert.equal(picks.best_dropout?.row.run, 4);
+  assert.equal(gridPicks(runs.slice(0, 2)).best_dropout, null, "no stable dropout run: no pick");
+});
+
+test("the cache key includes dropout; absent and 0 are the same run", () => {
+  const dir = tempDir("nnfs-grid-cache-");
+  const cache = new GridCache({ dir }, images(16, 1), images(8, 2));
+  const { dropout: _, ...withoutDropout } = { ...base, dropout: 0 };
+  assert.equal(cache.key({ ...base, dropout: 0 }), cache.key(withoutDropout));
+  assert.notEqual(cache.key({ ...base, dropout: 0.1 }), cache.key(base));
+  assert.notEqual(cache.key({ ...base, dropout: 0.1 }), cache.key({ ...base, dropout: 0.2 }));
+  // A run kept without the dropout field (before the column existed) reads as dropout 0.
+  const key = cache.key(base);
+  const engineDir = path.join(dir, `engine-${engineVersion().slice(0, 16)}`);
+  fs.mkdirSync(engineDir, { recursive: true });
+  const { dropout, ...older } = finished(1, {}, 0.01, true).row;
+  assert.equal(dropout, undefined);
+  fs.writeFileSync(path.join(engineDir, `${key}.json`), JSON.stringify({ row: { ...older, status: "diverged" } }));
+  assert.equal(cache.find(base)?.row.dropout, 0);
 });

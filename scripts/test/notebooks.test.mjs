@@ -39,16 +39,19 @@ test("every notebook runs headless in the quick profile without a cell error", (
     const html = fs.readFileSync(path.join(root, "graphs_exp", `${name}.html`), "utf8");
     assert.match(html, /Plotly\.newPlot/, `${name}.html has no chart`);
   }
-  // Lab 2A: results table, a real PNG, and two checkpoints that are safetensors files.
+  // Lab 2A: results table, a real PNG, and its four checkpoints as safetensors files (the dropout one with its rate).
   const csv = fs.readFileSync(path.join(root, "outputs", "ae_fashion_grid_results.csv"), "utf8").trim().split("\n");
-  assert.match(csv[0], /^run,encDims,decDims,latent,activation,batchNorm,lr,weightDecay,status,bestEpoch,epochsRun,bestValRecon,worstSpike,stable,trainSeconds,note$/);
+  assert.match(csv[0], /^run,encDims,decDims,latent,activation,batchNorm,lr,weightDecay,dropout,status,bestEpoch,epochsRun,bestValRecon,worstSpike,stable,trainSeconds,note$/);
   assert.ok(csv.length >= 7, `${csv.length - 1} grid rows`);
+  assert.ok(csv.slice(1).some((line) => Number(line.split(",")[8]) > 0), "the grid has dropout runs");
   const png = fs.readFileSync(path.join(root, "graphs_exp", "ae_fashion_recon_grid.png"));
   assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
-  for (const name of ["ae_fashion_best", "ae_fashion_best_reg", "ae_fashion_k32"]) {
+  for (const name of ["ae_fashion_best", "ae_fashion_best_reg", "ae_fashion_best_dropout", "ae_fashion_k32"]) {
     const ckpt = fs.readFileSync(path.join(root, "saved_models", `${name}.safetensors`));
     const header = JSON.parse(ckpt.subarray(8, 8 + Number(ckpt.readBigUInt64LE(0))).toString());
     assert.equal(header.__metadata__.format, "nnfs-autoencoder", name);
+    const dropout = JSON.parse(header.__metadata__.config).dropout;
+    assert.ok(name.endsWith("_dropout") ? dropout > 0 : dropout >= 0, `${name}: dropout ${dropout}`);
   }
   // Labs 2B-2D: real PNGs, and NPZ files that NumPy loads with the promised arrays.
   for (const name of ["ae_fashion_filters_l1", "ae_fashion_filters_l2_backproj", "ae_fashion_recon_compare"]) {
@@ -59,7 +62,7 @@ test("every notebook runs headless in the quick profile without a cell error", (
     assert.equal(run.status, 0, `${name}: ${run.stderr}`);
     return JSON.parse(run.stdout);
   };
-  for (const name of ["ae_fashion_test_processed.npz", "ae_fashion_test_processed_base.npz", "ae_fashion_test_processed_reg.npz"]) {
+  for (const name of ["ae_fashion_test_processed.npz", "ae_fashion_test_processed_base.npz", "ae_fashion_test_processed_reg.npz", "ae_fashion_test_processed_dropout.npz"]) {
     const arrays = npz(name);
     const n = arrays.y.shape[0];
     assert.deepEqual(arrays.Z.dtype, "<f4", name);
@@ -101,13 +104,13 @@ test("the reports and the chart pages draw all their charts and images in a brow
   }
   // Charts and images each report must show.
   assert.equal(results["01-lab1-mlp"].charts, 9, "Lab 1: the live curves, six learning-curve charts (classifiers, optimisers, regressors), decision regions, fitted curves");
-  assert.equal(results["02-ae-grid-search"].charts, 3, "Lab 2A: the live grid chart, the best run's curves, the L2 runs");
+  assert.equal(results["02-ae-grid-search"].charts, 3, "Lab 2A: the live grid chart, the best run's curves, the L2 and dropout runs");
   assert.equal(results["02-ae-grid-search"].images, 1, "Lab 2A: the reconstruction grid");
   assert.equal(results["03-ae-process-test"].charts, 2, "Lab 2B: MSE per class and the worst images");
   assert.equal(results["03-ae-process-test"].images, 3, "Lab 2B: two filter grids and the reconstructions");
   assert.deepEqual(results["04-ae-umap"].traces, [10], "Lab 2C: one scatter per class");
   assert.equal(results["04-ae-umap"].hoverPanels, 1, "Lab 2C: the hovered point's image beside the map");
-  assert.equal(results["05-ae-compare"].charts, 3, "Lab 2D: two UMAPs and the box plots");
+  assert.equal(results["05-ae-compare"].charts, 4, "Lab 2D: three UMAPs (base, L2, dropout) and the box plots");
   assert.equal(results["06-raw-vs-latent"].charts, 8, "Lab 2E: live curves, test accuracy, two confusion matrices, four codes − raw charts");
   assert.equal(results["E6-networks"].charts, 6, "E6: learning curve and decision regions for the MLP and for the MLP with BatchNorm, learning curve and fit for the curve");
   // The chart pages share one plotly.js beside them and still draw offline, the UMAP's hover images included.
@@ -134,12 +137,12 @@ test("Lab 2C in JupyterLab, on the quick run's artifacts: hovering a point of th
 test("run again, Lab 2A reuses its finished runs and writes the same table and checkpoints", () => {
   const root = quickRun;
   const read = (...parts) => fs.readFileSync(path.join(root, ...parts));
-  const checkpoints = ["ae_fashion_best", "ae_fashion_best_reg", "ae_fashion_k32"].map((n) => `${n}.safetensors`);
+  const checkpoints = ["ae_fashion_best", "ae_fashion_best_reg", "ae_fashion_best_dropout", "ae_fashion_k32"].map((n) => `${n}.safetensors`);
   const before = [read("outputs", "ae_fashion_grid_results.csv"), ...checkpoints.map((n) => read("saved_models", n))];
   const out = path.join(root, "rerun");
   const result = runNotebooks(["--profile", "quick", "--out", out, path.join(ROOT, "notebooks", "02-ae-grid-search.ipynb")], root);
   assert.equal(result.status, 0, `runner failed:\n${result.stdout}\n${result.stderr}`);
-  assert.match(cellText(path.join(out, "02-ae-grid-search.ipynb")), /runs 1, 2, 3, 4, 5, 6, 7, 8, 9 reused \(finished in an earlier execution\); 0 trained now/);
+  assert.match(cellText(path.join(out, "02-ae-grid-search.ipynb")), /runs 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 reused \(finished in an earlier execution\); 0 trained now/);
   const after = [read("outputs", "ae_fashion_grid_results.csv"), ...checkpoints.map((n) => read("saved_models", n))];
   after.forEach((bytes, i) => assert.ok(bytes.equals(before[i]), `${i === 0 ? "the results table" : checkpoints[i - 1]} changed`));
 });

@@ -1,15 +1,21 @@
-// One checkpoint, analysed the way Lab 2D compares models: test-set codes and
-// reconstructions (saved as an NPZ), a UMAP of the codes, and the scores of both.
+// Lab 2D's comparison of Lab 2A's checkpoints (base, L2, dropout): each one analysed the
+// same way (test-set codes and reconstructions saved as an NPZ, a UMAP of the codes, the
+// scores of both), then tabulated side by side. Not for training: the models come from 2A.
+import * as path from "path";
 import { Matrix } from "../tensor";
-import { loadAutoencoder } from "../io/checkpoint";
+import { ShapeError } from "../errors";
+import { projectPath } from "../paths";
+import { loadAutoencoder, readCheckpointMetadata } from "../io/checkpoint";
 import type { Autoencoder } from "../models/autoencoder";
 import { reconstructionScores, ReconstructionScores } from "../train/metrics";
-import { processTestSet, saveProcessed, ProcessedTestSet } from "./processed";
+import { perClassMean, processTestSet, saveProcessed, ProcessedTestSet } from "./processed";
 import { runUmap, UmapOptions, UmapResult } from "./umap";
 import { embeddingScores, EmbeddingScores } from "./embedding_metrics";
 
 export interface CheckpointAnalysis {
   name: string;
+  /** The file the model was loaded from. */
+  checkpoint: string;
   model: Autoencoder;
   processed: ProcessedTestSet;
   umap: UmapResult;
@@ -30,10 +36,67 @@ export function analyseCheckpoint(
   const embedded = runUmap(processed.Z, { ...umap, progress: `UMAP (${name})` });
   return {
     name,
+    checkpoint,
     model,
     processed,
     umap: embedded,
     reconstruction: reconstructionScores(x, processed.Yhat),
     embedding: embeddingScores(processed.Z, embedded.embedding, y),
   };
+}
+
+/** A model Lab 2D compares: its name in tables and charts, its checkpoint, the NPZ its processed test set goes to. */
+export interface ComparedModel {
+  name: string;
+  checkpoint: string;
+  npz: string;
+}
+
+/**
+ * Lab 2A's three checkpoints for `dataset`, base first: `_best` (or `base`), `_best_reg`
+ * (L2) and `_best_dropout`, with their NPZ files `ae_<dataset>_test_processed_{base,reg,dropout}.npz`.
+ */
+export function comparedModels(dataset: string, base: string | null = null, models = projectPath("saved_models"), outputs = projectPath("outputs")): ComparedModel[] {
+  const model = (name: string, pick: string, suffix: string, file: string | null = null): ComparedModel => ({
+    name,
+    checkpoint: file ?? path.join(models, `ae_${dataset}_${pick}.safetensors`),
+    npz: path.join(outputs, `ae_${dataset}_test_processed_${suffix}.npz`),
+  });
+  return [model("base", "best", "base", base), model("L2", "best_reg", "reg"), model("dropout", "best_dropout", "dropout")];
+}
+
+/** One row per model: its network, test reconstruction scores and the kNN accuracy of its codes. */
+export function comparisonRows(results: readonly CheckpointAnalysis[]): Array<Record<string, string | number>> {
+  return results.map((r) => ({
+    model: r.name,
+    network: readCheckpointMetadata(r.checkpoint).description ?? "",
+    "test MSE": r.reconstruction.mse,
+    RMSE: r.reconstruction.rmse,
+    "PSNR (dB)": r.reconstruction.psnr,
+    "5-NN accuracy on codes": r.embedding.knnAccuracyLatent,
+    "5-NN accuracy in 2-D": r.embedding.knnAccuracy2d,
+    "trustworthiness (k=15)": r.embedding.trustworthiness,
+    "UMAP seconds": r.umap.seconds.total,
+  }));
+}
+
+/** Mean per-image reconstruction MSE of each class (rows) under each model (columns). */
+export function perClassErrorRows(results: readonly CheckpointAnalysis[], classNames: readonly string[]): Array<Record<string, string | number>> {
+  const means = results.map((r) => perClassMean(r.processed.mse, r.processed.y, classNames.length));
+  return classNames.map((name, c) => ({ class: name, ...Object.fromEntries(results.map((r, m) => [r.name, means[m][c]])) }));
+}
+
+/**
+ * A sentence comparing each model's test MSE with the first one's (the base), e.g.
+ * "Test MSE: base 0.00850; L2 0.00912 (+7.3 % vs base); dropout 0.00990 (+16.5 % vs base)."
+ */
+export function mseComparison(results: readonly CheckpointAnalysis[]): string {
+  if (results.length === 0) throw new ShapeError("mseComparison: no models to compare");
+  const [base, ...others] = results;
+  const relative = (mse: number): string => {
+    const change = (100 * (mse - base.reconstruction.mse)) / base.reconstruction.mse;
+    return `${change >= 0 ? "+" : "−"}${Math.abs(change).toFixed(1)} % vs ${base.name}`;
+  };
+  const parts = [`${base.name} ${base.reconstruction.mse.toFixed(5)}`, ...others.map((r) => `${r.name} ${r.reconstruction.mse.toFixed(5)} (${relative(r.reconstruction.mse)})`)];
+  return `Test MSE: ${parts.join("; ")}.`;
 }

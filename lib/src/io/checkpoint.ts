@@ -76,6 +76,7 @@ export function loadCheckpoint(file: string): { model: Autoencoder; metadata: Re
   }
   let config: AutoencoderConfig;
   try {
+    // NOTE: a config saved before the dropout option existed has no `dropout`: it resolves to 0, the network it was.
     config = resolveAutoencoderConfig(JSON.parse(metadata.config ?? "") as AutoencoderOptions);
   } catch (err) {
     throw new DataError(`${file}: the stored model config is invalid (${(err as Error).message})`);

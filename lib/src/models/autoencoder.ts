@@ -9,7 +9,7 @@ import { ForwardOptions, Layer, Linear, Param, Sigmoid, StateBuffer } from "../l
 import { LossAndGrad, meanSquaredError, meanSquaredErrorValue } from "../losses";
 import { checkBoolean, checkInt, checkKnownKeys, checkOneOf, checkSeed, checkWidths } from "../validate";
 import { ConfigError } from "../errors";
-import { ACTIVATIONS, Activation, hiddenBlocks, isMomentum } from "./blocks";
+import { ACTIVATIONS, Activation, checkDropout, hiddenBlocks, isMomentum } from "./blocks";
 import { Sequential } from "./sequential";
 import { inChunks } from "./chunked";
 import { TrainableModel } from "./model";
@@ -37,7 +37,13 @@ export interface AutoencoderOptions {
    * scaled to [0, 1]; "linear" leaves them unbounded. Default "sigmoid".
    */
   outputActivation?: OutputActivation;
-  /** Seed of the weight initialisation. Default 0. */
+  /**
+   * Dropout probability after every hidden activation, the latent layer's included, in
+   * [0, 1): inverted dropout in training, the identity in eval (so codes and
+   * reconstructions need no rescaling). Default 0 (no Dropout layer).
+   */
+  dropout?: number;
+  /** Seed of the weight initialisation (and, derived from it, of the dropout masks). Default 0. */
   seed?: number;
   /** Element type. Default "float32". */
   dtype?: DType;
@@ -45,7 +51,7 @@ export interface AutoencoderOptions {
 
 export type AutoencoderConfig = Required<AutoencoderOptions>;
 
-const KEYS = ["inputDim", "encDims", "decDims", "activation", "init", "useBatchNorm", "bnMomentum", "outputActivation", "seed", "dtype"];
+const KEYS = ["inputDim", "encDims", "decDims", "activation", "init", "useBatchNorm", "bnMomentum", "outputActivation", "dropout", "seed", "dtype"];
 
 /** The options checked and completed with the defaults: the config a model built from them has. */
 export function resolveAutoencoderConfig(options: AutoencoderOptions): AutoencoderConfig {
@@ -61,6 +67,7 @@ export function resolveAutoencoderConfig(options: AutoencoderOptions): Autoencod
     useBatchNorm: checkBoolean("useBatchNorm", options.useBatchNorm ?? false),
     bnMomentum,
     outputActivation: checkOneOf("outputActivation", options.outputActivation ?? "sigmoid", OUTPUT_ACTIVATIONS),
+    dropout: checkDropout(options.dropout ?? 0),
     seed: checkSeed("seed", options.seed ?? 0),
     dtype: checkOneOf("dtype", options.dtype ?? "float32", ["float32", "float64"] as const),
   };
@@ -79,7 +86,7 @@ export class Autoencoder implements TrainableModel<Matrix> {
     const config = resolveAutoencoderConfig(options);
     this.config = config;
     const rng = new Rng(config.seed);
-    const block = { activation: config.activation, init: config.init, batchNorm: config.useBatchNorm, bnMomentum: config.bnMomentum, dtype: config.dtype, rng };
+    const block = { activation: config.activation, init: config.init, batchNorm: config.useBatchNorm, bnMomentum: config.bnMomentum, dtype: config.dtype, rng, dropout: config.dropout, seed: config.seed };
     const enc = hiddenBlocks(config.inputDim, config.encDims, 0, block);
     const dec = hiddenBlocks(enc.width, config.decDims, config.encDims.length, block);
     const last = config.encDims.length + config.decDims.length;

@@ -1,4 +1,4 @@
-// Multi-layer perceptrons: Linear → [BatchNorm] → activation, repeated per hidden
+// Multi-layer perceptrons: Linear → [BatchNorm] → activation → [Dropout], repeated per hidden
 // layer, then a Linear output layer. The classifier and regressor differ only in
 // how the output is scored.
 import { DType, Matrix } from "../tensor";
@@ -6,7 +6,7 @@ import { ConfigError, ShapeError } from "../errors";
 import { Rng } from "../random";
 import { INIT_NAMES, InitName } from "../init";
 import { ForwardOptions, Layer, Linear } from "../layers";
-import { ACTIVATIONS, Activation, hiddenBlocks, isMomentum } from "./blocks";
+import { ACTIVATIONS, Activation, checkDropout, hiddenBlocks, isMomentum } from "./blocks";
 import { checkBoolean, checkInt, checkKnownKeys, checkOneOf, checkSeed, checkWidths } from "../validate";
 import { Classifier, Regressor } from "./network";
 
@@ -22,7 +22,12 @@ export interface MLPOptions {
   useBatchNorm?: boolean;
   /** BatchNorm running-statistic momentum (weight of the old value). Default 0.9. */
   bnMomentum?: number;
-  /** Seed of the weight initialisation. Default 0. */
+  /**
+   * Dropout probability after each hidden activation, in [0, 1): inverted dropout in
+   * training, the identity in eval. Default 0 (no Dropout layer).
+   */
+  dropout?: number;
+  /** Seed of the weight initialisation (and, derived from it, of the dropout masks). Default 0. */
   seed?: number;
   /** Element type. "float64" is for gradient checks. Default "float32". */
   dtype?: DType;
@@ -34,7 +39,7 @@ export interface MLPConfig extends Required<MLPOptions> {
   outputDim: number;
 }
 
-const OPTION_KEYS = ["inputDim", "hiddenDims", "activation", "init", "useBatchNorm", "bnMomentum", "seed", "dtype"];
+const OPTION_KEYS = ["inputDim", "hiddenDims", "activation", "init", "useBatchNorm", "bnMomentum", "dropout", "seed", "dtype"];
 
 /** Where the output width comes from: `numClasses` (>= 2) or `outputDim` (>= 1). */
 export interface OutputSpec {
@@ -57,6 +62,7 @@ function mlpConfig(options: MLPOptions & { inputDim: number }, output: OutputSpe
     init: checkOneOf("init", options.init ?? "he", INIT_NAMES),
     useBatchNorm: checkBoolean("useBatchNorm", options.useBatchNorm ?? false),
     bnMomentum,
+    dropout: checkDropout(options.dropout ?? 0),
     seed: checkSeed("seed", options.seed ?? 0),
     dtype: checkOneOf("dtype", options.dtype ?? "float32", ["float32", "float64"] as const),
   };

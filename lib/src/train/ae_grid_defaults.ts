@@ -4,16 +4,19 @@
 // gave 0.0099 and plain lr 10 0.0142. L2 with BatchNorm
 // is touchy: the penalty shrinks the weights, BatchNorm undoes their scale, and the step
 // grows relative to them, so at lr 20 a weight decay of 1e-4 spiked to 2.6× its best
-// validation MSE; 1e-4 at lr 10 and 3e-5 at lr 20 stayed stable.
+// validation MSE; 1e-4 at lr 10 and 3e-5 at lr 20 stayed stable. Dropout gets two runs, p = 0.1
+// and 0.2 on the BatchNorm base network at lr 40 (the setting of run 3, so each differs
+// from it in the dropout alone): enough to choose between a light and a heavier rate.
 import type { LabsProfile } from "../profile";
 import type { AeRunConfig } from "./grid_search";
 
-const BASE = { inputDim: 784, encDims: [256, 128], decDims: [256], activation: "relu", init: "he", useBatchNorm: false, batchSize: 128, weightDecay: 0, seed: 0 } as const;
+const BASE = { inputDim: 784, encDims: [256, 128], decDims: [256], activation: "relu", init: "he", useBatchNorm: false, batchSize: 128, weightDecay: 0, dropout: 0, seed: 0 } as const;
 
 /**
- * Nine runs covering BatchNorm on/off, learning rate, depth and width, latent size,
- * activation, and three with L2 (the regularised ones: two at learning rates where they
- * train stably, one where they do not, to show the stability criterion at work).
+ * Eleven runs covering BatchNorm on/off, learning rate, depth and width, latent size,
+ * activation, three with L2 (the regularised ones: two at learning rates where they
+ * train stably, one where they do not, to show the stability criterion at work) and two
+ * with dropout on the hidden layers.
  * Full profile: at most 10 epochs, patience 3. Quick profile (CI): the same runs, 2 epochs, patience 1.
  */
 export function defaultAeGrid(profile: LabsProfile): AeRunConfig[] {
@@ -28,6 +31,8 @@ export function defaultAeGrid(profile: LabsProfile): AeRunConfig[] {
     { lr: 10, useBatchNorm: true, weightDecay: 1e-4 },
     { lr: 20, useBatchNorm: true, weightDecay: 3e-5 },
     { lr: 20, useBatchNorm: true, weightDecay: 1e-4 },
+    { lr: 40, useBatchNorm: true, dropout: 0.1 },
+    { lr: 40, useBatchNorm: true, dropout: 0.2 },
   ];
   return runs.map((r) => ({ ...BASE, ...schedule, ...r }) as AeRunConfig);
 }

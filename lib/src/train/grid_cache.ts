@@ -86,7 +86,8 @@ export class GridCache {
   /** The key of a run: what decides its result, hashed. */
   key(config: AeRunConfig): string {
     const backend = backendStatus();
-    const what = { config: canonical(config), data: this.dataHash, engine: engineVersion(), backend: backend.name, kernel: backend.kernel?.core ?? null, threads: threadCount() };
+    // Dropout decides the result too; absent means 0, so both spellings of "none" share a key.
+    const what = { config: canonical({ ...config, dropout: config.dropout ?? 0 }), data: this.dataHash, engine: engineVersion(), backend: backend.name, kernel: backend.kernel?.core ?? null, threads: threadCount() };
     return createHash("sha256").update(JSON.stringify(what)).digest("hex").slice(0, 32);
   }
 
@@ -106,10 +107,10 @@ export class GridCache {
     try {
       if (fs.existsSync(weights)) {
         const { model, metadata } = loadCheckpoint(weights);
-        return { row: JSON.parse(metadata.grid_row) as AeGridRow, history: JSON.parse(metadata.grid_history) as History, model };
+        return { row: withDropout(JSON.parse(metadata.grid_row) as AeGridRow), history: JSON.parse(metadata.grid_history) as History, model };
       }
       if (fs.existsSync(diverged)) {
-        return { row: JSON.parse(fs.readFileSync(diverged, "utf8")).row as AeGridRow, history: null, model: null };
+        return { row: withDropout(JSON.parse(fs.readFileSync(diverged, "utf8")).row as AeGridRow), history: null, model: null };
       }
     } catch (err) {
       if (!(err instanceof DataError) && !(err instanceof SyntaxError)) throw err;
@@ -130,6 +131,11 @@ export class GridCache {
       grid_history: JSON.stringify(run.history),
     });
   }
+}
+
+/** A row kept before the grid had a dropout column had no dropout: it reads as 0. */
+function withDropout(row: AeGridRow): AeGridRow {
+  return { ...row, dropout: row.dropout ?? 0 };
 }
 
 function allFinite(history: History | null): boolean {

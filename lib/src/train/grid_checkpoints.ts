@@ -1,16 +1,30 @@
 // The checkpoints a grid search leaves for the next labs: the best run, the best stable
-// L2 run and the best with a 32-number code, each with its training settings and score in
+// L2 run, the best stable dropout run and the best with a 32-number code, each with its training settings and score in
 // the file's metadata, so a checkpoint says where it came from.
 import * as path from "path";
 import { projectPath } from "../paths";
 import { saveAutoencoder } from "../io/checkpoint";
 import { AeGridRun, bestRun, describeRun } from "./grid_search";
 
-/** Lab 2A's three picks: the best run, the best stable regularised run, the best with K = 32 (null when none qualifies). */
-export function gridPicks(runs: AeGridRun[]): { best: AeGridRun | null; best_reg: AeGridRun | null; k32: AeGridRun | null } {
+/** Lab 2A's picks, named as their checkpoints end: `_best`, `_best_reg`, `_best_dropout`, `_k32`. */
+// A type, not an interface: it must pass as the Record that saveGridCheckpoints takes.
+export type GridPicks = {
+  /** The lowest validation MSE of all runs. */
+  best: AeGridRun | null;
+  /** The best stable run with L2 weight decay > 0. */
+  best_reg: AeGridRun | null;
+  /** The best stable run with dropout > 0. */
+  best_dropout: AeGridRun | null;
+  /** The best run with a 32-number code. */
+  k32: AeGridRun | null;
+};
+
+/** Lab 2A's picks (null when no run qualifies). */
+export function gridPicks(runs: AeGridRun[]): GridPicks {
   return {
     best: bestRun(runs),
     best_reg: bestRun(runs, (r) => r.config.weightDecay > 0 && r.row.stable === true),
+    best_dropout: bestRun(runs, (r) => (r.config.dropout ?? 0) > 0 && r.row.stable === true),
     k32: bestRun(runs, (r) => r.model?.latentDim === 32),
   };
 }

@@ -34,6 +34,8 @@ export interface AeGridRow {
   batchNorm: boolean;
   lr: number;
   weightDecay: number;
+  /** Dropout probability on the hidden layers; runs with dropout > 0 compete for the dropout checkpoint. */
+  dropout: number;
   status: "ok" | "diverged";
   bestEpoch: number | null;
   epochsRun: number;
@@ -65,10 +67,11 @@ export interface AeGridOptions {
 
 const TRAIN_KEYS = ["lr", "batchSize", "weightDecay", "epochs", "patience"] as const;
 
-/** A short description of a run, e.g. "784-256-128-256-784 relu BN lr 10 wd 0". */
+/** A short description of a run, e.g. "784-256-128-256-784 relu BN lr 10 wd 0" (with " dropout 0.1" when it has some). */
 export function describeRun(config: AeRunConfig): string {
   const dims = [config.inputDim ?? 784, ...config.encDims, ...config.decDims, config.inputDim ?? 784].join("-");
-  return `${dims} ${config.activation ?? "relu"}${config.useBatchNorm ? " BN" : ""} lr ${config.lr} wd ${config.weightDecay}`;
+  const dropout = (config.dropout ?? 0) > 0 ? ` dropout ${config.dropout}` : "";
+  return `${dims} ${config.activation ?? "relu"}${config.useBatchNorm ? " BN" : ""} lr ${config.lr} wd ${config.weightDecay}${dropout}`;
 }
 
 function split(config: AeRunConfig): { model: AutoencoderOptions; train: Pick<AeRunConfig, (typeof TRAIN_KEYS)[number]> } {
@@ -82,7 +85,7 @@ function split(config: AeRunConfig): { model: AutoencoderOptions; train: Pick<Ae
  * @param train (N, 784) pixels in [0, 1]; @param val (M, 784)
  */
 export function runAeGrid(configs: AeRunConfig[], train: Matrix, val: Matrix, options: AeGridOptions = {}): AeGridRun[] {
-  configs.forEach((config, i) => checkKnownKeys(`grid config ${i + 1}`, config, [...TRAIN_KEYS, "inputDim", "encDims", "decDims", "activation", "init", "useBatchNorm", "bnMomentum", "outputActivation", "seed", "dtype"]));
+  configs.forEach((config, i) => checkKnownKeys(`grid config ${i + 1}`, config, [...TRAIN_KEYS, "inputDim", "encDims", "decDims", "activation", "init", "useBatchNorm", "bnMomentum", "outputActivation", "dropout", "seed", "dtype"]));
   // In a notebook: one chart of every run's validation MSE, redrawn after each epoch.
   const live = options.progress === false ? null : liveCurves("metric", "Validation MSE of each run (dashed: training)");
   const cache = options.cache === undefined ? null : new GridCache(options.cache, train, val);
@@ -114,6 +117,7 @@ function trainRun(config: AeRunConfig, i: number, label: string, train: Matrix, 
     batchNorm: model.config.useBatchNorm,
     lr: settings.lr,
     weightDecay: settings.weightDecay,
+    dropout: model.config.dropout,
     status: "ok",
     bestEpoch: null,
     epochsRun: 0,
