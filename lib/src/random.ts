@@ -84,6 +84,23 @@ export class Rng {
     return items;
   }
 
+  /**
+   * Where the generator stands: its four state words and the cached normal (NaN for none),
+   * so that a checkpoint can continue its sequence exactly. setState takes the same list.
+   */
+  state(): number[] {
+    return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0, this.spareNormal ?? Number.NaN];
+  }
+
+  setState(state: readonly number[]): void {
+    const words = state.slice(0, 4);
+    if (state.length !== 5 || !words.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32) || typeof state[4] !== "number") {
+      throw new RangeError(`Rng.setState: expected four 32-bit unsigned words and a number (NaN for no cached normal), got [${state.join(", ")}]`);
+    }
+    [this.s0, this.s1, this.s2, this.s3] = words.map((w) => w | 0);
+    this.spareNormal = Number.isNaN(state[4]) ? null : state[4];
+  }
+
   /** A random permutation of 0..n-1. */
   permutation(n: number): Int32Array {
     const idx = new Int32Array(n);

@@ -48,3 +48,15 @@ test("He and Xavier initialisations have the documented spread", () => {
   assert.ok(xavier.every((w) => Math.abs(w) <= bound));
   assert.ok(Math.max(...xavier) > 0.99 * bound);
 });
+
+test("state() and setState() continue a sequence exactly, a cached normal included; a bad state is refused", () => {
+  const a = new Rng(7);
+  a.normal(); // leaves the second normal of the pair cached
+  const saved = a.state();
+  const next = [a.normal(), a.uniform(), a.nextUint32()];
+  const b = new Rng(123);
+  b.setState(saved);
+  assert.deepEqual([b.normal(), b.uniform(), b.nextUint32()], next);
+  assert.throws(() => b.setState([1, 2, 3]), /four 32-bit unsigned words/);
+  assert.throws(() => b.setState([1, 2, 3, 2 ** 32, Number.NaN]), /four 32-bit unsigned words/);
+});

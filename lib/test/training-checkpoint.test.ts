@@ -56,6 +56,20 @@ test("6 epochs in one go equal 3 epochs, a checkpoint, and 3 more epochs in fres
   }
 });
 
+test("a model with dropout resumes with the masks an uninterrupted run draws (the generators are in the checkpoint)", () => {
+  const file = path.join(tempDir("nnfs-resume-"), "dropout.safetensors");
+  const withDropout = (seed = 3): MLPClassifier => new MLPClassifier({ inputDim: 2, hiddenDims: [12, 12], numClasses: 3, dropout: 0.3, seed });
+  const whole = withDropout();
+  const wholeHistory = fit(whole, data.train, settings(new Adam({ lr: 0.01 }), 6));
+  fit(withDropout(), data.train, { ...settings(new Adam({ lr: 0.01 }), 3), checkpoint: file });
+  const resumed = withDropout(99);
+  const history = fit(resumed, data.train, { ...settings(new Adam({ lr: 0.01 }), 6), resume: file });
+  assert.deepEqual(curves(history), curves(wholeHistory));
+  assert.deepEqual(stateOf(resumed), stateOf(whole));
+  // A model without those Dropout layers is another model.
+  assert.throws(() => fit(makeModel(), data.train, { ...settings(new Adam({ lr: 0.01 }), 6), resume: file }), /dropout\.safetensors/);
+});
+
 test("a run with a cosine schedule interrupted after epoch 3 continues on the same schedule", () => {
   const file = path.join(tempDir("nnfs-resume-"), "cosine.safetensors");
   const cosine = (optimizer: Optimizer): FitOptions<Int32Array> => ({ ...settings(optimizer, 6), lrSchedule: "cosine" });

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import { DataError } from "../errors";
 import { FloatArray, Matrix } from "../tensor";
 import { writeFileAtomic } from "../paths";
+import type { Rng } from "../random";
 import type { Optimizer } from "../optim/sgd";
 import type { OptimizerState, ResumableOptimizer } from "../optim/state";
 import type { History } from "../train/trainer";
@@ -33,10 +34,16 @@ export interface TrainingCheckpoint {
   history: History;
 }
 
-/** What a checkpoint holds of a model: its params, then its buffers (BatchNorm running statistics). */
+/** What a checkpoint holds of a model: its params, then its buffers (BatchNorm running statistics), and where its generators stand (Dropout's masks). */
 interface ModelState {
   params(): ReadonlyArray<{ name: string; value: Matrix }>;
   buffers(): ReadonlyArray<{ name: string; value: Matrix }>;
+  generators?(): Rng[];
+}
+
+/** Each generator's state, as JSON allows (a NaN, "no cached normal", becomes null). */
+function generatorStates(model: ModelState): Array<Array<number | null>> {
+  return (model.generators?.() ?? []).map((g) => g.state().map((v) => (Number.isNaN(v) ? null : v)));
 }
 
 /** dtype and logical shape of each stored tensor, by name. */
@@ -97,6 +104,7 @@ export function saveTrainingCheckpoint(
     optimizerCounters: JSON.stringify(counters),
     run: JSON.stringify(run),
     history: JSON.stringify(history),
+    generators: JSON.stringify(generatorStates(model)),
     layout: JSON.stringify(layout),
   };
   writeFileAtomic(file, encodeSafetensors(tensors, metadata));
@@ -161,6 +169,12 @@ export function loadTrainingCheckpoint(
     return read(name);
   });
 
+  const generators = model.generators?.() ?? [];
+  const savedGenerators = parse<Array<Array<number | null>>>("generators");
+  if (!Array.isArray(savedGenerators) || savedGenerators.length !== generators.length) {
+    fail(`holds the state of ${Array.isArray(savedGenerators) ? savedGenerators.length : "no"} random generators (Dropout layers), this model has ${generators.length}; it was written for another model`);
+  }
+
   const checkpoint: TrainingCheckpoint = { run: parse<TrainingRun>("run"), history: parse<History>("history") };
   check?.(checkpoint);
   const state: OptimizerState = parse<Record<string, number>>("optimizerCounters");
@@ -171,5 +185,6 @@ export function loadTrainingCheckpoint(
     fail(`the optimiser state does not load: ${(err as Error).message}`);
   }
   expected.forEach(({ value }, i) => value.data.set(values[i]));
+  generators.forEach((g, i) => g.setState(savedGenerators[i].map((v) => v ?? Number.NaN)));
   return checkpoint;
 }

@@ -90,4 +90,8 @@ export class Dropout implements Layer {
   buffers(): StateBuffer[] {
     return [];
   }
+
+  generators(): Rng[] {
+    return [this.rng];
+  }
 }

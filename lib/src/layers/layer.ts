@@ -3,6 +3,7 @@
 // Buffer rule: the matrices forward() and backward() return belong to the layer and are
 // overwritten by its next call (so training allocates nothing per step); clone() one
 // to keep it.
+import type { Rng } from "../random";
 import { Matrix } from "../tensor";
 
 /** A trainable tensor with its gradient. The optimiser applies L2 decay only where `decay`. */
@@ -38,6 +39,8 @@ export interface Layer {
   paramGradsOnly?(dOut: Matrix): void;
   params(): Param[];
   buffers(): StateBuffer[];
+  /** Optional: the generators forward draws from (Dropout's masks); training checkpoints save where they stand. */
+  generators?(): Rng[];
 }
 
 /** Builds a Param whose grad is a zero matrix of the same shape and dtype. */

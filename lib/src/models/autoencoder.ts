@@ -126,6 +126,10 @@ export class Autoencoder implements TrainableModel<Matrix> {
     return [...this.encoder.buffers(), ...this.decoder.buffers()];
   }
 
+  generators(): Rng[] {
+    return [...this.encoder.generators(), ...this.decoder.generators()];
+  }
+
   /** Reconstruction MSE, averaged over every pixel, and its gradient. */
   loss(reconstruction: Matrix, target: Matrix): LossAndGrad {
     const result = meanSquaredError(reconstruction, target, this.lossGrad ?? undefined);

@@ -1,5 +1,6 @@
 // The contract between a model and the trainer: forward/backward/params plus how to
 // score an output against targets. Targets are class indices or a matrix.
+import type { Rng } from "../random";
 import { Matrix } from "../tensor";
 import { Param, StateBuffer, ForwardOptions } from "../layers";
 import { LossAndGrad } from "../losses";
@@ -15,6 +16,8 @@ export interface TrainableModel<Y extends Targets> {
   params(): Param[];
   /** Non-trainable state (BatchNorm running statistics), kept with the best weights. */
   buffers(): StateBuffer[];
+  /** Optional: the generators forward draws from in training (Dropout's), in a fixed order; training checkpoints save them. */
+  generators?(): Rng[];
   /** Loss of a forward output against targets, and the gradient backward starts from. */
   loss(output: Matrix, targets: Y): LossAndGrad;
   /**

@@ -1,6 +1,7 @@
 // A trainable model from any stack of layers and a loss function: how layers written
 // outside the engine (the exercise track's, a reader's own) are trained with fit. The
 // MLPs are such networks, built from the engine's layers.
+import type { Rng } from "../random";
 import { Matrix } from "../tensor";
 import { ConfigError, ShapeError } from "../errors";
 import { argmaxRows } from "../kernels";
@@ -50,6 +51,10 @@ export abstract class Network<Y extends Targets> implements TrainableModel<Y> {
 
   buffers(): StateBuffer[] {
     return this.net.buffers();
+  }
+
+  generators(): Rng[] {
+    return this.net.generators();
   }
 
   loss(output: Matrix, targets: Y): LossAndGrad {

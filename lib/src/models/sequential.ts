@@ -1,4 +1,5 @@
 // A stack of layers run in order forward and in reverse order backward.
+import type { Rng } from "../random";
 import { Matrix } from "../tensor";
 import { Layer, Param, StateBuffer, ForwardOptions } from "../layers";
 
@@ -33,6 +34,10 @@ export class Sequential {
 
   buffers(): StateBuffer[] {
     return this.layers.flatMap((l) => l.buffers());
+  }
+
+  generators(): Rng[] {
+    return this.layers.flatMap((l) => l.generators?.() ?? []);
   }
 
   /** One line per layer and the number of trainable values. */

@@ -51,8 +51,8 @@ export interface FitOptions<Y extends Targets> {
    * `epochs`, drawing the same batches as an uninterrupted run. The returned history
    * covers every epoch, the checkpoint's included. Seed, batchSize, lrSchedule and the
    * training rows must be the checkpoint's; `epochs` too, unless the schedule is constant.
-   * NOTE: Dropout's mask generator is not in the checkpoint, so a model with dropout resumes
-   * with other masks than an uninterrupted run would draw (the weights and batches are exact).
+   * Dropout layers' mask generators are in the checkpoint too (a model's generators()), so
+   * a model with dropout draws the same masks as well.
    */
   resume?: string;
 }
