@@ -32,8 +32,10 @@ export type { AdamOptions } from "./optim/adam";
 export type { OptimizerState, ResumableOptimizer } from "./optim/state";
 
 // Training: the loop, early stopping, grid search, progress, metrics
-export { fit, evaluate, batchBounds, lastEpoch, scheduledLr, LR_SCHEDULES } from "./train/trainer";
-export type { EpochProgress, FitOptions, History, LrSchedule } from "./train/trainer";
+export { fit, evaluate, batchBounds, scheduledLr, LR_SCHEDULES } from "./train/trainer";
+export type { FitOptions, LrSchedule } from "./train/trainer";
+export { lastEpoch } from "./training_history";
+export type { EpochProgress, EpochValues, History } from "./training_history";
 export type { EarlyStopping } from "./train/early_stopping";
 export { runAeGrid, bestRun, describeRun, worstSpike, SPIKE_LIMIT } from "./train/grid_search";
 export { GridCache, engineVersion, dataChecksum } from "./train/grid_cache";

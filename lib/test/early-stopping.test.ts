@@ -2,6 +2,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { ConfigError, MLPRegressor, Matrix, evaluate, fit } from "../src";
+import { BestEpochKeeper } from "../src/train/early_stopping";
 
 // Training pulls every output towards 2 while validation wants 1: starting near 0, the
 // validation error falls until the outputs pass 1 and rises after, a known best epoch.
@@ -34,4 +35,18 @@ test("early stopping needs validation data and valid settings", () => {
   assert.throws(() => fit(model, train, { epochs: 2, batchSize: 8, lr: 0.01, earlyStopping: { patience: 2 } }), (e: unknown) => e instanceof ConfigError && /needs validation data/.test(e.message));
   assert.throws(() => fit(model, train, { epochs: 2, batchSize: 8, lr: 0.01, val, earlyStopping: { patience: 0 } }), /earlyStopping\.patience must be an integer >= 1 \(got 0\)/);
   assert.throws(() => fit(model, train, { epochs: 2, batchSize: 8, lr: 0.01, val, earlyStopping: { patience: 2, monitor: "loss" as "valLoss" } }), /earlyStopping\.monitor must be one of "valLoss", "valMetric"/);
+});
+
+test("the keeper takes one epoch's values at a time and gives back its best epoch's weights", () => {
+  const model = new MLPRegressor({ inputDim: 1, hiddenDims: [2], outputDim: 1, seed: 1 });
+  const weight = model.params()[0].value.data;
+  const keeper = new BestEpochKeeper(model, { patience: 2, monitor: "valMetric", mode: "max" }, true);
+  // valMetric 0.5, 0.8 (best), 0.8 (a tie is no improvement), 0.7: patience runs out at epoch 4.
+  const stops = [0.5, 0.8, 0.8, 0.7].map((valMetric, i) => {
+    weight[0] = i + 1; // the weights this epoch ends with
+    return keeper.shouldStop({ epoch: i + 1, valLoss: 1 - valMetric, valMetric });
+  });
+  assert.deepEqual(stops, [false, false, false, true]);
+  assert.equal(keeper.restoreBest(), 2);
+  assert.equal(weight[0], 2, "the weights of epoch 2 are back");
 });

@@ -10,7 +10,7 @@ import { writeFileAtomic } from "../paths";
 import type { Rng } from "../random";
 import type { Optimizer } from "../optim/sgd";
 import type { OptimizerState, ResumableOptimizer } from "../optim/state";
-import type { History } from "../train/trainer";
+import type { History } from "../training_history";
 import { decodeSafetensors, encodeSafetensors, NamedTensor } from "./safetensors";
 
 export const TRAINING_CHECKPOINT_FORMAT = "nnfs-training";

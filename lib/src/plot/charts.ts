@@ -2,7 +2,7 @@
 // returns a Figure (plain data), so it can be shown inline, saved, or tested.
 import { Matrix } from "../tensor";
 import { ShapeError } from "../errors";
-import type { History } from "../train/trainer";
+import type { History } from "../training_history";
 import type { Figure, Trace } from "./plotly";
 
 /** Plotly's default colour cycle, used for classes so regions and points agree. */

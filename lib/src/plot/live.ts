@@ -1,6 +1,6 @@
 // Live learning curves: a chart in the notebook that redraws itself after every epoch
 // (like tfjs-vis, but in Jupyter), leaving the final curves in the saved notebook.
-import type { EpochProgress, History } from "../train/trainer";
+import type { EpochProgress, History } from "../training_history";
 import { inNotebook, updatableOutput } from "../notebook";
 import { learningCurves } from "./charts";
 import { figureHtml } from "./plotly";

@@ -3,7 +3,6 @@
 import { Matrix } from "../tensor";
 import { ConfigError } from "../errors";
 import type { TrainableModel, Targets } from "../models";
-import type { History } from "./trainer";
 import { checkInt, checkKnownKeys, checkOneOf } from "../validate";
 
 export interface EarlyStopping {
@@ -35,22 +34,20 @@ export class BestEpochKeeper {
     this.snapshot = this.state.map((m) => m.data.slice());
   }
 
-  /** Records the epoch just finished; true when patience has run out. */
-  shouldStop(history: History): boolean {
-    const values = history[this.monitor];
-    const epoch = history.epoch[history.epoch.length - 1];
-    const score = this.sign * values[values.length - 1];
+  /** Records the epoch just finished (its number and validation values); true when patience has run out. */
+  shouldStop(last: { epoch: number; valLoss: number; valMetric: number }): boolean {
+    const score = this.sign * last[this.monitor];
     if (score < this.best) {
       this.best = score;
-      this.bestEpoch = epoch;
+      this.bestEpoch = last.epoch;
       this.state.forEach((m, i) => this.snapshot[i].set(m.data));
     }
-    return epoch - this.bestEpoch >= this.patience;
+    return last.epoch - this.bestEpoch >= this.patience;
   }
 
-  restoreBest(history: History, epochs: number): void {
+  /** Puts the weights of the best epoch back into the model; that epoch's number. */
+  restoreBest(): number {
     this.state.forEach((m, i) => m.data.set(this.snapshot[i]));
-    history.bestEpoch = this.bestEpoch;
-    history.stoppedEarly = history.epoch.length < epochs;
+    return this.bestEpoch;
   }
 }

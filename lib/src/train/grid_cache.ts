@@ -15,8 +15,8 @@ import { writeFileAtomic } from "../paths";
 import { backendStatus } from "../kernels/backend";
 import { threadCount } from "../kernels/threads";
 import { loadCheckpoint, saveAutoencoder } from "../io/checkpoint";
-import type { History } from "./trainer";
-import type { AeGridRow, AeGridRun, AeRunConfig } from "./grid_search";
+import type { History } from "../training_history";
+import type { Autoencoder } from "../models/autoencoder";
 
 /** Where finished runs are kept, and whether to ignore what is there (a fresh start). */
 export interface GridCacheOptions {
@@ -25,8 +25,21 @@ export interface GridCacheOptions {
   fresh?: boolean;
 }
 
-/** A run found on disk: its row and history, and the model (null when it diverged). */
-type KeptRun = Pick<AeGridRun, "row" | "model" | "history">;
+/**
+ * The settings of a run, as plain JSON: all that decides its result. An absent dropout
+ * means 0. (`object &` lets a config without a dropout field through as well.)
+ */
+export type RunConfig = object & { dropout?: number };
+
+/** A row of results, as plain JSON; one kept before the grid had a dropout column reads as dropout 0. */
+export type ResultRow = object & { dropout?: number };
+
+/** A finished run: its row of results, its history and its model (both null when it diverged). */
+export interface KeptRun<Row extends ResultRow> {
+  row: Row;
+  history: History | null;
+  model: Autoencoder | null;
+}
 
 let engineHash: string | null = null;
 
@@ -67,7 +80,7 @@ function canonical(value: unknown): unknown {
 }
 
 /** The grid's store of finished runs under one folder. */
-export class GridCache {
+export class GridCache<Row extends ResultRow = ResultRow> {
   private readonly dataHash: string;
   /** One subfolder per engine version: runs of an older engine can never be reused, so they are removed. */
   private readonly runsDir: string;
@@ -84,7 +97,7 @@ export class GridCache {
   }
 
   /** The key of a run: what decides its result, hashed. */
-  key(config: AeRunConfig): string {
+  key(config: RunConfig): string {
     const backend = backendStatus();
     // Dropout decides the result too; absent means 0, so both spellings of "none" share a key.
     const what = { config: canonical({ ...config, dropout: config.dropout ?? 0 }), data: this.dataHash, engine: engineVersion(), backend: backend.name, kernel: backend.kernel?.core ?? null, threads: threadCount() };
@@ -99,7 +112,7 @@ export class GridCache {
    * The finished run of this config, or null (none kept, a fresh start, or the file is
    * damaged: then it says so and the run trains again).
    */
-  find(config: AeRunConfig): KeptRun | null {
+  find(config: RunConfig): KeptRun<Row> | null {
     if (this.options.fresh) return null;
     const key = this.key(config);
     const weights = this.file(key, "safetensors");
@@ -107,10 +120,10 @@ export class GridCache {
     try {
       if (fs.existsSync(weights)) {
         const { model, metadata } = loadCheckpoint(weights);
-        return { row: withDropout(JSON.parse(metadata.grid_row) as AeGridRow), history: JSON.parse(metadata.grid_history) as History, model };
+        return { row: withDropout(JSON.parse(metadata.grid_row) as Row), history: JSON.parse(metadata.grid_history) as History, model };
       }
       if (fs.existsSync(diverged)) {
-        return { row: withDropout(JSON.parse(fs.readFileSync(diverged, "utf8")).row as AeGridRow), history: null, model: null };
+        return { row: withDropout(JSON.parse(fs.readFileSync(diverged, "utf8")).row as Row), history: null, model: null };
       }
     } catch (err) {
       if (!(err instanceof DataError) && !(err instanceof SyntaxError)) throw err;
@@ -120,13 +133,13 @@ export class GridCache {
   }
 
   /** Keeps a finished run (one file, written atomically). Runs whose numbers JSON cannot hold exactly are not kept. */
-  keep(run: AeGridRun): void {
+  keep(config: RunConfig, run: KeptRun<Row>): void {
     if (run.model === null) {
-      writeFileAtomic(this.file(this.key(run.config), "json"), JSON.stringify({ row: run.row }, null, 1) + "\n");
+      writeFileAtomic(this.file(this.key(config), "json"), JSON.stringify({ row: run.row }, null, 1) + "\n");
       return;
     }
     if (run.model.config.dtype !== "float32" || !allFinite(run.history)) return;
-    saveAutoencoder(run.model, this.file(this.key(run.config), "safetensors"), {
+    saveAutoencoder(run.model, this.file(this.key(config), "safetensors"), {
       grid_row: JSON.stringify(run.row),
       grid_history: JSON.stringify(run.history),
     });
@@ -134,7 +147,7 @@ export class GridCache {
 }
 
 /** A row kept before the grid had a dropout column had no dropout: it reads as 0. */
-function withDropout(row: AeGridRow): AeGridRow {
+function withDropout<Row extends ResultRow>(row: Row): Row {
   return { ...row, dropout: row.dropout ?? 0 };
 }
 

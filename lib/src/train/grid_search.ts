@@ -6,7 +6,8 @@ import { Matrix } from "../tensor";
 import { DivergenceError } from "../errors";
 import { Autoencoder, AutoencoderOptions } from "../models/autoencoder";
 import { checkKnownKeys } from "../validate";
-import { fit, History } from "./trainer";
+import { fit } from "./trainer";
+import type { History } from "../training_history";
 import { progressLine } from "./progress";
 import { LiveCurves, liveCurves } from "../plot/live";
 import { GridCache, GridCacheOptions } from "./grid_cache";
@@ -88,7 +89,7 @@ export function runAeGrid(configs: AeRunConfig[], train: Matrix, val: Matrix, op
   configs.forEach((config, i) => checkKnownKeys(`grid config ${i + 1}`, config, [...TRAIN_KEYS, "inputDim", "encDims", "decDims", "activation", "init", "useBatchNorm", "bnMomentum", "outputActivation", "dropout", "seed", "dtype"]));
   // In a notebook: one chart of every run's validation MSE, redrawn after each epoch.
   const live = options.progress === false ? null : liveCurves("metric", "Validation MSE of each run (dashed: training)");
-  const cache = options.cache === undefined ? null : new GridCache(options.cache, train, val);
+  const cache = options.cache === undefined ? null : new GridCache<AeGridRow>(options.cache, train, val);
   return configs.map((config, i) => {
     const label = `[${i + 1}/${configs.length}] ${describeRun(config)}`;
     const kept = cache?.find(config) ?? null;
@@ -98,7 +99,7 @@ export function runAeGrid(configs: AeRunConfig[], train: Matrix, val: Matrix, op
       return { ...kept, row: { ...kept.row, run: i + 1 }, config, reused: true };
     }
     const run = trainRun(config, i, label, train, val, options.progress !== false, live);
-    cache?.keep(run);
+    cache?.keep(config, run);
     return run;
   });
 }

@@ -6,7 +6,8 @@ import { ConfigError, DivergenceError } from "../errors";
 import type { Optimizer } from "../optim/sgd";
 import type { TrainableModel, Targets } from "../models";
 import type { Dataset } from "../data/dataset";
-import { FitOptions, History, fit } from "./trainer";
+import { FitOptions, fit } from "./trainer";
+import type { History } from "../training_history";
 
 export interface LrSweepRow {
   lr: number;

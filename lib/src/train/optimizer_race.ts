@@ -1,7 +1,7 @@
 // Which run reached a target validation score first: the numbers and the sentence Lab 1
 // prints under its optimiser comparison, computed from the histories, not written by hand.
 import { ConfigError } from "../errors";
-import type { History } from "./trainer";
+import type { History } from "../training_history";
 
 /** One run of a race: the epoch it first reached the target (null: never) and its best value. */
 export interface RaceEntry {

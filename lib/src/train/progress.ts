@@ -2,7 +2,7 @@
 // in the notebook (a display that each update replaces) and, for headless runs, in the
 // terminal. The final line stays, so saved reports show how each run ended.
 import { inNotebook, terminalLine, updatableOutput, KernelDisplay } from "../notebook";
-import type { History } from "./trainer";
+import type { History } from "../training_history";
 
 export interface ProgressLine {
   /** Call after every epoch (fits fit's onEpoch). */
