@@ -73,3 +73,73 @@ test("missing or damaged archives say what is wrong and who writes them", () => 
   assert.deepEqual(fs.readdirSync(path.dirname(written)), ["ok.npz"], "no temporary file left");
   assert.throws(() => io.saveNpz(written, { "bad name": Float32Array.from([1]) }), /must be letters, digits and _/);
 });
+
+/** An archive saveNpz wrote, and where the name "dataset.npy" stands in its local header and in its central directory. */
+function archiveWithDataset(): { file: string; bytes: Buffer; localName: number; centralName: number } {
+  const file = tempFile("edit.npz");
+  io.saveNpz(file, { Z: arrays.Z, dataset: "fashion" });
+  const bytes = fs.readFileSync(file);
+  const localName = bytes.indexOf("dataset.npy");
+  const centralName = bytes.indexOf("dataset.npy", localName + 1);
+  assert.ok(localName > 0 && centralName > localName && bytes.readUInt32LE(localName - 30) === 0x04034b50 && bytes.readUInt32LE(centralName - 46) === 0x02014b50);
+  return { file, bytes, localName, centralName };
+}
+
+const refusedNaming = (file: string, what: RegExp) => (e: unknown) => e instanceof DataError && e.message.startsWith(`${file}: not a valid .npz (zip) file`) && what.test(e.message);
+
+test("a name the local header and the central directory disagree on is refused, naming the file and the entry", () => {
+  for (const where of ["central", "local"] as const) {
+    const { file, bytes, localName, centralName } = archiveWithDataset();
+    bytes[(where === "local" ? localName : centralName) + 3] ^= 0x40; // dataset.npy -> dat!set.npy
+    fs.writeFileSync(file, bytes);
+    const entry = where === "local" ? /entry dataset\.npy: its local header names it dat!set\.npy/ : /entry dat!set\.npy: its local header names it dataset\.npy/;
+    assert.throws(() => io.loadNpz(file), refusedNaming(file, entry), where);
+  }
+});
+
+test("sizes the local header and the central directory disagree on are refused", () => {
+  // dataset.npy is stored: 156 bytes, both sizes, in both headers. One field made 155:
+  const cases = [
+    ["local", 18, "156 bytes stored and 156 inflated, its local header 155 and 156"],
+    ["local", 22, "156 bytes stored and 156 inflated, its local header 156 and 155"],
+    ["central", 20, "155 bytes stored and 156 inflated, its local header 156 and 156"],
+    ["central", 24, "156 bytes stored and 155 inflated, its local header 156 and 156"],
+  ] as const;
+  for (const [where, offset, sizes] of cases) {
+    const { file, bytes, localName, centralName } = archiveWithDataset();
+    const field = (where === "local" ? localName - 30 : centralName - 46) + offset;
+    assert.equal(bytes.readUInt32LE(field), 156);
+    bytes.writeUInt32LE(155, field);
+    fs.writeFileSync(file, bytes);
+    const message = `entry dataset.npy: the central directory gives ${sizes} (damaged)`;
+    assert.throws(() => io.loadNpz(file), (e: unknown) => e instanceof DataError && e.message.includes(message) && e.message.startsWith(`${file}: `), `${where} +${offset}`);
+  }
+  // And the compression method: deflated in the local header, stored in the central directory.
+  const { file, bytes, localName } = archiveWithDataset();
+  bytes.writeUInt16LE(8, localName - 30 + 8);
+  fs.writeFileSync(file, bytes);
+  assert.throws(() => io.loadNpz(file), /entry dataset\.npy: compression method 0 in the central directory, 8 in its local header \(damaged\)/);
+});
+
+test("a local header whose sizes follow the data (bit 3, a streaming writer's) is read by the central directory", (t) => {
+  const { file, bytes, localName } = archiveWithDataset();
+  const local = localName - 30;
+  bytes.writeUInt32LE(0, local + 18);
+  bytes.writeUInt32LE(0, local + 22);
+  fs.writeFileSync(file, bytes);
+  assert.throws(() => io.loadNpz(file), refusedNaming(file, /its local header 0 and 0 \(damaged\)/), "zero sizes without bit 3");
+  bytes.writeUInt16LE(bytes.readUInt16LE(local + 6) | 0x8, local + 6);
+  fs.writeFileSync(file, bytes);
+  assert.deepEqual(io.loadNpz(file).dataset.data, ["fashion"]);
+  // And an archive Python's zipfile streamed that way (to a pipe: it cannot seek back), with numpy arrays.
+  if (!requirePython(t, "numpy")) return;
+  const script = "import io, sys, zipfile, numpy as np\nwith zipfile.ZipFile(sys.stdout.buffer, 'w', zipfile.ZIP_DEFLATED) as z:\n  for k, v in {'a': np.arange(5, dtype='<f4'), 'b': np.array([3, -1], '<i4')}.items():\n    with z.open(k + '.npy', 'w') as f: np.save(f, v)\n";
+  const run = spawnSync(PYTHON, ["-c", script], { maxBuffer: 1 << 20 });
+  assert.equal(run.status, 0, String(run.stderr));
+  const streamed = tempFile("streamed.npz");
+  fs.writeFileSync(streamed, run.stdout);
+  assert.ok(run.stdout.readUInt16LE(6) & 0x8, "Python wrote no data descriptor: the case tests nothing");
+  const back = io.loadNpz(streamed);
+  assert.deepEqual(back.a.data, Float32Array.from([0, 1, 2, 3, 4]));
+  assert.deepEqual(back.b.data, Int32Array.from([3, -1]));
+});

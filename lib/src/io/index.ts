@@ -5,5 +5,7 @@ export { encodeNpy, decodeNpy } from "./npy";
 export type { NpyArray, NpyDtype } from "./npy";
 export { saveNpz, loadNpz, npzMatrix } from "./npz";
 export type { NpzValue } from "./npz";
+export { readZipDirectory, ZipError } from "./unzip";
+export type { ZipDirectory, ZipRecord } from "./unzip";
 export { saveTrainingCheckpoint, loadTrainingCheckpoint, TRAINING_CHECKPOINT_FORMAT, TRAINING_CHECKPOINT_VERSION } from "./training_checkpoint";
 export type { TrainingCheckpoint, TrainingRun } from "./training_checkpoint";

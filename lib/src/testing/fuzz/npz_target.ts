@@ -11,7 +11,8 @@ import { concatBytes } from "../../bytes";
 import { chance, EDGE_U32, Mutation, mutateBytes, pick, withUint } from "./mutate";
 import { checkNpy, mutateNpy, randomNpy } from "./npy_target";
 import { FuzzCase, FuzzTarget, InvalidObject } from "./runner";
-import { deflateBomb, RawEntry, writeZip, Zip64Mark, zipLayout } from "./zip_edit";
+import { readZipDirectory as zipLayout } from "../../io/unzip";
+import { deflateBomb, RawEntry, writeZip, Zip64Mark } from "./zip_edit";
 
 const KEYS = ["Z", "Yhat", "mse", "y", "dataset"];
 

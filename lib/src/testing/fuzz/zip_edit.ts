@@ -1,6 +1,6 @@
-// Zip structures for the .npz fuzz cases: where the records of a valid archive are (to edit
-// their fields), a small writer for archives no normal writer makes (zip64 records with
-// missing or short extra fields, duplicate names, lying sizes), and deflate bombs.
+// Zip structures for the .npz fuzz cases: a small writer for archives no normal writer makes
+// (zip64 records with missing or short extra fields, duplicate names, lying sizes), and
+// deflate bombs. Where the records of a valid archive are comes from the reader (readZipDirectory).
 import * as zlib from "zlib";
 
 /** One entry of a valid archive as it is stored: compressed payload and header values. */
@@ -11,39 +11,6 @@ export interface RawEntry {
   /** Uncompressed size as the headers declare it. */
   size: number;
   payload: Uint8Array;
-}
-
-export interface ZipLayout {
-  /** Offset of the end-of-central-directory record. */
-  end: number;
-  entries: Array<RawEntry & { central: number; local: number }>;
-}
-
-/** Where the records of a valid, non-zip64 archive are (our own output: no checks needed). */
-export function zipLayout(bytes: Uint8Array): ZipLayout {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let end = bytes.length - 22;
-  while (view.getUint32(end, true) !== 0x06054b50) end--;
-  const count = view.getUint16(end + 10, true);
-  let at = view.getUint32(end + 16, true);
-  const entries: ZipLayout["entries"] = [];
-  for (let i = 0; i < count; i++) {
-    const nameLength = view.getUint16(at + 28, true);
-    const local = view.getUint32(at + 42, true);
-    const dataStart = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-    const compressed = view.getUint32(at + 20, true);
-    entries.push({
-      central: at,
-      local,
-      name: Buffer.from(bytes.subarray(at + 46, at + 46 + nameLength)).toString("utf8"),
-      method: view.getUint16(at + 10, true),
-      crc: view.getUint32(at + 16, true),
-      size: view.getUint32(at + 24, true),
-      payload: bytes.subarray(dataStart, dataStart + compressed),
-    });
-    at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
-  }
-  return { end, entries };
 }
 
 /** How writeZip marks an entry's sizes as zip64. */
