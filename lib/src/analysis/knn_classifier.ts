@@ -9,13 +9,12 @@
 import * as path from "path";
 import { Matrix } from "../tensor";
 import { ShapeError } from "../errors";
-import { Rng } from "../random";
 import { matmulTransB } from "../kernels";
 import { runTask } from "../kernels/backends/js_parallel";
 import { checkInt } from "../validate";
 import { rowNorms } from "./neighbors";
 import { ScanBlock, slotCount } from "./knn_scan";
-import { noisySubsetLabels } from "./label_noise";
+import { labelledSubset, noisySubsetLabels } from "./label_noise";
 
 export interface KnnBudgetOptions {
   /** Labelled-set sizes; each is capped at the number of training rows. */
@@ -63,17 +62,21 @@ export function knnLabelBudgets(train: Matrix, trainLabels: Int32Array, test: Ma
   const nb = budgets.length;
   const shared = budgets[nb - 1] === n;
   const perSeed = shared ? nb - 1 : nb;
-  // firstBudget[j·S + s]: the smallest per-seed budget whose labelled set has image j under seed s
-  // (perSeed: none); interleaved by image so the scan reads it in order. minFirst[j]: over the seeds.
-  const firstBudget = new Uint8Array(new SharedArrayBuffer(n * S)).fill(perSeed);
-  // labelOf[(s·nb + b)·noise + q]: the label image j carries under seed s, budget b and noise q.
+  // images/levels: for each seed, the images its per-seed budgets label, in index order, each with
+  // the first budget that labels it (knn_scan.ts). labelOf[(s·nb + b)·noise + q]: the label image j
+  // carries under seed s, budget b and noise level q.
+  const labelled = seeds.map((seed) => labelledSubset(n, seed, perSeed > 0 ? budgets[perSeed - 1] : 0));
+  const seedStart = Int32Array.from({ length: S + 1 }, (_, s) => labelled.slice(0, s).reduce((sum, l) => sum + l.length, 0));
+  const images = new Int32Array(new SharedArrayBuffer(seedStart[S] * 4));
+  const levels = new Uint8Array(new SharedArrayBuffer(seedStart[S]));
   const labelOf: Int32Array[] = [];
   seeds.forEach((seed, s) => {
-    const order = new Rng(seed).permutation(n);
-    order.forEach((image, rank) => {
-      const b = budgets.findIndex((budget) => rank < budget);
-      firstBudget[image * S + s] = b < perSeed ? b : perSeed;
-    });
+    const level = new Uint8Array(n);
+    labelled[s].forEach((image, rank) => (level[image] = budgets.findIndex((budget) => rank < budget)));
+    const sorted = Int32Array.from(labelled[s]).sort();
+    images.set(sorted, seedStart[s]);
+    levels.set(Array.from(sorted, (image) => level[image]), seedStart[s]);
+    const order = labelledSubset(n, seed, n);
     for (const count of budgets) {
       const subset = order.subarray(0, count);
       for (const rate of noise) {
@@ -88,8 +91,6 @@ export function knnLabelBudgets(train: Matrix, trainLabels: Int32Array, test: Ma
       }
     }
   });
-  const minFirst = new Uint8Array(new SharedArrayBuffer(n));
-  for (let j = 0; j < n; j++) minFirst[j] = Math.min(...firstBudget.subarray(j * S, (j + 1) * S));
   const width = slotCount(S, perSeed, shared) * kMax;
   const sharedSlot = S * perSeed;
   const predictions = seeds.flatMap(() => budgets.flatMap(() => noise.flatMap(() => options.ks.map(() => new Int32Array(test.rows)))));
@@ -107,7 +108,7 @@ export function knnLabelBudgets(train: Matrix, trainLabels: Int32Array, test: Ma
     matmulTransB(rows, train, new Matrix(end - start, n, new F(dots, 0, (end - start) * n)));
     const scan: ScanBlock = {
       dots, float64: size === 8, rows: end - start, testNorms: rowNorms(rows), trainNorms: trainNorms.buffer as SharedArrayBuffer,
-      firstBudget: firstBudget.buffer as SharedArrayBuffer, minFirst: minFirst.buffer as SharedArrayBuffer,
+      images: images.buffer as SharedArrayBuffer, levels: levels.buffer as SharedArrayBuffer, seedStart,
       seeds: S, perSeed, kMax, shared, nearest: nearest.buffer as SharedArrayBuffer,
     };
     runTask({ module: SCAN_MODULE, name: "scanRows", context: scan }, end - start, options.threads);

@@ -16,12 +16,17 @@ export interface ScanBlock {
   testNorms: Float64Array;
   /** (n) squared norms of the training images. */
   trainNorms: SharedArrayBuffer;
-  /** (n·seeds) Uint8: the first per-seed budget whose labelled set has image j under seed s, at j·seeds + s. */
-  firstBudget: SharedArrayBuffer;
-  /** (n) Uint8: firstBudget's minimum over the seeds. */
-  minFirst: SharedArrayBuffer;
+  /**
+   * Int32: for each seed in turn, the training images its per-seed budgets label, in index
+   * order; seed s's are at [seedStart[s], seedStart[s + 1]).
+   */
+  images: SharedArrayBuffer;
+  /** Uint8, parallel to images: the first (smallest) per-seed budget that labels the image. */
+  levels: SharedArrayBuffer;
+  /** (seeds + 1) offsets into images. */
+  seedStart: Int32Array;
   seeds: number;
-  /** Budgets kept per seed; perSeed marks "in none of them". */
+  /** Budgets kept per seed. */
   perSeed: number;
   kMax: number;
   /** Whether the largest budget labels every image (one slot shared by all seeds, after the per-seed ones). */
@@ -40,8 +45,8 @@ export function scanRows(block: ScanBlock, from: number, to: number): void {
   const n = block.trainNorms.byteLength / 8;
   const dots = block.float64 ? new Float64Array(block.dots) : new Float32Array(block.dots);
   const trainNorms = new Float64Array(block.trainNorms);
-  const firstBudget = new Uint8Array(block.firstBudget);
-  const minFirst = new Uint8Array(block.minFirst);
+  const images = new Int32Array(block.images);
+  const levels = new Uint8Array(block.levels);
   const nearest = new Int32Array(block.nearest);
   const width = slotCount(block.seeds, block.perSeed, block.shared) * block.kMax;
   const bestDist = new Float64Array(width);
@@ -49,29 +54,39 @@ export function scanRows(block: ScanBlock, from: number, to: number): void {
     bestDist.fill(Infinity);
     const bestIndex = nearest.subarray(r * width, (r + 1) * width);
     bestIndex.fill(-1);
-    scanRow(dots.subarray(r * n, (r + 1) * n), block.testNorms[r], trainNorms, firstBudget, minFirst, block.seeds, block.perSeed, block.kMax, block.shared, bestDist, bestIndex);
+    const dot = dots.subarray(r * n, (r + 1) * n);
+    if (block.shared) scanAll(dot, block.testNorms[r], trainNorms, block.kMax, block.seeds * block.perSeed * block.kMax, bestDist, bestIndex);
+    scanLabelled(dot, block.testNorms[r], trainNorms, images, levels, block.seedStart, block.perSeed, block.kMax, bestDist, bestIndex);
+  }
+}
+
+/** The shared slot at offset o: the kMax nearest of all training images. */
+function scanAll(dot: Float32Array | Float64Array, norm: number, trainNorms: Float64Array, kMax: number, o: number, bestDist: Float64Array, bestIndex: Int32Array): void {
+  let worst = bestDist[o + kMax - 1];
+  for (let j = 0; j < trainNorms.length; j++) {
+    const d = norm + trainNorms[j] - 2 * dot[j];
+    if (d < worst) {
+      insertSorted(j, d, kMax, bestIndex, bestDist, o);
+      worst = bestDist[o + kMax - 1];
+    }
   }
 }
 
 /**
- * One test row against every training image: keeps, per slot (seed × budget, then the shared
- * one), the kMax nearest labelled images, nearest first. A small function of typed arrays, so
- * V8 compiles the hot loop well.
+ * The per-seed slots: each seed's labelled images only, so that the loop has no branch on
+ * whether an image is labelled (a coin toss the CPU cannot predict, which made one scan of
+ * every image with that test ~10× slower).
  */
-function scanRow(
-  dot: Float32Array | Float64Array, norm: number, trainNorms: Float64Array, firstBudget: Uint8Array, minFirst: Uint8Array,
-  seeds: number, perSeed: number, kMax: number, shared: boolean, bestDist: Float64Array, bestIndex: Int32Array,
+function scanLabelled(
+  dot: Float32Array | Float64Array, norm: number, trainNorms: Float64Array, images: Int32Array, levels: Uint8Array, seedStart: Int32Array,
+  perSeed: number, kMax: number, bestDist: Float64Array, bestIndex: Int32Array,
 ): void {
-  const sharedSlot = seeds * perSeed;
-  const lastShared = sharedSlot * kMax + kMax - 1;
-  const n = trainNorms.length;
-  for (let j = 0; j < n; j++) {
-    const d = norm + trainNorms[j] - 2 * dot[j];
-    if (shared && d < bestDist[lastShared]) insertSorted(j, d, kMax, bestIndex, bestDist, sharedSlot * kMax);
-    if (minFirst[j] === perSeed) continue;
-    for (let s = 0; s < seeds; s++) {
+  for (let s = 0; s + 1 < seedStart.length; s++) {
+    for (let p = seedStart[s]; p < seedStart[s + 1]; p++) {
+      const j = images[p];
+      const d = norm + trainNorms[j] - 2 * dot[j];
       // A superset's k-th distance is never larger, so once d misses a budget it misses every larger one.
-      for (let b = firstBudget[j * seeds + s]; b < perSeed; b++) {
+      for (let b = levels[p]; b < perSeed; b++) {
         const o = (s * perSeed + b) * kMax;
         if (!(d < bestDist[o + kMax - 1])) break;
         insertSorted(j, d, kMax, bestIndex, bestDist, o);

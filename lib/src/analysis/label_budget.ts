@@ -6,14 +6,13 @@
 // NOTE: with label noise the validation labels are noisy too, at the same rate (a practitioner
 // early-stops on labels from the same source; clean ones would leak); test labels stay clean.
 import { Matrix } from "../tensor";
-import { Rng } from "../random";
 import { MLPClassifier, MLPOptions } from "../models/mlp";
 import { takeRows } from "../data/dataset";
 import { evaluate, fit, History, LrSchedule } from "../train/trainer";
 import { checkInt } from "../validate";
 import { liveLine } from "../train/progress";
 import { knnLabelBudgets } from "./knn_classifier";
-import { noisyLabels, noisySubsetLabels } from "./label_noise";
+import { labelledSubset, noisyLabels, noisySubsetLabels } from "./label_noise";
 import { groupBySetting } from "./raw_vs_latent";
 import type { SweepRow } from "./raw_vs_latent";
 
@@ -62,11 +61,6 @@ export interface ClassifierRun {
 export function epochsFor(settings: ClassifierSettings, labelCount: number, allLabels: number): number {
   const most = settings.maxEpochs ?? 200;
   return Math.min(most, Math.max(settings.epochs, Math.ceil((settings.epochs * Math.min(allLabels, 10000)) / labelCount)));
-}
-
-/** The labelled images of a seed: the first `count` of Rng(seed).permutation(n) (kNN uses the same). */
-export function labelledSubset(n: number, seed: number, count: number): Int32Array {
-  return new Rng(seed).permutation(n).subarray(0, Math.min(count, n));
 }
 
 /**

@@ -1,10 +1,16 @@
-// Symmetric label noise for Lab 2E: a seeded fraction of the labels, each replaced by a
+// Which training images a run of Lab 2E labels, and which of those labels are wrong.
+// Symmetric label noise: a seeded fraction of the labels, each replaced by a
 // uniformly drawn DIFFERENT class, so that "40 % noise" means 40 % of the labels are wrong
 // (drawing from all classes would leave a tenth of them right by chance: 36 % wrong with 10
 // classes). Not a model of realistic annotator mistakes (those confuse similar classes).
 import { Rng } from "../random";
 import { ConfigError } from "../errors";
 import { checkSeed } from "../validate";
+
+/** The labelled images of a seed: the first `count` of Rng(seed).permutation(n) (k-NN and the trained classifiers alike). */
+export function labelledSubset(n: number, seed: number, count: number): Int32Array {
+  return new Rng(seed).permutation(n).subarray(0, Math.min(count, n));
+}
 
 /** Which labels a seed corrupts: the labelled training subset, or the validation set. */
 export type NoiseStream = "train" | "val";
