@@ -63,9 +63,10 @@ export function knnLabelBudgets(train: Matrix, trainLabels: Int32Array, test: Ma
   const shared = budgets[nb - 1] === n;
   const perSeed = shared ? nb - 1 : nb;
   // images/levels: for each seed, the images its per-seed budgets label, in index order, each with
-  // the first budget that labels it (knn_scan.ts). labelOf[(s·nb + b)·noise + q]: the label image j
-  // carries under seed s, budget b and noise level q.
-  const labelled = seeds.map((seed) => labelledSubset(n, seed, perSeed > 0 ? budgets[perSeed - 1] : 0));
+  // the first budget that labels it (knn_scan.ts). labelOf[(s·nb + b)·noise.length + q]: the label
+  // image j carries under seed s, budget b and noise level q.
+  const orders = seeds.map((seed) => labelledSubset(n, seed, n));
+  const labelled = orders.map((order) => order.subarray(0, perSeed > 0 ? budgets[perSeed - 1] : 0));
   const seedStart = Int32Array.from({ length: S + 1 }, (_, s) => labelled.slice(0, s).reduce((sum, l) => sum + l.length, 0));
   const images = new Int32Array(new SharedArrayBuffer(seedStart[S] * 4));
   const levels = new Uint8Array(new SharedArrayBuffer(seedStart[S]));
@@ -76,9 +77,8 @@ export function knnLabelBudgets(train: Matrix, trainLabels: Int32Array, test: Ma
     const sorted = Int32Array.from(labelled[s]).sort();
     images.set(sorted, seedStart[s]);
     levels.set(Array.from(sorted, (image) => level[image]), seedStart[s]);
-    const order = labelledSubset(n, seed, n);
     for (const count of budgets) {
-      const subset = order.subarray(0, count);
+      const subset = orders[s].subarray(0, count);
       for (const rate of noise) {
         if (rate === 0) {
           labelOf.push(trainLabels);
