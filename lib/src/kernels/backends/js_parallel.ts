@@ -103,7 +103,7 @@ export function parallelJsGemm(
 
 /** The function a PoolTask names, loaded once per module (in this thread as in the workers). */
 export function taskFunction(task: Pick<PoolTask, "module" | "name">): (context: unknown, from: number, to: number) => void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module is named at run time, as the workers load it
+  // NOTE: require, not import: the module is named at run time, and loaded the same way in the workers.
   const fn: unknown = require(task.module)[task.name];
   if (typeof fn !== "function") throw new TypeError(`pool task: ${task.module} has no function ${JSON.stringify(task.name)}`);
   return fn as (context: unknown, from: number, to: number) => void;
