@@ -2,7 +2,7 @@
 // sweep, its labelled subsets, the sweep itself, and the mean ± std summary.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { ClassifierSettings, Matrix, Rng, confusionMatrix, epochsFor, rawVsLatentSweep, summarizeSweep, trainClassifier } from "../src";
+import { ClassifierSettings, Matrix, Rng, confusionMatrix, epochsFor, rawVsLatentSweep, summarizeSweep, sweepRuns, trainClassifier } from "../src";
 
 const settings: ClassifierSettings = { hiddenDims: [8], lr: 0.5, batchSize: 16, weightDecay: 0, epochs: 10, patience: 3 };
 
@@ -52,7 +52,7 @@ test("the sweep has one row per features × classifier × budget × seed, and re
   const test = make(60, 3);
   const labels = { train: train.y, val: test.y, test: test.y };
   const sets = [{ name: "a", train: train.x, val: test.x, test: test.x }, { name: "b", train: train.x, val: test.x, test: test.x }];
-  const done = [{ features: "a", classifier: "linear", labels: 20, seed: 0, testAccuracy: 0.123 }];
+  const done = [{ features: "a", classifier: "linear", labels: 20, labelNoise: 0, seed: 0, testAccuracy: 0.123 }];
   const rows = rawVsLatentSweep(sets, labels, { budgets: [20, 1000], seeds: [0, 1], classifiers: { linear: { ...settings, hiddenDims: [] } }, knn: [1, 5], done, progress: false });
   assert.equal(rows.length, 2 * 3 * 2 * 2, "2 feature sets × (linear, 1-NN, 5-NN) × 2 budgets × 2 seeds");
   assert.deepEqual([...new Set(rows.map((r) => r.labels))].sort((p, q) => p - q), [20, 120], "a budget above the training set means all of it");
@@ -62,12 +62,29 @@ test("the sweep has one row per features × classifier × budget × seed, and re
 
 test("the sweep summary is a mean and a sample standard deviation per features × classifier × labels", () => {
   const rows = [
-    { features: "raw", classifier: "MLP", labels: 100, seed: 0, testAccuracy: 0.6 },
-    { features: "raw", classifier: "MLP", labels: 100, seed: 1, testAccuracy: 0.8 },
-    { features: "raw", classifier: "MLP", labels: 1000, seed: 0, testAccuracy: 0.9 },
-    { features: "raw", classifier: "1-NN", labels: 100, seed: 0, testAccuracy: 0.5 },
+    { features: "raw", classifier: "MLP", labels: 100, labelNoise: 0, seed: 0, testAccuracy: 0.6 },
+    { features: "raw", classifier: "MLP", labels: 100, labelNoise: 0, seed: 1, testAccuracy: 0.8 },
+    { features: "raw", classifier: "MLP", labels: 1000, labelNoise: 0, seed: 0, testAccuracy: 0.9 },
+    { features: "raw", classifier: "1-NN", labels: 100, labelNoise: 0, seed: 0, testAccuracy: 0.5 },
   ];
   const [mlp100, mlp1000, knn] = summarizeSweep(rows);
   assert.ok(Math.abs(mlp100.mean - 0.7) < 1e-12 && Math.abs(mlp100.std - Math.sqrt(0.02)) < 1e-12);
   assert.deepEqual([mlp100.seeds, mlp1000.std, knn.classifier, knn.mean], [2, 0, "1-NN", 0.5]);
+});
+
+test("the sweep crosses label noise with the budgets, for a trained classifier only where asked", () => {
+  const options = { budgets: [20, 50, 1000], seeds: [0, 1], classifiers: {}, knn: [1], labelNoise: [0, 0.4], noisyBudgets: { MLP: [50] } };
+  assert.deepEqual(sweepRuns(options, "MLP").map((r) => `${r.budget}/${r.labelNoise}`), ["20/0", "50/0", "1000/0", "50/0.4"]);
+  assert.deepEqual(sweepRuns(options, "linear").map((r) => `${r.budget}/${r.labelNoise}`), ["20/0", "50/0", "1000/0", "20/0.4", "50/0.4", "1000/0.4"]);
+  const rng = new Rng(4);
+  const x = new Matrix(100, 2);
+  const y = Int32Array.from({ length: 100 }, (_, i) => i % 2);
+  for (let i = 0; i < 100; i++) x.set(i, 0, rng.normal() + 4 * y[i]);
+  const sets = [{ name: "a", train: x, val: x, test: x }];
+  const rows = rawVsLatentSweep(sets, { train: y, val: y, test: y }, { ...options, classifiers: { MLP: { ...settings, epochs: 2, maxEpochs: 4 } }, progress: false });
+  assert.equal(rows.length, 3 * 2 * 2 + 4 * 2, "1-NN: 3 budgets × 2 noise levels × 2 seeds; MLP: 4 runs × 2 seeds");
+  assert.deepEqual(rows.filter((r) => r.classifier === "MLP" && r.labelNoise > 0).map((r) => r.labels), [50, 50]);
+  const noisy = rows.filter((r) => r.classifier === "1-NN" && r.labelNoise === 0.4 && r.labels === 100);
+  assert.ok(noisy.every((r) => r.testAccuracy < 0.8), `40 % wrong labels: 1-NN repeats them on the training images (${noisy.map((r) => r.testAccuracy)})`);
+  assert.ok(rows.filter((r) => r.classifier === "1-NN" && r.labelNoise === 0 && r.labels === 100).every((r) => r.testAccuracy === 1));
 });

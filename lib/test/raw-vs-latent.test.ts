@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import * as fs from "fs";
-import { MLPClassifier, Matrix, Rng, conclusions, differencesFromRaw, gradcheck, io, knnLabelBudgets, readSweepCsv, saveSweepCsv, standardizer } from "../src";
+import { MLPClassifier, Matrix, Rng, conclusions, differencesFromRaw, gradcheck, io, knnLabelBudgets, noiseConclusions, noiseRobustness, readSweepCsv, saveSweepCsv, standardizer } from "../src";
 import type { SweepRow } from "../src";
 import { tempDir } from "./support/temp";
 import { PYTHON, requirePython } from "./support/requirements";
@@ -82,7 +82,7 @@ test("the linear softmax classifier (no hidden layer) passes the gradient check"
 
 test("the conclusion is computed from the table: paired differences, two standard errors", () => {
   const rows: SweepRow[] = [];
-  const add = (features: string, classifier: string, labels: number, accs: number[]) => accs.forEach((testAccuracy, seed) => rows.push({ features, classifier, labels, seed, testAccuracy }));
+  const add = (features: string, classifier: string, labels: number, accs: number[]) => accs.forEach((testAccuracy, seed) => rows.push({ features, classifier, labels, labelNoise: 0, seed, testAccuracy }));
   add("raw pixels", "1-NN", 100, [0.60, 0.62, 0.61]);
   add("codes A", "1-NN", 100, [0.65, 0.66, 0.66]); // +0.047, consistent: a win
   add("raw pixels", "1-NN", 1000, [0.75, 0.76, 0.75]);
@@ -113,14 +113,71 @@ test("the conclusion is computed from the table: paired differences, two standar
 
 test("the sweep table keeps one dataset's rows when another dataset's sweep is saved", () => {
   const file = path.join(tempDir("nnfs-sweep-"), "raw_vs_latent.csv");
-  const row = (features: string, testAccuracy: number): SweepRow => ({ features, classifier: "1-NN", labels: 100, seed: 0, testAccuracy });
+  const row = (features: string, testAccuracy: number): SweepRow => ({ features, classifier: "1-NN", labels: 100, labelNoise: 0, seed: 0, testAccuracy });
   saveSweepCsv(file, "fashion", [row("raw pixels", 0.5), row('codes: "best" AE', 0.6)]);
   saveSweepCsv(file, "mnist", [row("raw pixels", 0.9)]);
   saveSweepCsv(file, "fashion", [row("raw pixels", 0.55)]);
-  assert.equal(fs.readFileSync(file, "utf8").split("\n")[0], "dataset,features,classifier,labels,seed,test_accuracy");
+  assert.equal(fs.readFileSync(file, "utf8").split("\n")[0], "dataset,features,classifier,labels,label_noise,seed,test_accuracy");
   assert.deepEqual(readSweepCsv(file).map((r) => [r.dataset, r.features, r.testAccuracy]), [["mnist", "raw pixels", 0.9], ["fashion", "raw pixels", 0.55]]);
   saveSweepCsv(file, "mnist", [row('codes: "best" AE', 0.95)]);
   assert.equal(readSweepCsv(file).find((r) => r.dataset === "mnist")!.features, 'codes: "best" AE', "quotes survive");
   fs.writeFileSync(file, "a,b\n1,2\n");
   assert.throws(() => readSweepCsv(file), /not a raw-vs-latent table/);
+});
+
+test("a table written before the label-noise axis reads as clean labels; the new column round-trips", () => {
+  const file = path.join(tempDir("nnfs-sweep-"), "raw_vs_latent.csv");
+  fs.writeFileSync(file, 'dataset,features,classifier,labels,seed,test_accuracy\nfashion,"raw pixels",1-NN,100,0,0.500000\nmnist,"codes: best AE",MLP,54000,2,0.900000\n');
+  assert.deepEqual(readSweepCsv(file).map((r) => [r.dataset, r.labels, r.labelNoise, r.seed, r.testAccuracy]), [["fashion", 100, 0, 0, 0.5], ["mnist", 54000, 0, 2, 0.9]]);
+  saveSweepCsv(file, "fashion", [{ features: "raw pixels", classifier: "linear", labels: 100, labelNoise: 0.4, seed: 1, testAccuracy: 0.25 }]);
+  const lines = fs.readFileSync(file, "utf8").trim().split("\n");
+  assert.deepEqual(lines, ["dataset,features,classifier,labels,label_noise,seed,test_accuracy", 'mnist,"codes: best AE",MLP,54000,0,2,0.900000', 'fashion,"raw pixels",linear,100,0.4,1,0.250000']);
+  assert.deepEqual(readSweepCsv(file).map((r) => [r.dataset, r.labelNoise]), [["mnist", 0], ["fashion", 0.4]]);
+  fs.writeFileSync(file, `${lines[0]}\nfashion,"raw pixels",linear,100,1.5,1,0.25\n`);
+  assert.throws(() => readSweepCsv(file), /line 2 has label_noise 1\.5, expected a fraction in \[0, 1\]/);
+});
+
+test("noise robustness: each side's loss to the noise, and their paired difference with two standard errors", () => {
+  const rows: SweepRow[] = [];
+  const add = (features: string, classifier: string, labels: number, labelNoise: number, accs: number[]) =>
+    accs.forEach((testAccuracy, seed) => rows.push({ features, classifier, labels, labelNoise, seed, testAccuracy }));
+  add("raw pixels", "1-NN", 100, 0, [0.60, 0.62, 0.61]);
+  add("raw pixels", "1-NN", 100, 0.4, [0.40, 0.43, 0.41]); // raw loses 0.197
+  add("codes A", "1-NN", 100, 0, [0.65, 0.66, 0.66]);
+  add("codes A", "1-NN", 100, 0.4, [0.60, 0.61, 0.62]); // codes lose 0.047: advantage +0.150, a clear "codes"
+  add("raw pixels", "linear", 100, 0, [0.70, 0.71, 0.70]);
+  add("raw pixels", "linear", 100, 0.4, [0.65, 0.66, 0.65]); // raw loses 0.050
+  add("codes A", "linear", 100, 0, [0.70, 0.70, 0.71]);
+  add("codes A", "linear", 100, 0.4, [0.40, 0.41, 0.40]); // codes lose 0.300: "raw"
+  add("raw pixels", "MLP", 100, 0, [0.70, 0.75, 0.70]);
+  add("raw pixels", "MLP", 100, 0.4, [0.60, 0.60, 0.65]);
+  add("codes A", "MLP", 100, 0, [0.70, 0.72, 0.69]);
+  add("codes A", "MLP", 100, 0.4, [0.64, 0.60, 0.60]); // +0.013 with a wide spread: a tie
+  add("codes A", "MLP", 1000, 0, [0.8, 0.8, 0.8]);
+  add("codes A", "MLP", 1000, 0.4, [0.7, 0.7, 0.7]); // no raw rows at 1,000: left out
+  const results = noiseRobustness(rows, "raw pixels", 0.4);
+  assert.equal(results.length, 3);
+  const by = Object.fromEntries(results.map((r) => [r.classifier, r]));
+  assert.ok(Math.abs(by["1-NN"].rawDrop - 0.19667) < 1e-4 && Math.abs(by["1-NN"].codesDrop - 0.04667) < 1e-4);
+  assert.ok(Math.abs(by["1-NN"].advantage - 0.15) < 1e-9, `${by["1-NN"].advantage}`);
+  assert.deepEqual(results.map((r) => [r.classifier, r.verdict]), [["1-NN", "codes"], ["linear", "raw"], ["MLP", "tie"]]);
+  // The standard error: the spread over seeds of the per-seed advantage (0.15, 0.14, 0.16), plus the test set's.
+  assert.ok(Math.abs(by["1-NN"].se - 0.01 / Math.sqrt(3)) < 1e-9, `${by["1-NN"].se}`);
+  const withTest = noiseRobustness(rows, "raw pixels", 0.4, 200).find((r) => r.classifier === "1-NN")!;
+  const binomial = [0.61, 0.41333, 0.65667, 0.61].reduce((s, p) => s + p * (1 - p), 0) / 200;
+  assert.ok(Math.abs(withTest.se - Math.sqrt((0.01 / Math.sqrt(3)) ** 2 + binomial)) < 1e-4, `${withTest.se}`);
+  assert.equal(noiseRobustness(rows.filter((r) => r.seed === 0), "raw pixels", 0.4).every((r) => r.verdict === "tie"), true, "one seed: no verdict");
+  const text = noiseConclusions(results).join("\n");
+  assert.match(text, /^With 40 % of the labels wrong, raw pixels lose 0\.116 test accuracy on average and the codes 0\.146, over 3 settings .*in 1, more in 1, and within two standard errors in 1\.$/m);
+  assert.match(text, /^So at 40 % the answer depends on the setting\.$/m);
+  assert.match(text, /The codes' clearest gain: codes A with 1-NN at 100 labels, raw pixels lose 0\.197 and the codes 0\.047 \(\+0\.150 ± 0\.006\)/);
+  assert.match(text, /^codes A, linear, 40 % wrong: raw pixels lose less at 100 \(−0\.250\)\.$/m);
+  assert.match(noiseConclusions(results.slice(0, 1)).join("\n"), /So at 40 % the codes resist label noise better than raw pixels in most settings\./);
+  assert.match(noiseConclusions([])[0], /no setting run both with clean and with noisy labels/);
+  // The conclusion counts wins per noise level, and names the noise of the largest win or loss.
+  const summary = conclusions(differencesFromRaw(rows, "raw pixels"));
+  assert.match(summary[0], /^With clean labels, of 3 settings/);
+  assert.match(summary[1], /^With 40 % of the labels wrong, of 3 settings .* beat raw pixels by more than two standard errors in 1, lose by more than two standard errors in 1/);
+  assert.match(summary.join("\n"), /The largest loss: codes A with linear at 100 labels \(40 % wrong\), 0\.403 vs 0\.653/);
+  assert.match(summary.join("\n"), /^codes A, 1-NN \(clean labels\): win at 100 \(\+0\.047\)\.$/m);
 });

@@ -74,16 +74,20 @@ test("every notebook runs headless in the quick profile without a cell error", (
   }
   const umap = npz("ae_fashion_umap.npz");
   assert.equal(umap.embedding.shape[1], 2);
-  // Lab 2E's charts and its long-format table: every features × classifier × labels × seed.
-  for (const name of ["ft_val_acc_fashion_verbose", "ft_test_acc_fashion_verbose", "ft_codes_minus_raw_mlp_fashion", "ft_codes_minus_raw_5nn_fashion"]) {
+  // Lab 2E's charts and its long-format table: every features × classifier × labels × label noise × seed.
+  for (const name of ["ft_val_acc_fashion_verbose", "ft_test_acc_fashion_verbose", "ft_codes_minus_raw_mlp_fashion", "ft_codes_minus_raw_5nn_fashion", "ft_noise_raw_minus_codes_loss_linear_fashion"]) {
     assert.match(fs.readFileSync(path.join(root, "graphs_exp", `${name}.html`), "utf8"), /Plotly\.newPlot/, name);
   }
   const sweep = fs.readFileSync(path.join(root, "outputs", "raw_vs_latent.csv"), "utf8").trim().split("\n");
-  assert.equal(sweep[0], "dataset,features,classifier,labels,seed,test_accuracy");
+  assert.equal(sweep[0], "dataset,features,classifier,labels,label_noise,seed,test_accuracy");
   assert.ok(sweep.slice(1).every((line) => line.startsWith("fashion,")));
-  const cells = new Set(sweep.slice(1).map((line) => line.split(",").slice(1, 5).join(",")));
+  const cells = new Set(sweep.slice(1).map((line) => line.split(",").slice(1, 6).join(",")));
   assert.equal(cells.size, sweep.length - 1, "no combination twice");
-  assert.equal(cells.size, 4 * 4 * 3 * 2, "quick profile: 4 feature sets × 4 classifiers × 3 budgets × 2 seeds");
+  const featureSets = new Set(sweep.slice(1).map((line) => line.split(",")[1])).size;
+  assert.ok(featureSets >= 4, `raw pixels and at least three kinds of codes (${featureSets} feature sets)`);
+  // Per feature set and seed (2): 1-NN and 5-NN at 3 budgets × 2 noise levels (0, 40 %); linear at 3 budgets clean and
+  // at the 2 below all labels noisy; the MLP at 3 budgets, clean only (its noisy runs are in the full profile).
+  assert.equal(cells.size, featureSets * 2 * (2 * 3 * 2 + (3 + 2) + 3), "quick profile: every combination the sweep runs");
 });
 
 test("the reports and the chart pages draw all their charts and images in a browser, offline, without console errors", async (t) => {
@@ -111,7 +115,7 @@ test("the reports and the chart pages draw all their charts and images in a brow
   assert.deepEqual(results["04-ae-umap"].traces, [10], "Lab 2C: one scatter per class");
   assert.equal(results["04-ae-umap"].hoverPanels, 1, "Lab 2C: the hovered point's image beside the map");
   assert.equal(results["05-ae-compare"].charts, 4, "Lab 2D: three UMAPs (base, L2, dropout) and the box plots");
-  assert.equal(results["06-raw-vs-latent"].charts, 8, "Lab 2E: live curves, test accuracy, two confusion matrices, four codes − raw charts");
+  assert.equal(results["06-raw-vs-latent"].charts, 11, "Lab 2E: live curves, test accuracy, two confusion matrices, four codes − raw charts, three label-noise charts (no MLP in the quick profile)");
   assert.equal(results["E6-networks"].charts, 6, "E6: learning curve and decision regions for the MLP and for the MLP with BatchNorm, learning curve and fit for the curve");
   // The chart pages share one plotly.js beside them and still draw offline, the UMAP's hover images included.
   const graphs = path.join(quickRun, "graphs_exp");

@@ -4,6 +4,7 @@
 import { Matrix } from "../tensor";
 import { ShapeError } from "../errors";
 import { firstNonFinite, matmulTransB } from "../kernels";
+import { insertSorted } from "./knn_scan";
 
 export interface Neighbors {
   k: number;
@@ -66,18 +67,6 @@ function startWindow(self: number, idx: Int32Array, dist: Float64Array): void {
   dist.fill(Infinity);
   idx[0] = self;
   dist[0] = -1; // self always first
-}
-
-/** Puts (j, v) into the sorted window of k at offset o, dropping its last entry; v < dist[o + k − 1]. */
-export function insertSorted(j: number, v: number, k: number, idx: Int32Array, dist: Float64Array, o = 0): void {
-  let p = k - 1;
-  while (p > 0 && dist[o + p - 1] > v) {
-    dist[o + p] = dist[o + p - 1];
-    idx[o + p] = idx[o + p - 1];
-    p--;
-  }
-  dist[o + p] = v;
-  idx[o + p] = j;
 }
 
 /**

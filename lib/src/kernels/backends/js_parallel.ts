@@ -3,13 +3,14 @@
 // compute the others on copies of (their part of) A, B and C in shared memory. Each row of
 // C is computed exactly as the one-thread jsGemm would, so results do not depend on the
 // split. Only large products are split (below ~1M multiply-adds, handing work over costs
-// more than it saves).
+// more than it saves). The same workers also run other row-split work (PoolTask, e.g. the
+// kNN label scan): runTask.
 import * as path from "path";
 import { Worker } from "worker_threads";
 import type { FloatArray } from "../../tensor";
 import { jsGemm } from "./js_gemm";
 import { splitRows, threadCount } from "../threads";
-import { JS_JOB, SharedOperands, post, stopWorkers, waitFor } from "./worker_protocol";
+import { JS_JOB, JS_KIND, PoolTask, SharedOperands, post, stopWorkers, waitFor } from "./worker_protocol";
 
 const MIN_WORK = 1 << 20; // m·n·k below this stays on one thread
 
@@ -85,7 +86,7 @@ export function parallelJsGemm(
   view(sharedOf(p, "b", bLength * size), float64, bLength).set(B.subarray(0, bLength));
   const c = view(sharedOf(p, "c", m * n * size), float64, m * n);
   if (beta !== 0) for (let i = top; i < m; i++) c.set(C.subarray(i * ldc, i * ldc + n), i * n);
-  p.job.set([transA ? 1 : 0, transB ? 1 : 0, n, k, alpha, beta, lda, ldb, float64 ? 1 : 0], 0);
+  p.job.set([transA ? 1 : 0, transB ? 1 : 0, n, k, alpha, beta, lda, ldb, float64 ? 1 : 0, JS_KIND.gemm, 0], 0);
   for (let t = 0; t < p.threads; t++) p.job.set(ranges[t] ?? [0, 0], JS_JOB.ranges + 2 * t);
   post(p.control);
   jsGemm(transA, transB, top, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
@@ -98,4 +99,36 @@ export function parallelJsGemm(
     return;
   }
   for (let i = top; i < m; i++) C.set(c.subarray(i * n, (i + 1) * n), i * ldc);
+}
+
+/** The function a PoolTask names, loaded once per module (in this thread as in the workers). */
+export function taskFunction(task: Pick<PoolTask, "module" | "name">): (context: unknown, from: number, to: number) => void {
+  // NOTE: require, not import: the module is named at run time, and loaded the same way in the workers.
+  const fn: unknown = require(task.module)[task.name];
+  if (typeof fn !== "function") throw new TypeError(`pool task: ${task.module} has no function ${JSON.stringify(task.name)}`);
+  return fn as (context: unknown, from: number, to: number) => void;
+}
+
+/**
+ * Runs `task` over [0, count) split into one range per thread (`threads`, default every
+ * thread), this thread taking the first; returns when all are done. Without workers (one
+ * thread, or none could start) this thread runs all of it. A range whose worker threw or
+ * died is run again here, so an error surfaces in this thread.
+ */
+export function runTask(task: PoolTask, count: number, threads = threadCount()): void {
+  const run = taskFunction(task);
+  const p = count > 1 ? getPool(threads) : null;
+  if (p === null) return run(task.context, 0, count);
+  const ranges = splitRows(count, p.threads, 1);
+  for (const w of p.workers) w.postMessage(task);
+  p.job.set([JS_KIND.task, 0], JS_JOB.kind);
+  for (let t = 0; t < p.threads; t++) p.job.set(ranges[t] ?? [0, 0], JS_JOB.ranges + 2 * t);
+  post(p.control);
+  run(task.context, ranges[0][0], ranges[0][1]);
+  const finished = waitFor(p.control, p.threads - 1);
+  if (!finished) {
+    broken = true;
+    stopPool(p);
+  }
+  if (!finished || p.job[JS_JOB.failed] !== 0) for (const [from, to] of ranges.slice(1)) run(task.context, from, to);
 }

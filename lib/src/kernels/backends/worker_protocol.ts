@@ -15,8 +15,25 @@ export const SPIN = 20_000;
 /** Workers silent this long are presumed dead; their rows are done on the main thread. */
 export const WAIT_MS = 60_000;
 
-/** The fields of a js_parallel.ts job (one Float64Array row each): the product, then each worker's rows. */
-export const JS_JOB = { transA: 0, transB: 1, n: 2, k: 3, alpha: 4, beta: 5, lda: 6, ldb: 7, float64: 8, ranges: 9 } as const;
+/**
+ * The fields of a js_parallel.ts job (one Float64Array row each): the product, what the job
+ * is (a product, or the task last sent), whether a worker's task threw, then each worker's rows.
+ */
+export const JS_JOB = { transA: 0, transB: 1, n: 2, k: 3, alpha: 4, beta: 5, lda: 6, ldb: 7, float64: 8, kind: 9, failed: 10, ranges: 11 } as const;
+/** JS_JOB.kind: a matrix product, or a PoolTask. */
+export const JS_KIND = { gemm: 0, task: 1 } as const;
+
+/**
+ * Work for every thread of js_parallel.ts over a split of [0, count): `module`'s export `name`,
+ * called as fn(context, from, to). The context is sent to each worker (structured clone: share
+ * large arrays as SharedArrayBuffers); fn must write its results into shared memory.
+ */
+export interface PoolTask {
+  /** An absolute path a worker can require. */
+  module: string;
+  name: string;
+  context: unknown;
+}
 
 /** Shared buffers a js_parallel.ts worker computes on; sent again whenever one is replaced by a larger one. */
 export interface SharedOperands {
