@@ -9,7 +9,7 @@ import path from "path";
 import { fileURLToPath } from "url";
 
 if (process.argv.includes("--help")) {
-  console.log("Usage: npm run fuzz -- [--cases 10000] [--seed 1] [--format "IDX raw"|"IDX gzip"|safetensors|NPY|NPZ]");
+  console.log('Usage: npm run fuzz -- [--cases 10000] [--seed 1] [--format "IDX raw"|"IDX gzip"|safetensors|NPY|NPZ]');
   process.exit(0);
 }
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
