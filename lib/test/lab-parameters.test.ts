@@ -55,8 +55,8 @@ test("a parameters cell's declarations are read by the TypeScript parser, not a 
 test("the runner's plan: names checked against the notebooks, then values; each notebook gets only what it declares", () => {
   const dir = tempDir("nnfs-plan-");
   const notebook = (name: string, parameters: string | null): string => {
-    const cells = [{ cell_type: "markdown", metadata: {}, source: "# lab" }];
-    if (parameters !== null) cells.push({ cell_type: "code", metadata: { tags: ["parameters"] }, source: parameters } as never);
+    const cells: object[] = [{ cell_type: "markdown", metadata: {}, source: "# lab" }];
+    if (parameters !== null) cells.push({ cell_type: "code", metadata: { tags: ["parameters"] }, source: parameters });
     const file = path.join(dir, name);
     fs.writeFileSync(file, JSON.stringify({ cells, metadata: {}, nbformat: 4, nbformat_minor: 5 }));
     return file;
