@@ -1,5 +1,5 @@
 // Student versions of the exercise notebooks, made from the answer keys in
-// notebooks/exercises/solutions/ (see lib/src/exercises/release.ts).
+// notebooks/exercises/solutions/ (see tools/src/notebook_release.ts).
 // Usage: node scripts/exercises.mjs                 create the missing ones in notebooks/exercises/
 //        node scripts/exercises.mjs --reset E1 E4   start those over (the old file is kept as a backup)
 //        node scripts/exercises.mjs --into DIR      use DIR instead of notebooks/exercises/ (as the tests do)
@@ -9,7 +9,9 @@ import * as path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
-const nn = createRequire(import.meta.url)("nnfs");
+const require = createRequire(import.meta.url);
+const nn = require("nnfs");
+const tools = require("nnfs-tools");
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCES = path.join(ROOT, "notebooks", "exercises", "solutions");
 const STUDENT = path.join(ROOT, "notebooks", "exercises");
@@ -34,7 +36,7 @@ function main() {
   const say = (line) => args.quiet || console.log(line);
   if (args.check) {
     for (const file of sources) {
-      const problems = nn.exercises.sourceProblems(nn.exercises.readNotebook(path.join(SOURCES, file)));
+      const problems = tools.sourceProblems(nn.exercises.readNotebook(path.join(SOURCES, file)));
       if (problems.length > 0) throw new Error(`${file}:\n  ${problems.join("\n  ")}`);
     }
     say(`${sources.length} exercise answer keys are valid`);
@@ -53,8 +55,8 @@ function main() {
       fs.renameSync(target, backup);
       say(`kept your previous ${file} as ${path.relative(ROOT, backup)}`);
     }
-    const student = nn.exercises.studentVersion(nn.exercises.readNotebook(path.join(SOURCES, file)), file);
-    nn.writeFileAtomic(target, nn.exercises.notebookText(student));
+    const student = tools.studentVersion(nn.exercises.readNotebook(path.join(SOURCES, file)), file);
+    nn.writeFileAtomic(target, tools.notebookText(student));
     say(`wrote ${path.relative(ROOT, target) || target}`);
   }
 }

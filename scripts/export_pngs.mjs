@@ -8,8 +8,9 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 const nn = require("nnfs");
+const tools = require("nnfs-tools");
 const dir = process.argv[2] ?? nn.projectPath("graphs_exp");
 const pages = fs.readdirSync(dir).filter((f) => f.endsWith(".html"));
-const result = await nn.plot.exportChartPagesToPng(pages.map((f) => path.join(dir, f)));
+const result = await tools.exportChartPagesToPng(pages.map((f) => path.join(dir, f)));
 if (result.reason) console.log(`charts not exported to PNG: ${result.reason}`);
 else console.log(`exported ${result.files.length} charts to PNG in ${path.relative(process.cwd(), dir) || "."}`);

@@ -2,12 +2,23 @@
 // cases derived from valid files, and prints the counts by outcome. Exits 1 if any case
 // failed: an exception other than a DataError naming the file, an invalid object, or a case
 // slower than 1 s. Usage: node scripts/fuzz.mjs [--cases 10000] [--seed 1] [--format NPZ]
+// The harness is test code (lib/test/fuzz), compiled with the tests: `npm run fuzz` compiles them first.
 import { createRequire } from "module";
+import fs from "fs";
 import path from "path";
 import { fileURLToPath } from "url";
 
+if (process.argv.includes("--help")) {
+  console.log('Usage: npm run fuzz -- [--cases 10000] [--seed 1] [--format "IDX raw"|"IDX gzip"|safetensors|NPY|NPZ]');
+  process.exit(0);
+}
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const fuzz = createRequire(import.meta.url)(path.join(root, "lib/dist/testing/fuzz/index.js"));
+const harness = path.join(root, "lib/build/test/fuzz/index.js");
+if (!fs.existsSync(harness)) {
+  console.error(`fuzz: ${path.relative(root, harness)} is missing; compile the tests first: npx tsc -p lib/tsconfig.test.json (npm run fuzz does)`);
+  process.exit(2);
+}
+const fuzz = createRequire(import.meta.url)(harness);
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);

@@ -9,7 +9,9 @@ import * as path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
-const nn = createRequire(import.meta.url)("nnfs");
+const require = createRequire(import.meta.url);
+const nn = require("nnfs");
+const tools = require("nnfs-tools");
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const KEYS = path.join(ROOT, "notebooks", "exercises", "solutions");
 const TRACK_CONFIG = path.join(ROOT, "notebooks", "exercises", "nbgrader_config.py");
@@ -38,7 +40,7 @@ function chosenKeys(only) {
   const builtOn = ["E1", "E2", "E3", "E4", "E5"];
   if (keys.some((f) => f.startsWith("E6-")) && !builtOn.every((name) => keys.some((f) => f.startsWith(`${name}-`)))) throw new Error("E6 builds on E1–E5 from the same folder: put E1–E6 in its assignment");
   for (const file of keys) {
-    const problems = nn.exercises.sourceProblems(nn.exercises.readNotebook(path.join(KEYS, file)));
+    const problems = tools.sourceProblems(nn.exercises.readNotebook(path.join(KEYS, file)));
     if (problems.length > 0) throw new Error(`${file}:\n  ${problems.join("\n  ")}`);
   }
   return keys;

@@ -15,7 +15,6 @@ import datetime
 import html
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -49,80 +48,44 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-# A declaration in a parameters cell: `let name[: type] = value;` (one per line). `let`,
-# because new values are assigned to these names (const is refused with a message).
-DECLARATION = re.compile(r"^(const|let)\s+(\w+)(\s*:\s*[^=]+?)?\s*=\s*(.+?);\s*(//.*)?$", re.M)
+def parameter_plan(values: dict, notebooks, check: bool = True) -> dict:
+    """What the notebooks get for these -p values, from the one module that knows the lab
+    parameters (tools/src/lab_parameters.ts, through scripts/lab_parameters.mjs): the checked
+    values, the run's dataset, and each notebook's injected cell. check=False writes the values
+    as given (a list of injections only). Exits with a message naming a bad name or value.
+    """
+    mode = "plan" if check else "inject"
+    out = subprocess.run(["node", str(ROOT / "scripts" / "lab_parameters.mjs"), mode, json.dumps(values), *map(str, notebooks)],
+                         cwd=ROOT, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(out.stderr.strip() or out.stdout.strip())
+    return json.loads(out.stdout)
 
 
-def parameters_cell(nb):
-    """Index of the cell tagged "parameters", or None."""
-    for i, cell in enumerate(nb.cells):
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            return i
-    return None
-
-
-def declared_parameters(nb) -> dict:
-    """Name → (keyword, default value's source) of each declaration in the parameters cell."""
-    i = parameters_cell(nb)
-    if i is None:
-        return {}
-    return {m.group(2): (m.group(1), m.group(4)) for m in DECLARATION.finditer(nb.cells[i].source)}
-
-
-def dataset_of_run(notebooks, values: dict) -> str:
-    """The dataset the labs ran on: the -p value, else the default of the first lab that declares one."""
-    if "dataset" in values:
-        return values["dataset"]
-    for nb_path in notebooks:
-        default = declared_parameters(nbformat.read(nb_path, as_version=4)).get("dataset")
-        if default:
-            return default[1].strip('"')
-    return "none"
-
-
-def inject_parameters(nb, values: dict) -> list:
-    """Adds the injected-parameters cell after the parameters cell; returns the names it set.
+def inject_parameters(nb, injection: dict) -> list:
+    """Adds the planned injected-parameters cell after the parameters cell; returns the names it set.
 
     The cell is the one papermill writes with scripts/papermill_typescript (a test compares
     them): a comment line, then `name = value;` for each value, in the order given.
     """
-    declared = declared_parameters(nb)
-    names = [n for n in values if n in declared]
-    if not names:
+    if not injection["names"]:
         return []
-    lines = ["// Parameters"] + [f"{n} = {json.dumps(values[n], ensure_ascii=False)};" for n in names]
-    cell = nbformat.v4.new_code_cell("\n".join(lines) + "\n", metadata={"tags": ["injected-parameters"]})
-    nb.cells.insert(parameters_cell(nb) + 1, cell)
-    return names
-
-
-def checked_parameters(pairs, notebooks) -> dict:
-    """The -p values as the notebooks get them; exits with a message naming a bad name or value."""
-    given = dict(pairs)
-    if not given:
-        return {}
-    known = set()
-    for nb_path in notebooks:
-        known.update(declared_parameters(nbformat.read(nb_path, as_version=4)))
-    unknown = sorted(set(given) - known)
-    if unknown:
-        raise SystemExit(f"-p {unknown[0]}: none of these notebooks has such a parameter; they have: {', '.join(sorted(known)) or 'none'}")
-    for nb_path in notebooks:
-        declared = declared_parameters(nbformat.read(nb_path, as_version=4))
-        fixed = sorted(n for n in given if declared.get(n, ("let",))[0] == "const")
-        if fixed:
-            raise SystemExit(f"-p {fixed[0]}: {nb_path.name} declares it with const; a parameter is declared with let, so that a new value can be assigned")
-    out = subprocess.run(["node", str(ROOT / "scripts" / "check_parameters.mjs"), json.dumps(given)], cwd=ROOT, capture_output=True, text=True)
-    if out.returncode != 0:
-        raise SystemExit(out.stderr.strip() or out.stdout.strip())
-    return json.loads(out.stdout)
+    cell = nbformat.v4.new_code_cell(injection["source"], metadata={"tags": ["injected-parameters"]})
+    nb.cells.insert(injection["at"] + 1, cell)
+    return injection["names"]
 
 
 def write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def notebook_client(nb, nb_path: Path, timeout: int, allow_errors: bool = False, **hooks) -> NotebookClient:
+    """The nbclient client every notebook here runs under: the tslab kernel, in the notebook's folder.
+    scripts/test/execute_cells.py uses it too (with allow_errors, for the student notebooks)."""
+    return NotebookClient(nb, timeout=timeout, kernel_name="tslab", allow_errors=allow_errors,
+                          resources={"metadata": {"path": str(nb_path.parent)}}, **hooks)
 
 
 def stream_text(cell, name):
@@ -149,9 +112,9 @@ def report_failure(nb_path: Path, nb, index: int, reason: str) -> None:
 REPORT_TEMPLATE = ROOT / "scripts" / "report" / "report.html.j2"
 
 
-def run_one(nb_path: Path, args) -> tuple:
+def run_one(nb_path: Path, injection: dict, args) -> tuple:
     nb = nbformat.read(nb_path, as_version=4)
-    injected = inject_parameters(nb, args.values)
+    injected = inject_parameters(nb, injection)
     if injected:
         print(f"       {nb_path.name}: " + ", ".join(f"{n} = {args.values[n]}" for n in injected))
     current = {"index": -1}
@@ -159,11 +122,7 @@ def run_one(nb_path: Path, args) -> tuple:
     def on_cell_start(cell, cell_index):
         current["index"] = cell_index
 
-    client = NotebookClient(
-        nb, timeout=args.timeout, kernel_name="tslab", allow_errors=False,
-        resources={"metadata": {"path": str(nb_path.parent)}},
-        on_cell_start=on_cell_start,
-    )
+    client = notebook_client(nb, nb_path, args.timeout, on_cell_start=on_cell_start)
     started = time.time()
     ok = False
     try:
@@ -259,7 +218,8 @@ def main(argv=None) -> int:
         print("No notebooks found in notebooks/", file=sys.stderr)
         return 2
     try:
-        args.values = checked_parameters(args.parameter, notebooks)
+        plan = parameter_plan(dict(args.parameter), notebooks)
+        args.values = plan["values"]
     except SystemExit as err:
         print(err, file=sys.stderr)
         return 2
@@ -269,8 +229,8 @@ def main(argv=None) -> int:
     backend = backend_line()
     runs = []
     status = 0
-    for nb_path in notebooks:
-        ok, seconds = run_one(nb_path, args)
+    for nb_path, injection in zip(notebooks, plan["notebooks"]):
+        ok, seconds = run_one(nb_path, injection, args)
         runs.append((nb_path, ok, seconds))
         if not ok:
             print(f"Stopped at {nb_path.name}; later notebooks read its artifacts, so they were not run.",
@@ -278,7 +238,7 @@ def main(argv=None) -> int:
             status = 1
             break
     if not args.no_html:
-        write_index(args.out, runs, args.profile, started_at, backend, args.values, dataset_of_run(notebooks, args.values))
+        write_index(args.out, runs, args.profile, started_at, backend, args.values, plan["dataset"])
     if status == 0:
         print(f"All {len(notebooks)} notebook(s) ran in {time.time() - started:.1f} s; index: {args.out / 'index.html'}")
     return status

@@ -119,9 +119,26 @@ ensure_npm_packages() {
   fi
 }
 
+# Removes compiled files whose source is gone (moved or deleted): tsc never does, and the
+# engine's dist must hold only the engine.
+prune_compiled() {
+  local src="$1" out="$2" f rel
+  [ -d "$out" ] || return 0
+  while IFS= read -r -d '' f; do
+    rel="${f#"$out"/}"
+    rel="${rel%.map}"
+    case "$rel" in *.d.ts) rel="${rel%.d.ts}" ;; *.js) rel="${rel%.js}" ;; *) continue ;; esac
+    [ -f "$src/$rel.ts" ] || rm -f "$f"
+  done < <(find "$out" -type f -print0)
+  find "$out" -mindepth 1 -type d -empty -delete
+}
+
 build_lib() {
-  say "building lib (tsc)"
+  say "building lib and tools (tsc)"
   npx tsc -p lib
+  npx tsc -p tools
+  prune_compiled lib/src lib/dist
+  prune_compiled tools/src tools/dist
   bash "$ROOT/scripts/build-native.sh"
   bash "$ROOT/scripts/build-wasm.sh"
 }

@@ -96,8 +96,6 @@ export * as plot from "./plot";
 export * as gradcheck from "./testing/gradcheck";
 export * as exercises from "./exercises";
 export { labsProfile } from "./profile";
-export { LAB_PARAMETERS, checkLabParameters } from "./lab_parameters";
-export type { LabParameter } from "./lab_parameters";
 export type { LabsProfile } from "./profile";
 export { inNotebook } from "./notebook";
 export { projectRoot, projectPath, writeFileAtomic, removeStaleTemporaries } from "./paths";

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import * as ts from "typescript";
 import * as nnfs from "../src";
 import { Dropout, exercises } from "../src";
+import { studentVersion } from "nnfs-tools";
 import type { AdamWClass, DropoutClass, ExerciseReport, MomentumClass, RMSPropClass } from "../src/exercises";
 import { cellSource } from "../src/exercises/notebook_json";
 import type { Mistake } from "../src/exercises/mistakes/catalogue";
@@ -82,7 +83,7 @@ const SOLUTIONS = path.resolve(__dirname, "..", "..", "..", "notebooks", "exerci
 
 /** The classes of a student notebook as released (stubs in place of the solution regions), loaded. */
 function studentClasses(file: string, names: string[], unlabelled: boolean): Record<string, unknown> {
-  const notebook = exercises.studentVersion(exercises.readNotebook(path.join(SOLUTIONS, file)), file);
+  const notebook = studentVersion(exercises.readNotebook(path.join(SOLUTIONS, file)), file);
   if (unlabelled) for (const cell of notebook.cells) cell.source = cellSource(cell).replace(/"not implemented: [^"]+"/g, '"not implemented"');
   const js = ts.transpileModule(exercises.collectSources([{ file, names, notebook }]).source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
   const module = { exports: {} as Record<string, unknown> };

@@ -5,7 +5,10 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DataError, exercises } from "../src";
+import { exercises } from "../src";
+// The release tooling lives in nnfs-tools and throws the engine's DataError as `nnfs` exports it.
+import { DataError } from "nnfs";
+import * as tools from "nnfs-tools";
 import type { ActivationClass, BatchNormClass, LinearClass, MyLayers, NbgraderMeta, Notebook, NotebookCell } from "../src/exercises";
 import { cellSource as source } from "../src/exercises/notebook_json";
 import { tempDir } from "./support/temp";
@@ -25,7 +28,7 @@ test("the answer keys E0–E8 are valid exercise sources, cleared, with nbgrader
   const keys = answerKeys();
   assert.deepEqual(keys.map((k) => k.file), ["E0-gradient-check.ipynb", "E1-linear.ipynb", "E2-activations.ipynb", "E3-losses.ipynb", "E4-batchnorm.ipynb", "E5-sgd.ipynb", "E6-networks.ipynb", "E7-dropout.ipynb", "E8-update-rules.ipynb"]);
   for (const { file, nb } of keys) {
-    assert.deepEqual(exercises.sourceProblems(nb), [], file);
+    assert.deepEqual(tools.sourceProblems(nb), [], file);
     let checks = 0;
     for (const cell of nb.cells) {
       assert.deepEqual(cell.outputs ?? [], [], `${file}: committed with outputs`);
@@ -41,7 +44,7 @@ test("the answer keys E0–E8 are valid exercise sources, cleared, with nbgrader
 
 test("the student version replaces each solution region by a labelled stub and keeps the rest", () => {
   for (const { file, nb } of answerKeys()) {
-    const student = exercises.studentVersion(nb, file);
+    const student = tools.studentVersion(nb, file);
     assert.equal(student.cells.length, nb.cells.length);
     student.cells.forEach((cell, i) => {
       const original = nb.cells[i];
@@ -62,7 +65,7 @@ test("the student version replaces each solution region by a labelled stub and k
 
 test("stubs keep the region's indentation and the code around it", () => {
   const text = ["class A {", "  f(): number {", "    // BEGIN SOLUTION A.f", "    return 1;", "    // END SOLUTION", "  }", "}"].join("\n");
-  assert.equal(exercises.stubbed(text), ["class A {", "  f(): number {", "    // YOUR CODE HERE", '    throw new Error("not implemented: A.f");', "  }", "}"].join("\n"));
+  assert.equal(tools.stubbed(text), ["class A {", "  f(): number {", "    // YOUR CODE HERE", '    throw new Error("not implemented: A.f");', "  }", "}"].join("\n"));
 });
 
 test("a broken source is refused with every problem named", () => {
@@ -81,7 +84,7 @@ test("a broken source is refused with every problem named", () => {
       cell("// BEGIN SOLUTION e\n// as in solutions/ (inside a region: removed from the student version)\nx();\n// END SOLUTION", meta({ solution: true, grade_id: "e" })),
     ],
   };
-  const problems = exercises.sourceProblems(nb).join("\n");
+  const problems = tools.sourceProblems(nb).join("\n");
   for (const expected of [
     /kernelspec.language is "python"/,
     /cell 1: "\/\/ BEGIN SOLUTION" needs a label/,
@@ -96,7 +99,7 @@ test("a broken source is refused with every problem named", () => {
     assert.match(problems, expected);
   }
   assert.doesNotMatch(problems, /cell 6/);
-  assert.throws(() => exercises.studentVersion(nb, "broken.ipynb"), (err: Error) => err instanceof DataError && /broken.ipynb is not a valid exercise source notebook/.test(err.message));
+  assert.throws(() => tools.studentVersion(nb, "broken.ipynb"), (err: Error) => err instanceof DataError && /broken.ipynb is not a valid exercise source notebook/.test(err.message));
 });
 
 test("E6's collector builds one module from the solution cells and lists the stubs left", () => {
@@ -106,7 +109,7 @@ test("E6's collector builds one module from the solution cells and lists the stu
   assert.match(solved.source, /^import \* as nn from "nnfs";$/m);
   assert.match(solved.source, /^export \{ Linear, ReLU, Sigmoid, softmaxCrossEntropy, meanSquaredError, BatchNorm1d, SGD \};$/m);
   assert.ok(solved.notebooks.every((n) => n.stubs.length === 0));
-  const student = exercises.collectSources(inputs.map((i) => ({ ...i, notebook: exercises.studentVersion(i.notebook, i.file) })));
+  const student = exercises.collectSources(inputs.map((i) => ({ ...i, notebook: tools.studentVersion(i.notebook, i.file) })));
   const stubs = ["Linear.forward", "Linear.backward", "ReLU.forward", "ReLU.backward", "Sigmoid.forward", "Sigmoid.backward", "softmaxCrossEntropy", "meanSquaredError", "BatchNorm1d.forward", "BatchNorm1d.backward", "SGD.step"];
   assert.deepEqual(student.notebooks.flatMap((n) => n.stubs), stubs);
   // nbgrader's stub (notebooks/exercises/nbgrader_config.py) has no label: the method around it names it.
@@ -115,7 +118,7 @@ test("E6's collector builds one module from the solution cells and lists the stu
     for (const cell of copy.cells) cell.source = source(cell).replace(/"not implemented: [^"]+"/g, '"not implemented"');
     return copy;
   };
-  const nbgrader = exercises.collectSources(inputs.map((i) => ({ ...i, notebook: unlabelled(exercises.studentVersion(i.notebook, i.file)) })));
+  const nbgrader = exercises.collectSources(inputs.map((i) => ({ ...i, notebook: unlabelled(tools.studentVersion(i.notebook, i.file)) })));
   assert.doesNotMatch(nbgrader.source, /not implemented:/);
   assert.deepEqual(nbgrader.notebooks.flatMap((n) => n.stubs), stubs);
   // A renamed class is named in the error, with the file.
@@ -138,7 +141,7 @@ const ANSWER_FORMULAS = [
 function studentLayers(unlabelled: boolean): MyLayers {
   const byFile = new Map(answerKeys().map(({ file, nb }) => [file, nb]));
   const inputs = exercises.EXERCISE_NOTEBOOKS.map(({ file, names }) => {
-    const notebook = exercises.studentVersion(byFile.get(file)!, file);
+    const notebook = tools.studentVersion(byFile.get(file)!, file);
     if (unlabelled) for (const cell of notebook.cells) cell.source = source(cell).replace(/"not implemented: [^"]+"/g, '"not implemented"');
     return { file, names, notebook };
   });
@@ -201,7 +204,7 @@ test("E1–E5's checks on the untouched student stubs give no answer away: names
 
 test("collectMyLayers writes my_layers.ts beside the notebooks and refuses a missing one clearly", async () => {
   const dir = tempDir("nnfs-collect-");
-  for (const { file, nb } of answerKeys()) fs.writeFileSync(path.join(dir, file), exercises.notebookText(nb));
+  for (const { file, nb } of answerKeys()) fs.writeFileSync(path.join(dir, file), tools.notebookText(nb));
   const printed: string[] = [];
   await exercises.collectMyLayers({ folder: dir, log: (t) => printed.push(t) });
   assert.match(fs.readFileSync(path.join(dir, "my_layers.ts"), "utf8"), /class BatchNorm1d implements nn.Layer/);

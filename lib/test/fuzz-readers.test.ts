@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { DataError } from "../src";
-import { FUZZ_TARGETS, FuzzTarget, runCase, runFuzz } from "../src/testing/fuzz";
+import { FUZZ_TARGETS, FuzzTarget, runCase, runFuzz } from "./fuzz";
 
 const CASES = 300;
 // Seeds far from the campaign's (1..10000), so the sample adds cases instead of repeating them.

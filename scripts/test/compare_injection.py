@@ -14,7 +14,7 @@ from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from run_notebooks import declared_parameters, inject_parameters  # noqa: E402
+from run_notebooks import inject_parameters, parameter_plan  # noqa: E402
 
 
 def injected(nb):
@@ -24,11 +24,10 @@ def injected(nb):
 
 
 values = json.loads(sys.argv[1])
-for path in sys.argv[2:]:
+for path, injection in zip(sys.argv[2:], parameter_plan(values, sys.argv[2:], check=False)):
     ours = nbformat.read(path, as_version=4)
-    declared = declared_parameters(ours)
-    inject_parameters(ours, values)
-    mine = {name: value for name, value in values.items() if name in declared}
+    inject_parameters(ours, injection)
+    mine = {name: value for name, value in values.items() if name in injection["declared"]}
     # papermill's execute_notebook parameterizes only when there are values.
     theirs = parameterize_notebook(load_notebook_node(path), mine, kernel_name="tslab", language="typescript") if mine else load_notebook_node(path)
     print(json.dumps({"notebook": Path(path).name, "runner": injected(ours), "papermill": injected(theirs)}))

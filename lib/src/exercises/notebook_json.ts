@@ -1,5 +1,5 @@
-// The parts of the .ipynb format (nbformat 4) the exercise tools read and write, and
-// nbgrader's cell metadata (schema version 3).
+// The parts of the .ipynb format (nbformat 4) the grader reads (to collect a learner's code),
+// and nbgrader's cell metadata (schema version 3). Writing notebooks is tooling (tools/).
 import * as fs from "fs";
 import { DataError } from "../errors";
 
@@ -50,17 +50,6 @@ export function cellSource(cell: NotebookCell): string {
   return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
 }
 
-/** Text as the list of lines Jupyter writes: each line keeps its "\n" but the last. */
-export function sourceLines(text: string): string[] {
-  const lines = text.split("\n");
-  return lines.map((line, i) => (i < lines.length - 1 ? `${line}\n` : line)).filter((line) => line !== "");
-}
-
 export function nbgraderOf(cell: NotebookCell): NbgraderMeta | undefined {
   return cell.metadata?.nbgrader;
-}
-
-/** A notebook as Jupyter saves it: JSON indented by one space, non-ASCII kept, a final newline. */
-export function notebookText(nb: Notebook): string {
-  return `${JSON.stringify(nb, null, 1)}\n`;
 }

@@ -16,4 +16,3 @@ export { embeddingScatter, barChart, boxesByClass, imageTilesFigure, confusionHe
 export { showFiguresSideBySide } from "./notebook";
 export { liveCurves } from "./live";
 export type { LiveCurves } from "./live";
-export { exportFigurePng, exportChartPagesToPng } from "./export_png";

@@ -1,7 +1,7 @@
 // Finished grid runs kept on disk, so a grid search that is interrupted (a stopped kernel,
 // a crash, a power cut) resumes where it stopped instead of training every run again.
 // A run is kept under a key made of everything that decides its result: its config, the
-// SHA-256 of the training and validation data, the engine's compiled code, and the backend
+// SHA-256 of the training and validation data, the engine's compiled training code, and the backend
 // and thread count (OpenBLAS sums in another order with another thread count). Same key,
 // same result bit for bit, so a resumed grid gives the table and checkpoints of an
 // uninterrupted one. Each run is one file written atomically: it is there whole or not at all.
@@ -15,6 +15,7 @@ import { writeFileAtomic } from "../paths";
 import { backendStatus } from "../kernels/backend";
 import { threadCount } from "../kernels/threads";
 import { loadCheckpoint, saveAutoencoder } from "../io/checkpoint";
+import { trainingCodeHash } from "./engine_hash";
 import type { History } from "../training_history";
 import type { Autoencoder } from "../models/autoencoder";
 
@@ -43,20 +44,9 @@ export interface KeptRun<Row extends ResultRow> {
 
 let engineHash: string | null = null;
 
-/** SHA-256 of the engine's compiled JavaScript: a change to any layer, loss or kernel is a new engine. */
+/** SHA-256 of the compiled code a training run executes (see engine_hash.ts): a change to any layer, loss, optimiser, the trainer or a kernel is a new engine. */
 export function engineVersion(): string {
-  if (engineHash !== null) return engineHash;
-  const root = path.resolve(__dirname, "..");
-  const hash = createHash("sha256");
-  const walk = (dir: string): void => {
-    for (const name of fs.readdirSync(dir).sort()) {
-      const full = path.join(dir, name);
-      if (fs.statSync(full).isDirectory()) walk(full);
-      else if (name.endsWith(".js")) hash.update(`${path.relative(root, full)}\0`).update(fs.readFileSync(full));
-    }
-  };
-  walk(root);
-  engineHash = hash.digest("hex");
+  if (engineHash === null) engineHash = trainingCodeHash(path.resolve(__dirname, ".."));
   return engineHash;
 }
 

@@ -4,9 +4,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
-import { Rng } from "../../random";
-import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from "../../data/idx";
-import { DATASETS, ImageDataset, loadImageDataset } from "../../data/image_datasets";
+import { Rng } from "../../src/random";
+import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from "../../src/data/idx";
+import { DATASETS, ImageDataset, loadImageDataset } from "../../src/data/image_datasets";
 import { chance, EDGE_U32, Mutation, mutateBytes, pick, withUint } from "./mutate";
 import { FuzzCase, FuzzTarget, InvalidObject } from "./runner";
 

@@ -2,7 +2,7 @@
 // refused (a DataError naming the file) or failed: any other exception, a refusal that
 // does not name the file, an invalid object, or a case slower than the time limit.
 import { performance } from "perf_hooks";
-import { DataError } from "../../errors";
+import { DataError } from "../../src/errors";
 
 /** One damaged (or intact) file and how to read it. */
 export interface FuzzCase {

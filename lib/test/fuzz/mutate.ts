@@ -1,7 +1,7 @@
 // Byte-level mutations of a valid file, each driven by a seeded Rng so that a case is
 // reproduced from its seed alone. Offsets lean towards the header, where parsing happens.
-import { concatBytes } from "../../bytes";
-import { Rng } from "../../random";
+import { concatBytes } from "../../src/bytes";
+import { Rng } from "../../src/random";
 
 /** Mutated bytes and what was done to them, for the report. */
 export interface Mutation {

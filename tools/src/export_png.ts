@@ -1,16 +1,15 @@
-// Static PNG copies of interactive figures, drawn by a headless Chromium (Debian's
-// /usr/bin/chromium, or $NNFS_CHROMIUM) through playwright-core. Optional: where no
-// browser is installed it returns null and says why, and the HTML copy still exists.
+// Static PNG copies of the chart pages in graphs_exp/, drawn by a headless Chromium (Debian's
+// /usr/bin/chromium, or $NNFS_CHROMIUM) through playwright-core. Tooling, not the engine:
+// scripts/export_pngs.mjs runs it after the labs. Optional: where no browser is installed
+// it exports nothing and says why; the HTML pages are there anyway.
 import * as fs from "fs";
 import * as path from "path";
-import { projectPath, writeFileAtomic } from "../paths";
-import { Figure, standaloneHtml } from "./plotly";
+import { writeFileAtomic } from "nnfs";
 
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
 
 /** The part of playwright-core used here. */
 interface Page {
-  setContent(html: string, options: { waitUntil: "load" }): Promise<void>;
   goto(url: string, options: { waitUntil: "load" }): Promise<unknown>;
   waitForSelector(selector: string, options: { timeout: number }): Promise<unknown>;
   locator(selector: string): { first(): { screenshot(options: { type: "png" }): Promise<Uint8Array> } };
@@ -30,7 +29,7 @@ async function launch(): Promise<{ browser: Browser } | { reason: string }> {
   if (!fs.existsSync(executablePath)) return { reason: `no browser at ${executablePath} (apt-get install chromium, or set NNFS_CHROMIUM)` };
   let playwright: Playwright;
   try {
-    // Loaded only here: drawing PNGs is optional and the engine must load without it.
+    // Loaded only here: drawing PNGs is optional, and the other tools load without it.
     playwright = require("playwright-core") as Playwright;
   } catch {
     return { reason: "playwright-core is not installed" };
@@ -42,24 +41,6 @@ async function launch(): Promise<{ browser: Browser } | { reason: string }> {
 async function chartPng(page: Page): Promise<Uint8Array> {
   await page.waitForSelector(".nnfs-plot svg.main-svg", { timeout: 30_000 });
   return page.locator(".nnfs-plot").first().screenshot({ type: "png" });
-}
-
-/**
- * Draws `fig` in a headless browser and saves graphs_exp/<name>.png.
- * @returns the PNG's path, or null (with `reason`) when no browser is available
- */
-export async function exportFigurePng(fig: Figure, name: string, size = { width: 900, height: 620 }): Promise<{ file: string | null; reason?: string }> {
-  const launched = await launch();
-  if ("reason" in launched) return { file: null, reason: launched.reason };
-  try {
-    const page = await launched.browser.newPage({ viewport: size });
-    await page.setContent(standaloneHtml({ ...fig, layout: { ...fig.layout, width: size.width - 20, height: size.height - 40 } }, name), { waitUntil: "load" });
-    const file = projectPath("graphs_exp", `${name}.png`);
-    writeFileAtomic(file, await chartPng(page));
-    return { file };
-  } finally {
-    await launched.browser.close();
-  }
 }
 
 /** Saves each chart page (as saveFigure writes them) next to itself as a PNG, in one browser. */

@@ -5,11 +5,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Rng } from "../../random";
-import { Matrix } from "../../tensor";
-import { Autoencoder } from "../../models/autoencoder";
-import { DATA_SHA256, decodeSafetensors, SafetensorsFile } from "../../io/safetensors";
-import { loadAutoencoder, saveAutoencoder } from "../../io/checkpoint";
+import { Rng } from "../../src/random";
+import { Matrix } from "../../src/tensor";
+import { Autoencoder } from "../../src/models/autoencoder";
+import { DATA_SHA256, decodeSafetensors, SafetensorsFile } from "../../src/io/safetensors";
+import { loadAutoencoder, saveAutoencoder } from "../../src/io/checkpoint";
 import { chance, EDGE_U32, Mutation, mutateBytes, pick, withUint } from "./mutate";
 import { FuzzCase, FuzzTarget, InvalidObject } from "./runner";
 

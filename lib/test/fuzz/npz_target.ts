@@ -5,13 +5,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { zipSync } from "fflate";
-import { Rng } from "../../random";
-import { loadNpz, NpzValue, saveNpz } from "../../io/npz";
-import { concatBytes } from "../../bytes";
+import { Rng } from "../../src/random";
+import { loadNpz, NpzValue, saveNpz } from "../../src/io/npz";
+import { concatBytes } from "../../src/bytes";
 import { chance, EDGE_U32, Mutation, mutateBytes, pick, withUint } from "./mutate";
 import { checkNpy, mutateNpy, randomNpy } from "./npy_target";
 import { FuzzCase, FuzzTarget, InvalidObject } from "./runner";
-import { readZipDirectory as zipLayout } from "../../io/unzip";
+import { readZipDirectory as zipLayout } from "../../src/io/unzip";
 import { deflateBomb, RawEntry, writeZip, Zip64Mark } from "./zip_edit";
 
 const KEYS = ["Z", "Yhat", "mse", "y", "dataset"];

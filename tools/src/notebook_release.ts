@@ -2,8 +2,12 @@
 // generate_assignment does: every `// BEGIN SOLUTION <label>` … `// END SOLUTION` region is
 // replaced by `// YOUR CODE HERE` and a "not implemented: <label>" throw, outputs are cleared,
 // and the nbgrader cell metadata (solution cells, locked check cells with points) is kept.
-import { DataError } from "../errors";
-import { Notebook, cellSource, nbgraderOf, sourceLines } from "./notebook_json";
+// Build tooling (scripts/exercises.mjs, scripts/nbgrader_course.mjs), not the grader: it reads
+// notebooks with the engine's reader and throws the engine's DataError.
+import { DataError, exercises } from "nnfs";
+
+type Notebook = exercises.Notebook;
+const { cellSource, nbgraderOf } = exercises;
 
 const BEGIN = "BEGIN SOLUTION";
 const END = "END SOLUTION";
@@ -63,6 +67,17 @@ export function studentVersion(source: Notebook, file: string): Notebook {
     if (nbgraderOf(cell)?.solution === true) cell.source = sourceLines(stubbed(cellSource(cell)));
   }
   return nb;
+}
+
+/** Text as the list of lines Jupyter writes: each line keeps its "\n" but the last. */
+export function sourceLines(text: string): string[] {
+  const lines = text.split("\n");
+  return lines.map((line, i) => (i < lines.length - 1 ? `${line}\n` : line)).filter((line) => line !== "");
+}
+
+/** A notebook as Jupyter saves it: JSON indented by one space, non-ASCII kept, a final newline. */
+export function notebookText(nb: Notebook): string {
+  return `${JSON.stringify(nb, null, 1)}\n`;
 }
 
 /** Replaces each region by the stub, indented like its BEGIN line. */

@@ -1,9 +1,9 @@
 // Fuzz cases for the .npy reader: valid arrays of every supported dtype made by encodeNpy,
 // then damaged bytes, header dict edits (shape, descr, fortran_order), version and header
 // length edits, data of the wrong length and strings holding non-characters.
-import { Rng } from "../../random";
-import { decodeNpy, encodeNpy, NpyArray } from "../../io/npy";
-import { concatBytes } from "../../bytes";
+import { Rng } from "../../src/random";
+import { decodeNpy, encodeNpy, NpyArray } from "../../src/io/npy";
+import { concatBytes } from "../../src/bytes";
 import { chance, EDGE_U32, Mutation, mutateBytes, pick, randomBytes, withUint } from "./mutate";
 import { FuzzCase, FuzzTarget, InvalidObject } from "./runner";
 
