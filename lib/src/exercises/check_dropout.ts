@@ -14,9 +14,7 @@ import { mapMatrix, scaled, times } from "./matrix_ops";
 import { suspectsFor } from "./mistakes/catalogue";
 import { DROPOUT_MISTAKES, DropoutCase, DropoutShows, hintFor } from "./mistakes/dropout";
 import type { ExerciseReport } from "./report";
-
-/** The constructor the E7 notebook gives the learner's Dropout. */
-export type DropoutClass = new (p: number, options?: { seed?: number }) => Layer;
+import type { DropoutClass } from "./learner_api";
 
 /** The p of the main checks. */
 const P = 0.3;

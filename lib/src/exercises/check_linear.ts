@@ -10,26 +10,8 @@ import { backwardAfterDecoy, construct, expectBackwardOverwrites, expectNumericG
 import { suspectsFor } from "./mistakes/catalogue";
 import { LINEAR_MISTAKES } from "./mistakes/linear";
 import type { ExerciseReport } from "./report";
-
-/** The constructor the E1 notebook gives the learner's Linear. */
-export type LinearClass = new (inFeatures: number, outFeatures: number, rng: Rng, dtype: DType) => Layer;
-
-export interface LinearCase {
-  label: string;
-  inF: number;
-  outF: number;
-  x: Matrix;
-  /** A batch of x's shape that forward sees first: backward must use the latest forward. */
-  decoy: Matrix;
-  W: Matrix;
-  b: Matrix;
-  dOut: Matrix;
-  /** The engine's answers. */
-  y: Matrix;
-  dX: Matrix;
-  dW: Matrix;
-  db: Matrix;
-}
+import type { LinearClass } from "./learner_api";
+import type { LinearCase } from "./check_cases";
 
 /** Four random shapes: out > in, square (so a transposed dW has the right shape), in > out, and N = 1. */
 function linearCases(seed: number): LinearCase[] {

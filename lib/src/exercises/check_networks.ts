@@ -22,7 +22,7 @@ import { asMatrix, describeValue, maxAbsDiff } from "./compare";
 import { mapMatrix } from "./matrix_ops";
 import { SGD_HINT, checkOwnLayers, checkOwnLoss, ownClasses, watchSteps } from "./network_ownership";
 import type { ExerciseReport } from "./report";
-import type { MyLayers } from "./checks";
+import type { MyLayers } from "./learner_api";
 
 export interface TrainValData<Y extends Matrix | Int32Array> {
   train: Dataset<Y>;

@@ -13,42 +13,7 @@ import { UPDATE_SHAPES, UpdateRun, makeRun, prepareStep, startParams } from "./u
 import { suspectsFor } from "./mistakes/catalogue";
 import { ADAMW_MISTAKES, AdamWShows, MOMENTUM_MISTAKES, MomentumShows, RMSPROP_MISTAKES, RMSPropShows, UpdateRuleCase } from "./mistakes/update_rules";
 import type { ExerciseReport } from "./report";
-
-export interface MomentumOptions {
-  lr: number;
-  /** μ; default 0.9. */
-  momentum?: number;
-  /** λ, on params with decay only; default 0. */
-  weightDecay?: number;
-}
-
-export interface AdamWOptions {
-  /** Default 0.001. */
-  lr?: number;
-  /** Default 0.9. */
-  beta1?: number;
-  /** Default 0.999. */
-  beta2?: number;
-  /** Default 1e-8. */
-  eps?: number;
-  /** λ of the decoupled decay, on params with decay only; default 0. */
-  weightDecay?: number;
-}
-
-export interface RMSPropOptions {
-  /** Default 0.01. */
-  lr?: number;
-  /** Decay of the average of g²; default 0.99. */
-  alpha?: number;
-  /** Default 1e-8. */
-  eps?: number;
-  /** λ, added to the gradient, on params with decay only; default 0. */
-  weightDecay?: number;
-}
-
-export type MomentumClass = new (options: MomentumOptions) => Optimizer;
-export type RMSPropClass = new (options: RMSPropOptions) => Optimizer;
-export type AdamWClass = new (options: AdamWOptions) => Optimizer;
+import type { AdamWClass, AdamWOptions, MomentumClass, MomentumOptions, RMSPropClass, RMSPropOptions } from "./learner_api";
 
 interface RuleSpec<Options, Shows extends string> {
   name: string;

@@ -5,7 +5,7 @@ import { softmaxCrossEntropy as engineSoftmaxCrossEntropy, meanSquaredError as e
 import { SGD as EngineSGD } from "../optim/sgd";
 import { CheckFailure, Grader } from "./grader";
 import { describeValue } from "./compare";
-import type { MyLayers } from "./checks";
+import type { MyLayers } from "./learner_api";
 
 export const SGD_HINT = "give nn.fit your optimiser: optimizer: new SGD({ lr, weightDecay }) with SGD imported from ./my_layers (nn.fit's own lr option, and new nn.SGD, use the engine's)";
 
