@@ -5,7 +5,7 @@ import { Rng } from "../random";
 import { Layer, ReLU as ReferenceReLU, Sigmoid as ReferenceSigmoid } from "../layers";
 import { randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, GradeOptions, Grader } from "./grader";
-import { expectClose } from "./compare";
+import { expectClose } from "./answer_comparison";
 import { backwardAfterDecoy, backwardCopy, construct, expectBackwardOverwrites, expectNumericGradients, expectInputKept, forwardCopy, paramsOf } from "./layer_harness";
 import { mapMatrix, scaled } from "./matrix_ops";
 import { suspectsFor } from "./mistakes/catalogue";

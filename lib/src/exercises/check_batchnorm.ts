@@ -6,7 +6,7 @@ import { Rng } from "../random";
 import { BatchNorm1d as ReferenceBatchNorm, Layer, Param, StateBuffer } from "../layers";
 import { randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, GradeOptions, ErrorStats, Grader, learner } from "./grader";
-import { describeValue, expectClose } from "./compare";
+import { describeValue, expectClose } from "./answer_comparison";
 import { backwardAfterDecoy, construct, expectBackwardOverwrites, expectNumericGradients, forwardCopy, paramsOf } from "./layer_harness";
 import { CHECK_EPS as EPS, CHECK_MOMENTUM as MOMENTUM, decoyOf, normalized, runningAfter } from "./batchnorm_math";
 import { mapMatrix, sumAlong, times } from "./matrix_ops";

@@ -5,7 +5,7 @@ import { softmaxCrossEntropy as engineSoftmaxCrossEntropy } from "../losses";
 import { SGD as EngineSGD, Optimizer } from "../optim/sgd";
 import { Network } from "../models";
 import { CheckFailure, Grader, learner } from "./grader";
-import { asMatrix, describeValue } from "./compare";
+import { asMatrix, describeValue } from "./answer_comparison";
 import { NetworkSetup, SetupFunction, spiralData, validModel } from "./check_networks";
 import { SGD_HINT, checkOwnLayers, checkOwnLoss, ownClasses } from "./network_ownership";
 import type { ExerciseReport } from "./report";

@@ -8,7 +8,7 @@ import { Rng } from "../random";
 import type { Layer } from "../layers";
 import { randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, ErrorStats, GradeOptions, Grader, LearnerThrew, learner } from "./grader";
-import { expectClose } from "./compare";
+import { expectClose } from "./answer_comparison";
 import { backwardCopy, construct, expectBackwardOverwrites, expectInputKept, forwardCopy, paramsOf } from "./layer_harness";
 import { mapMatrix, scaled, times } from "./matrix_ops";
 import { suspectsFor } from "./mistakes/catalogue";

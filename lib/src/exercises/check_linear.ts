@@ -5,7 +5,7 @@ import { Rng } from "../random";
 import { Layer, Linear as ReferenceLinear, Param } from "../layers";
 import { randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, GradeOptions, Grader } from "./grader";
-import { expectClose } from "./compare";
+import { expectClose } from "./answer_comparison";
 import { backwardAfterDecoy, construct, expectBackwardOverwrites, expectNumericGradients, expectInputKept, forwardCopy, paramsOf } from "./layer_harness";
 import { suspectsFor } from "./mistakes/catalogue";
 import { LINEAR_MISTAKES } from "./mistakes/linear";

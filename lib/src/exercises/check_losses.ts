@@ -6,7 +6,7 @@ import { Rng } from "../random";
 import { LossAndGrad, meanSquaredError as referenceMse, softmaxCrossEntropy as referenceSce } from "../losses";
 import { numericalGradient, randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, GradeOptions, ErrorStats, Grader, learner } from "./grader";
-import { asMatrix, describeValue, expectClose, expectCloseNumber, expectMatchesNumeric } from "./compare";
+import { asMatrix, describeValue, expectClose, expectCloseNumber, expectMatchesNumeric } from "./answer_comparison";
 import { numberSuspectsFor, suspectsFor } from "./mistakes/catalogue";
 import { MSE_GRAD_MISTAKES, MSE_LOSS_MISTAKES, ONE_MAX_FOR_THE_BATCH, SCE_GRAD_MISTAKES, SCE_LOSS_MISTAKES } from "./mistakes/losses";
 import { scaled } from "./matrix_ops";

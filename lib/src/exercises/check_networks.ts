@@ -18,7 +18,7 @@ import { argmaxRows } from "../kernels";
 import * as plot from "../plot";
 import { CheckFailure, Grader, LearnerThrew, learner, sci } from "./grader";
 import { DivergenceError } from "../errors";
-import { asMatrix, describeValue, maxAbsDiff } from "./compare";
+import { asMatrix, describeValue, maxAbsDiff } from "./answer_comparison";
 import { mapMatrix } from "./matrix_ops";
 import { SGD_HINT, checkOwnLayers, checkOwnLoss, ownClasses, watchSteps } from "./network_ownership";
 import type { ExerciseReport } from "./report";

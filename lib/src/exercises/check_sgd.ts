@@ -6,7 +6,7 @@ import { Param, makeParam } from "../layers";
 import { Optimizer, SGD as ReferenceSGD } from "../optim/sgd";
 import { randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, GradeOptions, ErrorStats, Grader, learner } from "./grader";
-import { Suspect, describeValue, expectClose } from "./compare";
+import { Suspect, describeValue, expectClose } from "./answer_comparison";
 import { suspectsFor } from "./mistakes/catalogue";
 import { SGD_MISTAKES } from "./mistakes/sgd";
 import type { ExerciseReport } from "./report";

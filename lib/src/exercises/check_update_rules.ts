@@ -8,7 +8,7 @@ import { Momentum as ReferenceMomentum } from "../optim/momentum";
 import { Adam as ReferenceAdam } from "../optim/adam";
 import { RMSProp as ReferenceRMSProp } from "../optim/rmsprop";
 import { CheckFailure, ErrorStats, GradeOptions, Grader, learner } from "./grader";
-import { Suspect, describeValue, expectClose, matchSuspect } from "./compare";
+import { Suspect, describeValue, expectClose, matchSuspect } from "./answer_comparison";
 import { UPDATE_SHAPES, UpdateRun, makeRun, prepareStep, startParams } from "./update_run";
 import { suspectsFor } from "./mistakes/catalogue";
 import { ADAMW_MISTAKES, AdamWShows, MOMENTUM_MISTAKES, MomentumShows, RMSPROP_MISTAKES, RMSPropShows, UpdateRuleCase } from "./mistakes/update_rules";

@@ -13,8 +13,8 @@ import { checkInt } from "../validate";
 import { liveLine } from "../train/progress";
 import { knnLabelBudgets } from "./knn_classifier";
 import { labelledSubset, noisyLabels, noisySubsetLabels } from "./label_noise";
-import { groupBySetting } from "./raw_vs_latent";
-import type { SweepRow } from "./raw_vs_latent";
+import { groupBySetting } from "./sweep_table";
+import type { SweepRow } from "./sweep_table";
 
 /** A classifier and how it is trained: identical for every feature set. */
 export interface ClassifierSettings extends Omit<MLPOptions, "seed" | "dtype"> {
