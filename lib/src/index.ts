@@ -78,7 +78,7 @@ export { runUmap, seededRandom } from "./analysis/umap";
 export type { UmapOptions, UmapResult } from "./analysis/umap";
 export { analyseCheckpoint, comparedModels, comparisonRows, perClassErrorRows, mseComparison } from "./analysis/checkpoint_comparison";
 export type { CheckpointAnalysis, ComparedModel } from "./analysis/checkpoint_comparison";
-export { trainClassifier, rawVsLatentSweep, summarizeSweep, epochsFor, labelledTrainingSet, sweepRuns } from "./analysis/raw_vs_latent_sweep";
+export { trainClassifier, rawVsLatentSweep, epochsFor, labelledTrainingSet, sweepRuns } from "./analysis/raw_vs_latent_sweep";
 export { labelledSubset, noisyLabels, noisySubsetLabels } from "./analysis/label_noise";
 export { noiseRobustness, noiseConclusions } from "./analysis/noise_robustness";
 export type { NoiseRobustness } from "./analysis/noise_robustness";
@@ -88,9 +88,9 @@ export { standardizer } from "./analysis/standardize";
 export type { Standardizer } from "./analysis/standardize";
 export { differencesFromRaw, conclusions } from "./analysis/sweep_conclusions";
 export type { Difference } from "./analysis/sweep_conclusions";
-export { saveSweepCsv, readSweepCsv } from "./analysis/sweep_table";
-export type { SweepRow } from "./analysis/sweep_table";
-export type { ClassifierSettings, FeatureSet, Labels, ClassifierRun, SweepOptions } from "./analysis/raw_vs_latent_sweep";
+export { saveSweepCsv, readSweepCsv, summarizeSweep, sweepPivot } from "./analysis/sweep_table";
+export type { SweepRow, SweepSummary, SweepPivotLayout } from "./analysis/sweep_table";
+export type { ClassifierSettings, FeatureSet, Labels, ClassifierRun, ClassifierRunOptions, SweepOptions } from "./analysis/raw_vs_latent_sweep";
 
 // Files, charts, notebooks, testing helpers
 export * as io from "./io";

@@ -58,3 +58,57 @@ export function saveSweepCsv(file: string, dataset: string, rows: readonly Sweep
   const body = all.map((r) => [r.dataset, quote(r.features), r.classifier, r.labels, r.labelNoise, r.seed, r.testAccuracy.toFixed(6)].join(","));
   writeFileAtomic(file, [CSV_HEADER, ...body].join("\n") + "\n");
 }
+
+/** One setting of the sweep over its seeds. */
+export interface SweepSummary {
+  features: string;
+  classifier: string;
+  labels: number;
+  labelNoise: number;
+  mean: number;
+  std: number;
+  seeds: number;
+}
+
+/** Mean and sample standard deviation over seeds, per features × classifier × labels × noise. */
+export function summarizeSweep(rows: readonly SweepRow[]): SweepSummary[] {
+  return groupBySetting(rows).map((g) => {
+    const acc = g.map((r) => r.testAccuracy);
+    const mean = acc.reduce((a, b) => a + b, 0) / acc.length;
+    const std = Math.sqrt(acc.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, acc.length - 1));
+    return { features: g[0].features, classifier: g[0].classifier, labels: g[0].labels, labelNoise: g[0].labelNoise, mean, std, seeds: acc.length };
+  });
+}
+
+/** What sweepPivot puts in its rows and columns, in this order. */
+export interface SweepPivotLayout {
+  classifiers: readonly string[];
+  labelNoise: readonly number[];
+  /** The feature sets, one column each. */
+  features: readonly string[];
+}
+
+/**
+ * Lab 2E's table: a row per classifier × label noise × label count that has runs (counts in
+ * increasing order), a column per feature set holding "mean ± std" of the test accuracy over
+ * seeds, "" where that feature set has no run.
+ */
+export function sweepPivot(rows: readonly SweepRow[], layout: SweepPivotLayout): Array<Record<string, string | number>> {
+  const summary = summarizeSweep(rows);
+  const find = (features: string | null, classifier: string, labels: number, labelNoise: number): SweepSummary | undefined =>
+    summary.find((s) => (features === null || s.features === features) && s.classifier === classifier && s.labels === labels && s.labelNoise === labelNoise);
+  const counts = [...new Set(rows.map((r) => r.labels))].sort((a, b) => a - b);
+  return layout.classifiers.flatMap((classifier) =>
+    layout.labelNoise.flatMap((noise) =>
+      counts
+        .filter((n) => find(null, classifier, n, noise) !== undefined)
+        .map((n) => {
+          const cells = layout.features.map((f) => {
+            const s = find(f, classifier, n, noise);
+            return [f, s ? `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}` : ""];
+          });
+          return { classifier, "label noise": `${Math.round(noise * 100)} %`, labels: n, ...Object.fromEntries(cells) };
+        }),
+    ),
+  );
+}
