@@ -100,7 +100,7 @@ export * as exercises from "./exercises";
 export { labsProfile } from "./profile";
 export type { LabsProfile } from "./profile";
 export { inNotebook } from "./notebook";
-export { projectRoot, projectPath, writeFileAtomic, removeStaleTemporaries } from "./paths";
+export { projectRoot, projectPath, checkpointPath, writeFileAtomic, removeStaleTemporaries } from "./paths";
 
 import { describeBackend } from "./kernels/backend";
 import { inNotebook } from "./notebook";
