@@ -36,7 +36,7 @@ export { fit, evaluate, batchBounds, scheduledLr, LR_SCHEDULES } from "./train/t
 export type { FitOptions, LrSchedule } from "./train/trainer";
 export { lastEpoch } from "./training_history";
 export type { EpochProgress, EpochValues, History } from "./training_history";
-export type { EarlyStopping } from "./train/early_stopping";
+export type { EarlyStoppingOptions } from "./train/early_stopping";
 export { runAeGrid, bestRun, describeRun, worstSpike, SPIKE_LIMIT } from "./train/grid_search";
 export { GridCache, engineVersion, dataChecksum } from "./train/grid_cache";
 export { gridPicks, saveGridCheckpoints } from "./train/grid_checkpoints";
@@ -76,9 +76,9 @@ export { trustworthiness, knnAccuracy, embeddingScores } from "./analysis/embedd
 export type { EmbeddingScores } from "./analysis/embedding_metrics";
 export { runUmap, seededRandom } from "./analysis/umap";
 export type { UmapOptions, UmapResult } from "./analysis/umap";
-export { analyseCheckpoint, comparedModels, comparisonRows, perClassErrorRows, mseComparison } from "./analysis/compare";
-export type { CheckpointAnalysis, ComparedModel } from "./analysis/compare";
-export { trainClassifier, rawVsLatentSweep, summarizeSweep, epochsFor, labelledTrainingSet, sweepRuns } from "./analysis/label_budget";
+export { analyseCheckpoint, comparedModels, comparisonRows, perClassErrorRows, mseComparison } from "./analysis/checkpoint_comparison";
+export type { CheckpointAnalysis, ComparedModel } from "./analysis/checkpoint_comparison";
+export { trainClassifier, rawVsLatentSweep, epochsFor, labelledTrainingSet, sweepRuns } from "./analysis/raw_vs_latent_sweep";
 export { labelledSubset, noisyLabels, noisySubsetLabels } from "./analysis/label_noise";
 export { noiseRobustness, noiseConclusions } from "./analysis/noise_robustness";
 export type { NoiseRobustness } from "./analysis/noise_robustness";
@@ -86,9 +86,11 @@ export { knnLabelBudgets } from "./analysis/knn_classifier";
 export type { KnnBudgetOptions, KnnResult } from "./analysis/knn_classifier";
 export { standardizer } from "./analysis/standardize";
 export type { Standardizer } from "./analysis/standardize";
-export { differencesFromRaw, conclusions, saveSweepCsv, readSweepCsv } from "./analysis/raw_vs_latent";
-export type { SweepRow, Difference } from "./analysis/raw_vs_latent";
-export type { ClassifierSettings, FeatureSet, Labels, ClassifierRun, SweepOptions } from "./analysis/label_budget";
+export { differencesFromRaw, conclusions } from "./analysis/sweep_conclusions";
+export type { Difference } from "./analysis/sweep_conclusions";
+export { saveSweepCsv, readSweepCsv, summarizeSweep, sweepPivot } from "./analysis/sweep_table";
+export type { SweepRow, SweepSummary, SweepPivotLayout } from "./analysis/sweep_table";
+export type { ClassifierSettings, FeatureSet, Labels, ClassifierRun, ClassifierRunOptions, SweepOptions } from "./analysis/raw_vs_latent_sweep";
 
 // Files, charts, notebooks, testing helpers
 export * as io from "./io";
@@ -98,7 +100,7 @@ export * as exercises from "./exercises";
 export { labsProfile } from "./profile";
 export type { LabsProfile } from "./profile";
 export { inNotebook } from "./notebook";
-export { projectRoot, projectPath, writeFileAtomic, removeStaleTemporaries } from "./paths";
+export { projectRoot, projectPath, checkpointPath, writeFileAtomic, removeStaleTemporaries } from "./paths";
 
 import { describeBackend } from "./kernels/backend";
 import { inNotebook } from "./notebook";

@@ -2,6 +2,7 @@
 // scripts from the project root; both must write to the same graphs_exp/ and outputs/.
 import * as fs from "fs";
 import * as path from "path";
+import { ConfigError } from "./errors";
 
 /**
  * The project root: $NNFS_ROOT if set, else the nearest folder at or above `from`
@@ -21,6 +22,17 @@ export function projectRoot(from: string = process.cwd()): string {
 /** A path under the project root, e.g. projectPath("graphs_exp", "clf_curves_loss.html"). */
 export function projectPath(...parts: string[]): string {
   return path.join(projectRoot(), ...parts);
+}
+
+/**
+ * The labs' autoencoder checkpoint `name` for `dataset`: saved_models/ae_<dataset>_<name>.safetensors
+ * (Lab 2A writes `best`, `best_reg`, `best_dropout` and `k32`; the later labs read them).
+ */
+export function checkpointPath(dataset: string, name: string, dir: string = projectPath("saved_models")): string {
+  for (const [what, value] of [["dataset", dataset], ["name", name]] as const) {
+    if (typeof value !== "string" || !/^[\w-]+$/.test(value)) throw new ConfigError(`checkpointPath: ${what} must be letters, digits, _ or - (got ${JSON.stringify(value)})`);
+  }
+  return path.join(dir, `ae_${dataset}_${name}.safetensors`);
 }
 
 /**

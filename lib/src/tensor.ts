@@ -125,8 +125,10 @@ export function outputFor(out: Matrix | undefined, rows: number, cols: number, d
 /**
  * `buffer` when it already is (rows, cols, dtype), else a new zero matrix. Layers keep
  * their outputs and gradients in such buffers, so a training step allocates nothing.
+ * Unlike outputFor, which checks an `out` the caller passed, a kept buffer that no longer
+ * fits (a smaller last batch) is replaced, not an error.
  */
-export function reuse(buffer: Matrix | null, rows: number, cols: number, dtype: DType): Matrix {
+export function keptOutputFor(buffer: Matrix | null, rows: number, cols: number, dtype: DType): Matrix {
   if (buffer !== null && buffer.rows === rows && buffer.cols === cols && buffer.dtype === dtype) return buffer;
   return new Matrix(rows, cols, dtype);
 }

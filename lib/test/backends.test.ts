@@ -3,6 +3,7 @@
 // choosing and falling back between them is explained, never silent.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
+import { assertAllClose } from "./support/close";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -148,13 +149,7 @@ function float32(values: number[], cols: number): Matrix {
   return Matrix.fromValues(values.length / cols, cols, values, "float32");
 }
 
-function assertClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void {
-  assert.equal(a.length, b.length, what);
-  for (let i = 0; i < a.length; i++) {
-    const same = (Number.isNaN(a[i]) && Number.isNaN(b[i])) || Math.abs(a[i] - b[i]) <= tol * Math.max(1, Math.abs(a[i]));
-    assert.ok(same, `${what}[${i}]: ${a[i]} vs ${b[i]}`);
-  }
-}
+const assertClose = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void => assertAllClose(a, b, tol, what, { relative: true, nanEqual: true });
 
 test("the native and wasm float32 element-wise kernels agree with the TypeScript loops", (t) => {
   const others = (["blas", "wasm"] as const).filter((b) => backends[b]);

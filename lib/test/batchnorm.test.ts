@@ -2,14 +2,10 @@
 // update follows running := m·running + (1 − m)·batch, checked on hand-computed values.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
+import { assertAllClose } from "./support/close";
 import { BatchNorm1d, Matrix } from "../src";
 
-function close(actual: ArrayLike<number>, expected: number[], tol = 1e-12): void {
-  assert.equal(actual.length, expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= tol, `[${i}] ${actual[i]} vs ${expected[i]}`);
-  }
-}
+const close = (actual: ArrayLike<number>, expected: number[], tol = 1e-12): void => assertAllClose(actual, expected, tol, "batchnorm");
 
 // Column 0 = [1, 2, 3, 6]: mean 3, biased variance (4 + 1 + 0 + 9) / 4 = 3.5.
 // Column 1 = [0, 0, 4, 4]: mean 2, variance 4.

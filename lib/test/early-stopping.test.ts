@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { ConfigError, MLPRegressor, Matrix, evaluate, fit } from "../src";
-import { BestEpochKeeper } from "../src/train/early_stopping";
+import { EarlyStopper } from "../src/train/early_stopping";
 
 // Training pulls every output towards 2 while validation wants 1: starting near 0, the
 // validation error falls until the outputs pass 1 and rises after, a known best epoch.
@@ -40,7 +40,7 @@ test("early stopping needs validation data and valid settings", () => {
 test("the keeper takes one epoch's values at a time and gives back its best epoch's weights", () => {
   const model = new MLPRegressor({ inputDim: 1, hiddenDims: [2], outputDim: 1, seed: 1 });
   const weight = model.params()[0].value.data;
-  const keeper = new BestEpochKeeper(model, { patience: 2, monitor: "valMetric", mode: "max" }, true);
+  const keeper = new EarlyStopper(model, { patience: 2, monitor: "valMetric", mode: "max" }, true);
   // valMetric 0.5, 0.8 (best), 0.8 (a tie is no improvement), 0.7: patience runs out at epoch 4.
   const stops = [0.5, 0.8, 0.8, 0.7].map((valMetric, i) => {
     weight[0] = i + 1; // the weights this epoch ends with

@@ -1,6 +1,7 @@
 // Learned-filter maths on tiny models whose effective weights are worked out by hand.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
+import { assertAllClose } from "./support/close";
 import { Autoencoder, BatchNorm1d, Linear, Matrix, filterTiles, layer1Filters, layer2Backprojection } from "../src";
 
 const W0 = [[1, 0, 2], [0, 1, 0], [1, 1, 1], [0, 0, -1]];
@@ -8,7 +9,7 @@ const W1 = [[1, -1], [0, 2], [1, 0]];
 
 function close(m: Matrix, expected: number[][], what: string): void {
   assert.deepEqual([m.rows, m.cols], [expected.length, expected[0].length], what);
-  expected.flat().forEach((v, i) => assert.ok(Math.abs(m.data[i] - v) < 1e-5, `${what}[${i}]: ${m.data[i]} vs ${v}`));
+  assertAllClose(m.data, expected.flat(), 1e-5, what);
 }
 
 function tinyModel(useBatchNorm: boolean): Autoencoder {

@@ -3,6 +3,7 @@
 // (torch.optim's own updates: optimizers-torch.test.ts). Then: they train with fit, and a saved/loaded state continues a run bit for bit.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
+import { assertAllClose } from "./support/close";
 import { Adam, Autoencoder, ConfigError, Matrix, Momentum, RMSProp, Rng, MLPClassifier, evaluate, fit, io, makeParam, makeSpirals } from "../src";
 import type { Optimizer, OptimizerState, Param } from "../src";
 import { takeSamples } from "../src/data/dataset";
@@ -84,9 +85,8 @@ function adamRef(lr: number, b1: number, b2: number, eps: number, wd: number, de
 }
 
 function assertClose(actual: number[][], expected: number[][], tolerance: number, what: string): void {
-  actual.forEach((row, k) =>
-    row.forEach((a, i) => assert.ok(Math.abs(a - expected[k][i]) <= tolerance, `${what}: param ${k}[${i}] = ${a}, expected ${expected[k][i]} (difference ${Math.abs(a - expected[k][i])})`)),
-  );
+  assert.equal(actual.length, expected.length, `${what}: params`);
+  actual.forEach((row, k) => assertAllClose(row, expected[k], tolerance, `${what}: param ${k}`));
 }
 
 const CASES: Array<{ what: string; make: () => Optimizer; ref: Reference }> = [

@@ -3,7 +3,8 @@
 // each feature set loses to the noise, and the difference of those losses, paired by seed
 // ((codes − raw) with noise minus (codes − raw) clean, the same images and the same wrong labels
 // for both), with the two-standard-error rule of differencesFromRaw.
-import { SweepRow, labelCount, mean, percent, signed, unique } from "./raw_vs_latent";
+import type { SweepRow } from "./sweep_table";
+import { labelCount, mean, percent, signed, unique } from "./sweep_conclusions";
 
 export interface NoiseRobustness {
   /** The codes compared with raw pixels. */

@@ -1,6 +1,6 @@
 // A dataset is inputs plus targets (class indices or a matrix), row i of each belonging
 // together. Helpers to check that and to gather rows for mini-batches and splits.
-import { Matrix, reuse } from "../tensor";
+import { Matrix, keptOutputFor } from "../tensor";
 import { gatherRows } from "../kernels";
 import { ShapeError } from "../errors";
 import type { Targets } from "../models";
@@ -29,7 +29,7 @@ export function checkDataset(data: Dataset<Targets>, what: string): void {
 
 /** Rows idx[start..end) of x, copied into a new matrix (or into `into` when it fits). */
 export function takeRows(x: Matrix, idx: Int32Array, start = 0, end = idx.length, into: Matrix | null = null): Matrix {
-  return gatherRows(x, idx, start, end, reuse(into, end - start, x.cols, x.dtype));
+  return gatherRows(x, idx, start, end, keptOutputFor(into, end - start, x.cols, x.dtype));
 }
 
 /** Targets idx[start..end), of the same kind as y (written into `into` when it fits). */

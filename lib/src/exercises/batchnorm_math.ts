@@ -2,7 +2,7 @@
 // of the classic mistakes (no eps, unbiased variance, a missing path in backward, …).
 import { Matrix } from "../tensor";
 import { mapMatrix } from "./matrix_ops";
-import type { BatchNormCase } from "./check_batchnorm";
+import type { BatchNormCase } from "./check_cases";
 
 // Not the defaults (0.9, 1e-5), so a hard-coded value shows, and eps large enough to matter.
 export const CHECK_MOMENTUM = 0.8;

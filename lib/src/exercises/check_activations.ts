@@ -5,27 +5,14 @@ import { Rng } from "../random";
 import { Layer, ReLU as ReferenceReLU, Sigmoid as ReferenceSigmoid } from "../layers";
 import { randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, GradeOptions, Grader } from "./grader";
-import { expectClose } from "./compare";
+import { expectClose } from "./answer_comparison";
 import { backwardAfterDecoy, backwardCopy, construct, expectBackwardOverwrites, expectNumericGradients, expectInputKept, forwardCopy, paramsOf } from "./layer_harness";
 import { mapMatrix, scaled } from "./matrix_ops";
 import { suspectsFor } from "./mistakes/catalogue";
 import { ActivationMistake, RELU_MISTAKES, SIGMOID_MISTAKES } from "./mistakes/activations";
 import type { ExerciseReport } from "./report";
-
-/** The constructor the E2 notebook gives the learner's activations. */
-export type ActivationClass = new () => Layer;
-
-export interface ActivationCase {
-  label: string;
-  x: Matrix;
-  /** A batch of x's shape that forward sees first: backward must use the latest forward. */
-  decoy: Matrix;
-  /** The engine's output on the decoy. */
-  decoyY: Matrix;
-  dOut: Matrix;
-  y: Matrix;
-  dX: Matrix;
-}
+import type { ActivationClass } from "./learner_api";
+import type { ActivationCase } from "./check_cases";
 
 interface ActivationSpec {
   title: string;

@@ -6,26 +6,15 @@ import { Rng } from "../random";
 import { BatchNorm1d as ReferenceBatchNorm, Layer, Param, StateBuffer } from "../layers";
 import { randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, GradeOptions, ErrorStats, Grader, learner } from "./grader";
-import { describeValue, expectClose } from "./compare";
+import { describeValue, expectClose } from "./answer_comparison";
 import { backwardAfterDecoy, construct, expectBackwardOverwrites, expectNumericGradients, forwardCopy, paramsOf } from "./layer_harness";
 import { CHECK_EPS as EPS, CHECK_MOMENTUM as MOMENTUM, decoyOf, normalized, runningAfter } from "./batchnorm_math";
 import { mapMatrix, sumAlong, times } from "./matrix_ops";
 import { suspectsFor } from "./mistakes/catalogue";
 import { BATCHNORM_MISTAKES } from "./mistakes/batchnorm";
 import type { ExerciseReport } from "./report";
-
-export type BatchNormClass = new (numFeatures: number, options: { momentum?: number; eps?: number; dtype?: DType }) => Layer;
-
-export interface BatchNormCase {
-  label: string;
-  d: number;
-  gamma: Matrix;
-  beta: Matrix;
-  /** Three training batches, then one batch seen in eval mode. */
-  batches: Matrix[];
-  evalX: Matrix;
-  dOut: Matrix;
-}
+import type { BatchNormClass } from "./learner_api";
+import type { BatchNormCase } from "./check_cases";
 
 function batchNormCases(seed: number): BatchNormCase[] {
   const rng = new Rng(seed);

@@ -5,11 +5,11 @@ import { softmaxCrossEntropy as engineSoftmaxCrossEntropy } from "../losses";
 import { SGD as EngineSGD, Optimizer } from "../optim/sgd";
 import { Network } from "../models";
 import { CheckFailure, Grader, learner } from "./grader";
-import { asMatrix, describeValue } from "./compare";
+import { asMatrix, describeValue } from "./answer_comparison";
 import { NetworkSetup, SetupFunction, spiralData, validModel } from "./check_networks";
 import { SGD_HINT, checkOwnLayers, checkOwnLoss, ownClasses } from "./network_ownership";
 import type { ExerciseReport } from "./report";
-import type { MyLayers } from "./checks";
+import type { MyLayers } from "./learner_api";
 
 /** The untrained loss may differ from ln C by this fraction of ln C (He init on the spirals: +5 %; with BatchNorm: +25 to +40 %). */
 export const INITIAL_LOSS_TOLERANCE = 0.5;

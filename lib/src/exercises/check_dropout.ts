@@ -8,15 +8,13 @@ import { Rng } from "../random";
 import type { Layer } from "../layers";
 import { randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, ErrorStats, GradeOptions, Grader, LearnerThrew, learner } from "./grader";
-import { expectClose } from "./compare";
+import { expectClose } from "./answer_comparison";
 import { backwardCopy, construct, expectBackwardOverwrites, expectInputKept, forwardCopy, paramsOf } from "./layer_harness";
 import { mapMatrix, scaled, times } from "./matrix_ops";
 import { suspectsFor } from "./mistakes/catalogue";
 import { DROPOUT_MISTAKES, DropoutCase, DropoutShows, hintFor } from "./mistakes/dropout";
 import type { ExerciseReport } from "./report";
-
-/** The constructor the E7 notebook gives the learner's Dropout. */
-export type DropoutClass = new (p: number, options?: { seed?: number }) => Layer;
+import type { DropoutClass } from "./learner_api";
 
 /** The p of the main checks. */
 const P = 0.3;

@@ -6,7 +6,7 @@ import { Rng } from "../random";
 import { Layer, Linear as ReferenceLinear, Sigmoid as ReferenceSigmoid } from "../layers";
 import { randomMatrix, relError } from "../testing/gradcheck";
 import { CheckFailure, ErrorStats, GradeOptions, Grader, learner, sci } from "./grader";
-import { Suspect, asMatrix, describeValue, expectClose } from "./compare";
+import { Suspect, asMatrix, describeValue, expectClose } from "./answer_comparison";
 import { mapMatrix } from "./matrix_ops";
 import { ForgetfulSigmoid, ReversedColumns, Spy, isConstant, referenceGradient, sumYR, testFunctions, total } from "./gradcheck_fixtures";
 import { GRADCHECK_MODULE, engineOnStack, learnerMethodNow } from "./engine_watch";

@@ -5,31 +5,13 @@ import { Rng } from "../random";
 import { Layer, Linear as ReferenceLinear, Param } from "../layers";
 import { randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, GradeOptions, Grader } from "./grader";
-import { expectClose } from "./compare";
+import { expectClose } from "./answer_comparison";
 import { backwardAfterDecoy, construct, expectBackwardOverwrites, expectNumericGradients, expectInputKept, forwardCopy, paramsOf } from "./layer_harness";
 import { suspectsFor } from "./mistakes/catalogue";
 import { LINEAR_MISTAKES } from "./mistakes/linear";
 import type { ExerciseReport } from "./report";
-
-/** The constructor the E1 notebook gives the learner's Linear. */
-export type LinearClass = new (inFeatures: number, outFeatures: number, rng: Rng, dtype: DType) => Layer;
-
-export interface LinearCase {
-  label: string;
-  inF: number;
-  outF: number;
-  x: Matrix;
-  /** A batch of x's shape that forward sees first: backward must use the latest forward. */
-  decoy: Matrix;
-  W: Matrix;
-  b: Matrix;
-  dOut: Matrix;
-  /** The engine's answers. */
-  y: Matrix;
-  dX: Matrix;
-  dW: Matrix;
-  db: Matrix;
-}
+import type { LinearClass } from "./learner_api";
+import type { LinearCase } from "./check_cases";
 
 /** Four random shapes: out > in, square (so a transposed dW has the right shape), in > out, and N = 1. */
 function linearCases(seed: number): LinearCase[] {

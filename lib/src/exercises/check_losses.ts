@@ -6,15 +6,14 @@ import { Rng } from "../random";
 import { LossAndGrad, meanSquaredError as referenceMse, softmaxCrossEntropy as referenceSce } from "../losses";
 import { numericalGradient, randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, GradeOptions, ErrorStats, Grader, learner } from "./grader";
-import { asMatrix, describeValue, expectClose, expectCloseNumber, expectMatchesNumeric } from "./compare";
+import { asMatrix, describeValue, expectClose, expectCloseNumber, expectMatchesNumeric } from "./answer_comparison";
 import { numberSuspectsFor, suspectsFor } from "./mistakes/catalogue";
 import { MSE_GRAD_MISTAKES, MSE_LOSS_MISTAKES, ONE_MAX_FOR_THE_BATCH, SCE_GRAD_MISTAKES, SCE_LOSS_MISTAKES } from "./mistakes/losses";
 import { scaled } from "./matrix_ops";
 import { SOFTMAX_CE_MODULE, engineOnStack, learnerMethodNow, probedCopy } from "./engine_watch";
 import type { ExerciseReport } from "./report";
-
-export type SoftmaxCrossEntropyFunction = (logits: Matrix, labels: Int32Array) => LossAndGrad;
-export type MseFunction = (pred: Matrix, target: Matrix) => LossAndGrad;
+import type { MseFunction, SoftmaxCrossEntropyFunction } from "./learner_api";
+import type { MseCase, SceCase } from "./check_cases";
 
 /** Calls the learner's loss and checks it returned { loss: number, grad: Matrix }, copied. */
 function callLoss(name: string, where: string, f: () => unknown): { loss: number; grad: Matrix } {
@@ -42,13 +41,6 @@ function expectInputsKept(inputs: Matrix[], call: (copies: Matrix[]) => unknown,
       throw new CheckFailure(`${where}: ${name} changed its input`, "compute into new matrices; the caller still needs its logits / predictions");
     }
   });
-}
-
-export interface SceCase {
-  label: string;
-  logits: Matrix;
-  labels: Int32Array;
-  ref: LossAndGrad;
 }
 
 function sceCase(n: number, c: number, scale: number, rng: Rng): SceCase {
@@ -123,13 +115,6 @@ export function gradeSoftmaxCrossEntropy(fn: SoftmaxCrossEntropyFunction, option
     return "logits intact";
   });
   return g.report();
-}
-
-export interface MseCase {
-  label: string;
-  pred: Matrix;
-  target: Matrix;
-  ref: LossAndGrad;
 }
 
 export function gradeMeanSquaredError(fn: MseFunction, options: GradeOptions = {}): ExerciseReport {

@@ -18,11 +18,11 @@ import { argmaxRows } from "../kernels";
 import * as plot from "../plot";
 import { CheckFailure, Grader, LearnerThrew, learner, sci } from "./grader";
 import { DivergenceError } from "../errors";
-import { asMatrix, describeValue, maxAbsDiff } from "./compare";
+import { asMatrix, describeValue, maxAbsDiff } from "./answer_comparison";
 import { mapMatrix } from "./matrix_ops";
 import { SGD_HINT, checkOwnLayers, checkOwnLoss, ownClasses, watchSteps } from "./network_ownership";
 import type { ExerciseReport } from "./report";
-import type { MyLayers } from "./checks";
+import type { MyLayers } from "./learner_api";
 
 export interface TrainValData<Y extends Matrix | Int32Array> {
   train: Dataset<Y>;

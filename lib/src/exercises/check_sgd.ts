@@ -6,12 +6,12 @@ import { Param, makeParam } from "../layers";
 import { Optimizer, SGD as ReferenceSGD } from "../optim/sgd";
 import { randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, GradeOptions, ErrorStats, Grader, learner } from "./grader";
-import { Suspect, describeValue, expectClose } from "./compare";
+import { Suspect, describeValue, expectClose } from "./answer_comparison";
 import { suspectsFor } from "./mistakes/catalogue";
 import { SGD_MISTAKES } from "./mistakes/sgd";
 import type { ExerciseReport } from "./report";
-
-export type SGDClass = new (options: { lr: number; weightDecay?: number }) => Optimizer;
+import type { SGDClass } from "./learner_api";
+import type { SGDRun } from "./check_cases";
 
 const SHAPES: Array<[string, number, number, boolean]> = [
   ["fc0.weight", 3, 4, true],
@@ -20,14 +20,6 @@ const SHAPES: Array<[string, number, number, boolean]> = [
   ["bn0.beta", 1, 4, false],
   ["fc1.weight", 4, 2, true],
 ];
-
-export interface SGDRun {
-  /** Param values before each step and the grads of each step, for the suspects. */
-  start: Matrix[];
-  grads: Matrix[][];
-  mine: Param[];
-  ref: Param[];
-}
 
 /** Three steps of the learner's SGD and the engine's on copies of the same params and grads. */
 function runSteps(SGD: SGDClass, lr: number, weightDecay: number, seed: number): SGDRun {

@@ -8,47 +8,12 @@ import { Momentum as ReferenceMomentum } from "../optim/momentum";
 import { Adam as ReferenceAdam } from "../optim/adam";
 import { RMSProp as ReferenceRMSProp } from "../optim/rmsprop";
 import { CheckFailure, ErrorStats, GradeOptions, Grader, learner } from "./grader";
-import { Suspect, describeValue, expectClose, matchSuspect } from "./compare";
+import { Suspect, describeValue, expectClose, matchSuspect } from "./answer_comparison";
 import { UPDATE_SHAPES, UpdateRun, makeRun, prepareStep, startParams } from "./update_run";
 import { suspectsFor } from "./mistakes/catalogue";
 import { ADAMW_MISTAKES, AdamWShows, MOMENTUM_MISTAKES, MomentumShows, RMSPROP_MISTAKES, RMSPropShows, UpdateRuleCase } from "./mistakes/update_rules";
 import type { ExerciseReport } from "./report";
-
-export interface MomentumOptions {
-  lr: number;
-  /** μ; default 0.9. */
-  momentum?: number;
-  /** λ, on params with decay only; default 0. */
-  weightDecay?: number;
-}
-
-export interface AdamWOptions {
-  /** Default 0.001. */
-  lr?: number;
-  /** Default 0.9. */
-  beta1?: number;
-  /** Default 0.999. */
-  beta2?: number;
-  /** Default 1e-8. */
-  eps?: number;
-  /** λ of the decoupled decay, on params with decay only; default 0. */
-  weightDecay?: number;
-}
-
-export interface RMSPropOptions {
-  /** Default 0.01. */
-  lr?: number;
-  /** Decay of the average of g²; default 0.99. */
-  alpha?: number;
-  /** Default 1e-8. */
-  eps?: number;
-  /** λ, added to the gradient, on params with decay only; default 0. */
-  weightDecay?: number;
-}
-
-export type MomentumClass = new (options: MomentumOptions) => Optimizer;
-export type RMSPropClass = new (options: RMSPropOptions) => Optimizer;
-export type AdamWClass = new (options: AdamWOptions) => Optimizer;
+import type { AdamWClass, AdamWOptions, MomentumClass, MomentumOptions, RMSPropClass, RMSPropOptions } from "./learner_api";
 
 interface RuleSpec<Options, Shows extends string> {
   name: string;

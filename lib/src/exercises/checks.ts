@@ -4,16 +4,17 @@ import { Matrix } from "../tensor";
 import { CheckOptions, announce, reportLog } from "./grader";
 import { inNotebook } from "../notebook";
 import { ExerciseError, ExerciseReport, formatReport, summaryLine } from "./report";
-import { LinearClass, gradeLinear } from "./check_linear";
-import { ActivationClass, gradeReLU, gradeSigmoid } from "./check_activations";
-import { MseFunction, SoftmaxCrossEntropyFunction, gradeMeanSquaredError, gradeSoftmaxCrossEntropy } from "./check_losses";
-import { BatchNormClass, gradeBatchNorm } from "./check_batchnorm";
-import { SGDClass, gradeSGD } from "./check_sgd";
-import { DropoutClass, gradeDropout } from "./check_dropout";
-import { AdamWClass, MomentumClass, RMSPropClass, gradeAdamW, gradeMomentum, gradeRMSProp } from "./check_update_rules";
+import { gradeLinear } from "./check_linear";
+import { gradeReLU, gradeSigmoid } from "./check_activations";
+import { gradeMeanSquaredError, gradeSoftmaxCrossEntropy } from "./check_losses";
+import { gradeBatchNorm } from "./check_batchnorm";
+import { gradeSGD } from "./check_sgd";
+import { gradeDropout } from "./check_dropout";
+import { gradeAdamW, gradeMomentum, gradeRMSProp } from "./check_update_rules";
 import { SetupFunction, TrainFunction, gradeBatchNormClassifier, gradeCurveRegressor, gradeSpiralClassifier } from "./check_networks";
 import { gradeBeforeTraining } from "./check_before_training";
 import { GradientCheckTools, gradeGradientCheck } from "./check_gradcheck";
+import type { ActivationClass, AdamWClass, BatchNormClass, DropoutClass, LinearClass, MomentumClass, MseFunction, MyLayers, RMSPropClass, SGDClass, SoftmaxCrossEntropyFunction } from "./learner_api";
 
 /** E0: the learner's gradient checker (numericGradient, relativeError, checkLayerDX). */
 export function checkGradientCheck(
@@ -106,17 +107,6 @@ export function checkBatchNormClassifier(train: TrainFunction<Int32Array>, mine:
 export function checkCurveRegressor(train: TrainFunction<Matrix>, mine: MyLayers, options: NetworkCheckOptions = {}): void {
   const report = gradeCurveRegressor(train, mine);
   announce(report, options, () => (options.charts ?? inNotebook()) && report.showCharts());
-}
-
-/** The learner's code from E1–E5, as E6 imports it. */
-export interface MyLayers {
-  Linear: LinearClass;
-  ReLU: ActivationClass;
-  Sigmoid: ActivationClass;
-  softmaxCrossEntropy: SoftmaxCrossEntropyFunction;
-  meanSquaredError: MseFunction;
-  BatchNorm1d: BatchNormClass;
-  SGD: SGDClass;
 }
 
 /**

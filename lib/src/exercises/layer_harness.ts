@@ -7,7 +7,7 @@ import { missingLayerMethods } from "../layers";
 import type { Layer, Param } from "../layers";
 import { numericalGradient, randomMatrix } from "../testing/gradcheck";
 import { CheckFailure, ErrorStats, learner } from "./grader";
-import { asMatrix, describeValue, expectClose, expectMatchesNumeric, firstNonFiniteIndex } from "./compare";
+import { asMatrix, describeValue, expectClose, expectMatchesNumeric, firstNonFiniteIndex } from "./answer_comparison";
 import { suspectsFor } from "./mistakes/catalogue";
 import { SECOND_BACKWARD_MISTAKES } from "./mistakes/layers";
 

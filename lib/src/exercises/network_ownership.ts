@@ -4,8 +4,8 @@ import { BatchNorm1d, Layer, Linear, Param, ReLU, Sigmoid } from "../layers";
 import { softmaxCrossEntropy as engineSoftmaxCrossEntropy, meanSquaredError as engineMeanSquaredError } from "../losses";
 import { SGD as EngineSGD } from "../optim/sgd";
 import { CheckFailure, Grader } from "./grader";
-import { describeValue } from "./compare";
-import type { MyLayers } from "./checks";
+import { describeValue } from "./answer_comparison";
+import type { MyLayers } from "./learner_api";
 
 export const SGD_HINT = "give nn.fit your optimiser: optimizer: new SGD({ lr, weightDecay }) with SGD imported from ./my_layers (nn.fit's own lr option, and new nn.SGD, use the engine's)";
 

@@ -1,6 +1,6 @@
 // Batch normalisation over the features of a (N, D) batch, with learnable scale γ and
 // shift β, and running statistics for evaluation. Forward and backward by hand.
-import { DType, Matrix, reuse } from "../tensor";
+import { DType, Matrix, keptOutputFor } from "../tensor";
 import { ConfigError, ShapeError } from "../errors";
 import { columnMeanVariance, normalizeColumns, normalizeColumnsBackward } from "../kernels";
 import { Layer, Param, StateBuffer, ForwardOptions, makeParam, noForwardError } from "./layer";
@@ -82,10 +82,10 @@ export class BatchNorm1d implements Layer {
       mean = this.runningMean.value;
       variance = this.runningVar.value;
     }
-    const invStd = (this.invStd = reuse(this.invStd, 1, d, x.dtype));
+    const invStd = (this.invStd = keptOutputFor(this.invStd, 1, d, x.dtype));
     for (let j = 0; j < d; j++) invStd.data[j] = 1 / Math.sqrt(variance.data[j] + this.eps);
-    const xHat = (this.xHat = reuse(this.xHat, x.rows, d, x.dtype));
-    const y = (this.out = reuse(this.out, x.rows, d, x.dtype));
+    const xHat = (this.xHat = keptOutputFor(this.xHat, x.rows, d, x.dtype));
+    const y = (this.out = keptOutputFor(this.out, x.rows, d, x.dtype));
     // x̂ = (x − mean)·invStd, y = γ·x̂ + β
     normalizeColumns(x, mean, invStd, this.gamma.value, this.beta.value, xHat, y);
     this.cache = { xHat, invStd, training: options.training };
@@ -105,7 +105,7 @@ export class BatchNorm1d implements Layer {
     if (dOut.rows !== xHat.rows || dOut.cols !== this.numFeatures) {
       throw new ShapeError(`${this.label} backward: dOut ${dOut.shape} does not match the forward output ${xHat.shape}`);
     }
-    const dx = (this.dX = reuse(this.dX, dOut.rows, dOut.cols, dOut.dtype));
+    const dx = (this.dX = keptOutputFor(this.dX, dOut.rows, dOut.cols, dOut.dtype));
     normalizeColumnsBackward(dOut, xHat, this.gamma.value, invStd, training, this.gamma.grad, this.beta.grad, dx);
     return dx;
   }

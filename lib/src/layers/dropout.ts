@@ -3,7 +3,7 @@
 // from the layer's own seeded Rng, so a run repeats bit for bit.
 // NOTE: plain TypeScript loops over the typed arrays, not a kernel: it calls no backend, so
 // it gives the same result whichever matmul backend (blas, wasm, js) is chosen.
-import { Matrix, reuse } from "../tensor";
+import { Matrix, keptOutputFor } from "../tensor";
 import { ConfigError, ShapeError } from "../errors";
 import { Rng } from "../random";
 import { checkSeed } from "../validate";
@@ -47,7 +47,7 @@ export class Dropout implements Layer {
    * @param x (N, D) @returns y (N, D)
    */
   forward(x: Matrix, options: ForwardOptions): Matrix {
-    const y = (this.out = reuse(this.out, x.rows, x.cols, x.dtype));
+    const y = (this.out = keptOutputFor(this.out, x.rows, x.cols, x.dtype));
     if (!options.training || this.p === 0) {
       y.data.set(x.data);
       this.cache = { mask: null };
@@ -57,7 +57,7 @@ export class Dropout implements Layer {
     if (reused && (this.mask!.rows !== x.rows || this.mask!.cols !== x.cols || this.mask!.dtype !== x.dtype)) {
       throw new ShapeError(`${this.label}: keepMask needs the shape of the last batch ${this.mask!.shape}, got ${x.shape}`);
     }
-    const mask = (this.mask = reuse(this.mask, x.rows, x.cols, x.dtype));
+    const mask = (this.mask = keptOutputFor(this.mask, x.rows, x.cols, x.dtype));
     if (!reused) {
       const scale = 1 / (1 - this.p);
       for (let i = 0; i < mask.data.length; i++) mask.data[i] = this.rng.uniform() < this.p ? 0 : scale;
@@ -71,7 +71,7 @@ export class Dropout implements Layer {
   backward(dOut: Matrix): Matrix {
     if (this.cache === null) throw noForwardError(this.label);
     const { mask } = this.cache;
-    const dx = (this.dX = reuse(this.dX, dOut.rows, dOut.cols, dOut.dtype));
+    const dx = (this.dX = keptOutputFor(this.dX, dOut.rows, dOut.cols, dOut.dtype));
     if (mask === null) {
       dx.data.set(dOut.data);
       return dx;

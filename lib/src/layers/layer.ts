@@ -36,7 +36,7 @@ export interface Layer {
    * Optional: set the param grads like backward() but skip computing dX. A network's
    * first layer uses it in training, where nothing reads ∂loss/∂input.
    */
-  paramGradsOnly?(dOut: Matrix): void;
+  backwardParams?(dOut: Matrix): void;
   params(): Param[];
   buffers(): StateBuffer[];
   /** Optional: the generators forward draws from (Dropout's masks); training checkpoints save where they stand. */

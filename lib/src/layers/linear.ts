@@ -1,5 +1,5 @@
 // Fully connected layer y = x·W + b with its hand-written backward.
-import { DType, Matrix, reuse } from "../tensor";
+import { DType, Matrix, keptOutputFor } from "../tensor";
 import { ShapeError } from "../errors";
 import { Rng } from "../random";
 import { InitName, initWeights } from "../init";
@@ -44,7 +44,7 @@ export class Linear implements Layer {
       throw new ShapeError(`${this.label} expects inputs with ${this.inFeatures} columns, got ${x.shape}`);
     }
     this.cache = { x };
-    const y = (this.out = reuse(this.out, x.rows, this.outFeatures, x.dtype));
+    const y = (this.out = keptOutputFor(this.out, x.rows, this.outFeatures, x.dtype));
     if (this.bias === null) return gemm(x, this.weight.value, false, false, y);
     // Start from the bias in every row and let gemm add x·W to it (beta = 1): one pass fewer.
     fillRows(y, this.bias.value);
@@ -53,13 +53,13 @@ export class Linear implements Layer {
 
   /** @param dOut (N, out) @returns dX = dOut·Wᵀ (N, in); sets dW = xᵀ·dOut, db = Σ_n dOut */
   backward(dOut: Matrix): Matrix {
-    this.paramGradsOnly(dOut);
-    this.dX = reuse(this.dX, dOut.rows, this.inFeatures, dOut.dtype);
+    this.backwardParams(dOut);
+    this.dX = keptOutputFor(this.dX, dOut.rows, this.inFeatures, dOut.dtype);
     return matmulTransB(dOut, this.weight.value, this.dX);
   }
 
   /** dW and db without dX: saves a third of this layer's backward work when dX is unused. */
-  paramGradsOnly(dOut: Matrix): void {
+  backwardParams(dOut: Matrix): void {
     if (this.cache === null) throw noForwardError(this.label);
     matmulTransA(this.cache.x, dOut, this.weight.grad);
     if (this.bias !== null) sumOverRows(dOut, this.bias.grad);

@@ -1,5 +1,5 @@
 // ReLU activation. Keeps only its output: y > 0 is exactly the mask backward needs.
-import { Matrix, reuse } from "../tensor";
+import { Matrix, keptOutputFor } from "../tensor";
 import { relu, reluBackward } from "../kernels";
 import { Layer, Param, StateBuffer, ForwardOptions, noForwardError } from "./layer";
 
@@ -25,7 +25,7 @@ export class ReLU implements Layer {
 
   /** @param x (N, D) @returns max(x, 0) (N, D) */
   forward(x: Matrix, _options: ForwardOptions): Matrix {
-    const y = this.inPlace ? x : (this.out = reuse(this.out, x.rows, x.cols, x.dtype));
+    const y = this.inPlace ? x : (this.out = keptOutputFor(this.out, x.rows, x.cols, x.dtype));
     relu(x, y);
     this.cache = { y };
     return y;
@@ -34,7 +34,7 @@ export class ReLU implements Layer {
   /** @param dOut (N, D) @returns dX (N, D), dOut where x > 0 else 0 */
   backward(dOut: Matrix): Matrix {
     if (this.cache === null) throw noForwardError(this.label);
-    const dx = this.inPlace ? dOut : (this.dX = reuse(this.dX, dOut.rows, dOut.cols, dOut.dtype));
+    const dx = this.inPlace ? dOut : (this.dX = keptOutputFor(this.dX, dOut.rows, dOut.cols, dOut.dtype));
     return reluBackward(dOut, this.cache.y, dx);
   }
 

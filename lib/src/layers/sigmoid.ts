@@ -1,5 +1,5 @@
 // Sigmoid activation. Keeps its output y, since σ'(x) = y·(1 − y).
-import { Matrix, reuse } from "../tensor";
+import { Matrix, keptOutputFor } from "../tensor";
 import { sigmoid, sigmoidBackward } from "../kernels";
 import { Layer, Param, StateBuffer, ForwardOptions, noForwardError } from "./layer";
 
@@ -11,7 +11,7 @@ export class Sigmoid implements Layer {
 
   /** @param x (N, D) @returns σ(x) (N, D) */
   forward(x: Matrix, _options: ForwardOptions): Matrix {
-    const y = sigmoid(x, (this.out = reuse(this.out, x.rows, x.cols, x.dtype)));
+    const y = sigmoid(x, (this.out = keptOutputFor(this.out, x.rows, x.cols, x.dtype)));
     this.cache = { y };
     return y;
   }
@@ -19,7 +19,7 @@ export class Sigmoid implements Layer {
   /** @param dOut (N, D) @returns dX = dOut · y · (1 − y) (N, D) */
   backward(dOut: Matrix): Matrix {
     if (this.cache === null) throw noForwardError(this.label);
-    return sigmoidBackward(dOut, this.cache.y, (this.dX = reuse(this.dX, dOut.rows, dOut.cols, dOut.dtype)));
+    return sigmoidBackward(dOut, this.cache.y, (this.dX = keptOutputFor(this.dX, dOut.rows, dOut.cols, dOut.dtype)));
   }
 
   params(): Param[] {

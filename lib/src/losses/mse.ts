@@ -1,6 +1,6 @@
 // Mean squared error, averaged over every element (rows and columns), as PyTorch's
 // MSELoss(reduction="mean"); for images that is the mean over all pixels.
-import { Matrix, assertSameShape, reuse } from "../tensor";
+import { Matrix, assertSameShape, keptOutputFor } from "../tensor";
 import { meanSquaredDiff } from "../kernels";
 import type { LossAndGrad } from "./softmax_cross_entropy";
 
@@ -11,7 +11,7 @@ import type { LossAndGrad } from "./softmax_cross_entropy";
  */
 export function meanSquaredError(pred: Matrix, target: Matrix, out?: Matrix): LossAndGrad {
   assertSameShape(pred, target, "meanSquaredError(pred, target)");
-  const grad = reuse(out ?? null, pred.rows, pred.cols, pred.dtype);
+  const grad = keptOutputFor(out ?? null, pred.rows, pred.cols, pred.dtype);
   return { loss: meanSquaredDiff(pred, target, grad), grad };
 }
 

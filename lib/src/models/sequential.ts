@@ -24,7 +24,7 @@ export class Sequential {
     let g = dOut;
     for (let i = this.layers.length - 1; i >= 1; i--) g = this.layers[i].backward(g);
     const first = this.layers[0];
-    if (first.paramGradsOnly) first.paramGradsOnly(g);
+    if (first.backwardParams) first.backwardParams(g);
     else first.backward(g);
   }
 

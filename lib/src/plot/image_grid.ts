@@ -46,13 +46,28 @@ export function tileImages(tiles: Matrix, layout: GridLayout): ImageGrid {
   return { pixels, width, height };
 }
 
+/**
+ * The images of several matrices one after another, as one float32 matrix of tiles, e.g.
+ * originals then their reconstructions: with `columns` = rows of one block, one block a row.
+ */
+export function stackTiles(blocks: readonly Matrix[]): Matrix {
+  if (blocks.length === 0) throw new ShapeError("stackTiles: blocks is empty, expected at least one matrix of images");
+  const cols = blocks[0].cols;
+  const bad = blocks.findIndex((b) => b.cols !== cols);
+  if (bad >= 0) throw new ShapeError(`stackTiles: blocks[${bad}] has images of ${blocks[bad].cols} pixels, blocks[0] of ${cols}`);
+  const stacked = new Matrix(blocks.reduce((n, b) => n + b.rows, 0), cols, "float32");
+  let offset = 0;
+  for (const b of blocks) {
+    stacked.data.set(b.data, offset);
+    offset += b.data.length;
+  }
+  return stacked;
+}
+
 /** Originals in the top row(s), their reconstructions below, same order. */
 export function reconstructionGrid(originals: Matrix, reconstructions: Matrix, tileWidth: number, tileHeight: number, scale = 2): ImageGrid {
   if (originals.rows !== reconstructions.rows || originals.cols !== reconstructions.cols) {
     throw new ShapeError(`reconstructionGrid: originals ${originals.shape} and reconstructions ${reconstructions.shape} differ`);
   }
-  const both = new Matrix(2 * originals.rows, originals.cols, "float32");
-  both.data.set(originals.data, 0);
-  both.data.set(reconstructions.data, originals.data.length);
-  return tileImages(both, { columns: originals.rows, tileWidth, tileHeight, scale });
+  return tileImages(stackTiles([originals, reconstructions]), { columns: originals.rows, tileWidth, tileHeight, scale });
 }

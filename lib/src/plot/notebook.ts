@@ -4,6 +4,8 @@ import * as path from "path";
 import { projectPath, writeFileAtomic } from "../paths";
 import { Figure, figureHtml, plotlyBundleFile, plotlyBundleScript, standaloneHtml } from "./plotly";
 import { cellOutput } from "../notebook";
+import { encodeGrayPng } from "./png";
+import type { ImageGrid } from "./image_grid";
 
 /**
  * Emits the plotly.js bundle into the current cell's output. Call it once near the top
@@ -82,6 +84,13 @@ function graphsFile(caller: string, name: string, ext: string): string {
 /** Shows PNG bytes in the current cell's output. */
 export function showPng(png: Uint8Array): void {
   cellOutput().png(png);
+}
+
+/** Shows a grayscale image grid in the current cell and saves it as graphs_exp/<saveAs>.png; returns that file. */
+export function showImageGrid(grid: ImageGrid, saveAs: string): string {
+  const png = encodeGrayPng(grid.pixels, grid.width, grid.height);
+  showPng(png);
+  return savePng(png, saveAs);
 }
 
 /** Writes PNG bytes as graphs_exp/<name>.png (atomically) and returns the path. */

@@ -5,7 +5,7 @@ import { ConfigError } from "../errors";
 import type { TrainableModel, Targets } from "../models";
 import { checkInt, checkKnownKeys, checkOneOf } from "../validate";
 
-export interface EarlyStopping {
+export interface EarlyStoppingOptions {
   /** Epochs without improvement of the monitored value before training stops. */
   patience: number;
   /** The validation curve to watch. Default "valLoss". */
@@ -15,7 +15,7 @@ export interface EarlyStopping {
 }
 
 /** Watches one validation curve, snapshots the weights at its best epoch, restores them at the end. */
-export class BestEpochKeeper {
+export class EarlyStopper {
   private readonly state: Matrix[];
   private readonly snapshot: Array<Matrix["data"]>;
   private readonly patience: number;
@@ -24,7 +24,7 @@ export class BestEpochKeeper {
   private best = Infinity;
   private bestEpoch = 0;
 
-  constructor(model: TrainableModel<Targets>, options: EarlyStopping, hasVal: boolean) {
+  constructor(model: TrainableModel<Targets>, options: EarlyStoppingOptions, hasVal: boolean) {
     checkKnownKeys("earlyStopping", options, ["patience", "monitor", "mode"]);
     if (!hasVal) throw new ConfigError("earlyStopping needs validation data: pass val");
     this.patience = checkInt("earlyStopping.patience", options.patience);

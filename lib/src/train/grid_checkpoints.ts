@@ -1,8 +1,7 @@
 // The checkpoints a grid search leaves for the next labs: the best run, the best stable
 // L2 run, the best stable dropout run and the best with a 32-number code, each with its training settings and score in
 // the file's metadata, so a checkpoint says where it came from.
-import * as path from "path";
-import { projectPath } from "../paths";
+import { checkpointPath, projectPath } from "../paths";
 import { saveAutoencoder } from "../io/checkpoint";
 import { AeGridRun, bestRun, describeRun } from "./grid_search";
 
@@ -41,7 +40,7 @@ export interface SavedCheckpoint {
 export function saveGridCheckpoints(dataset: string, picks: Record<string, AeGridRun | null>, dir: string = projectPath("saved_models")): SavedCheckpoint[] {
   return Object.entries(picks).map(([pick, run]) => {
     const name = `ae_${dataset}_${pick}`;
-    const file = path.join(dir, `${name}.safetensors`);
+    const file = checkpointPath(dataset, pick, dir);
     if (run !== null && run.model !== null) {
       const c = run.config;
       saveAutoencoder(run.model, file, {

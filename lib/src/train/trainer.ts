@@ -3,7 +3,7 @@
 // training checkpoint after every epoch that a later fit can resume from.
 import { Matrix } from "../tensor";
 import { ConfigError, DivergenceError, ShapeError } from "../errors";
-import { BestEpochKeeper, EarlyStopping } from "./early_stopping";
+import { EarlyStopper, EarlyStoppingOptions } from "./early_stopping";
 import { Rng } from "../random";
 import { Optimizer, SGD, l2Penalty } from "../optim/sgd";
 import type { TrainableModel, Targets } from "../models";
@@ -41,7 +41,7 @@ export interface FitOptions<Y extends Targets> {
    * Stop when the validation value has not improved for `patience` epochs, and leave
    * the model with the weights (and BatchNorm statistics) of its best epoch. Needs `val`.
    */
-  earlyStopping?: EarlyStopping;
+  earlyStopping?: EarlyStoppingOptions;
   /** Called after every epoch, e.g. to show progress. */
   onEpoch?: (history: History, progress: EpochProgress) => void;
   /**
@@ -90,7 +90,7 @@ export function fit<Y extends Targets>(model: TrainableModel<Y>, train: Dataset<
     checkFinite(options.val.x, "validation data x");
   }
 
-  const stopper = options.earlyStopping ? new BestEpochKeeper(model, options.earlyStopping, options.val !== undefined) : null;
+  const stopper = options.earlyStopping ? new EarlyStopper(model, options.earlyStopping, options.val !== undefined) : null;
   const n = train.x.rows;
   let history: History = { metricName: model.metricName, epoch: [], trainLoss: [], trainMetric: [], valLoss: [], valMetric: [], seconds: [], lr: [] };
   const schedule = checkOneOf("lrSchedule", options.lrSchedule ?? "constant", LR_SCHEDULES);

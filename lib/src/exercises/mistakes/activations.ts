@@ -3,7 +3,8 @@
 // applies to any correct learner's class.
 import { Matrix } from "../../tensor";
 import type { ForwardOptions, Layer } from "../../layers";
-import type { ActivationCase, ActivationClass } from "../check_activations";
+import type { ActivationClass } from "../learner_api";
+import type { ActivationCase } from "../check_cases";
 import { FIRST_OUTPUT_HINT, STALE_CACHE_HINT } from "../layer_harness";
 import { mapMatrix, times, zerosLike } from "../matrix_ops";
 import { Mistake, Mixable } from "./catalogue";

@@ -5,7 +5,8 @@
 // wrong implementation computes it with its own plain loops, apart from the values below.
 import { Matrix } from "../../tensor";
 import type { ForwardOptions, Layer } from "../../layers";
-import type { BatchNormCase, BatchNormClass } from "../check_batchnorm";
+import type { BatchNormClass } from "../learner_api";
+import type { BatchNormCase } from "../check_cases";
 import { STALE_CACHE_HINT } from "../layer_harness";
 import { CHECK_EPS, CHECK_MOMENTUM, batchNormDx, columnStats, decoyOf, normalizeWith, normalized, runningAfter, runningAfterBatches, runningAfterTwo } from "../batchnorm_math";
 import { mapMatrix, rowMatrix, sumAlong, times, zerosLike } from "../matrix_ops";

@@ -4,7 +4,7 @@
 // A mistake only a special-purpose diagnosis can name shows nowhere and has no value (E3's one
 // max for the batch, named by its rows-alone test); E0's checker mistakes are not here.
 import { Matrix } from "../../tensor";
-import type { NumberSuspect, Suspect } from "../compare";
+import type { NumberSuspect, Suspect } from "../answer_comparison";
 
 export type ExerciseId = "E0" | "E1" | "E2" | "E3" | "E4" | "E5" | "E6" | "E7" | "E8";
 /** The exercises before E7 (the default of a Mistake's exercise, as the E0–E6 mutation suite types it). */

@@ -4,7 +4,7 @@
 // changed through its public face (constructor, forward, backward).
 import { Matrix } from "../../tensor";
 import type { ForwardOptions, Layer } from "../../layers";
-import type { DropoutClass } from "../check_dropout";
+import type { DropoutClass } from "../learner_api";
 import { mapMatrix, scaled, times } from "../matrix_ops";
 import { Mistake, Mixable } from "./catalogue";
 

@@ -3,7 +3,8 @@
 // backward, params()), so it applies to any correct learner's class.
 import { Matrix } from "../../tensor";
 import type { ForwardOptions, Layer } from "../../layers";
-import type { LinearCase, LinearClass } from "../check_linear";
+import type { LinearClass } from "../learner_api";
+import type { LinearCase } from "../check_cases";
 import { FIRST_OUTPUT_HINT, STALE_CACHE_HINT } from "../layer_harness";
 import { outerOfRow, rowMatrix, scaled, sumAlong, transposed, zerosLike } from "../matrix_ops";
 import { Mistake, Mixable } from "./catalogue";

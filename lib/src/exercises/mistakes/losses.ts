@@ -5,7 +5,8 @@
 import { Matrix } from "../../tensor";
 import type { LossAndGrad } from "../../losses";
 import { softmax } from "../../losses";
-import type { MseCase, MseFunction, SceCase, SoftmaxCrossEntropyFunction } from "../check_losses";
+import type { MseFunction, SoftmaxCrossEntropyFunction } from "../learner_api";
+import type { MseCase, SceCase } from "../check_cases";
 import { scaled } from "../matrix_ops";
 import { Mistake } from "./catalogue";
 

@@ -4,7 +4,8 @@
 import { Matrix } from "../../tensor";
 import type { Param } from "../../layers";
 import type { Optimizer } from "../../optim/sgd";
-import type { SGDClass, SGDRun } from "../check_sgd";
+import type { SGDClass } from "../learner_api";
+import type { SGDRun } from "../check_cases";
 import { mapMatrix } from "../matrix_ops";
 import { Mistake, Mixable } from "./catalogue";
 

@@ -5,7 +5,7 @@
 import { Matrix } from "../../tensor";
 import type { Param } from "../../layers";
 import type { Optimizer } from "../../optim/sgd";
-import type { AdamWClass, AdamWOptions, MomentumClass, MomentumOptions, RMSPropClass, RMSPropOptions } from "../check_update_rules";
+import type { AdamWClass, AdamWOptions, MomentumClass, MomentumOptions, RMSPropClass, RMSPropOptions } from "../learner_api";
 import { UpdateRun, startParams } from "../update_run";
 import { Mistake, Mixable } from "./catalogue";
 

@@ -9,12 +9,12 @@ import { Matrix } from "../tensor";
 import { MLPClassifier, MLPOptions } from "../models/mlp";
 import { takeRows } from "../data/dataset";
 import { evaluate, fit, History, LrSchedule } from "../train/trainer";
-import { checkInt } from "../validate";
+import { checkInt, checkKnownKeys, checkSeed } from "../validate";
+import { ConfigError } from "../errors";
 import { liveLine } from "../train/progress";
 import { knnLabelBudgets } from "./knn_classifier";
 import { labelledSubset, noisyLabels, noisySubsetLabels } from "./label_noise";
-import { groupBySetting } from "./raw_vs_latent";
-import type { SweepRow } from "./raw_vs_latent";
+import type { SweepRow } from "./sweep_table";
 
 /** A classifier and how it is trained: identical for every feature set. */
 export interface ClassifierSettings extends Omit<MLPOptions, "seed" | "dtype"> {
@@ -83,14 +83,27 @@ export function labelledTrainingSet(features: FeatureSet, labels: Labels, seed: 
   return { x, y, yVal: noisyLabels(labels.val, labelNoise, classes, seed, "val") };
 }
 
+/** Which run of a classifier: its seed, how many labelled images, how many of their labels wrong. */
+export interface ClassifierRunOptions {
+  /** Picks the labelled subset, the wrong labels and the initial weights. */
+  seed: number;
+  /** Labelled training images; default all of them. */
+  labelCount?: number;
+  /** Fraction of the labelled (and validation) labels made wrong; default 0. */
+  labelNoise?: number;
+  /** Called after every epoch, e.g. to draw live curves. */
+  onEpoch?: (history: History) => void;
+}
+
 /**
- * Trains one classifier on the labelled subset of `seed`, `labelNoise` of its labels (and of the
- * validation labels) wrong (labelledTrainingSet), and scores it on the clean test set.
+ * Trains one classifier on the labelled subset of `run.seed`, `run.labelNoise` of its labels (and
+ * of the validation labels) wrong (labelledTrainingSet), and scores it on the clean test set.
  */
-export function trainClassifier(
-  features: FeatureSet, labels: Labels, settings: ClassifierSettings, seed: number, labelCount = features.train.rows,
-  onEpoch?: (history: History) => void, labelNoise = 0,
-): ClassifierRun {
+export function trainClassifier(features: FeatureSet, labels: Labels, settings: ClassifierSettings, run: ClassifierRunOptions): ClassifierRun {
+  if (typeof run !== "object" || run === null) throw new ConfigError(`trainClassifier: run must be an object like { seed: 0, labelCount: 1000 }, got ${String(run)}`);
+  checkKnownKeys("trainClassifier's run", run, ["seed", "labelCount", "labelNoise", "onEpoch"]);
+  const seed = checkSeed("run.seed", run.seed);
+  const { labelCount = features.train.rows, labelNoise = 0, onEpoch } = run;
   const { lr, batchSize, weightDecay, lrSchedule, epochs: _epochs, maxEpochs: _most, patience, ...model } = settings;
   const n = features.train.rows;
   const { x, y, yVal } = labelledTrainingSet(features, labels, seed, labelCount, labelNoise);
@@ -163,7 +176,7 @@ export function rawVsLatentSweep(featureSets: readonly FeatureSet[], labels: Lab
           const count = Math.min(budget, features.train.rows);
           line?.update(`${++step}/${total}: ${features.name}, ${classifier}, ${count} labels${labelNoise > 0 ? ` (${Math.round(labelNoise * 100)} % wrong)` : ""}, seed ${seed}`);
           if (has({ features: features.name, classifier, labels: count, labelNoise, seed })) continue;
-          const run = trainClassifier(features, labels, settings, seed, count, undefined, labelNoise);
+          const run = trainClassifier(features, labels, settings, { seed, labelCount: count, labelNoise });
           rows.push({ features: features.name, classifier, labels: run.labelCount, labelNoise, seed, testAccuracy: run.testAccuracy });
         }
       }
@@ -171,14 +184,4 @@ export function rawVsLatentSweep(featureSets: readonly FeatureSet[], labels: Lab
   }
   line?.finish(`${rows.length} results`);
   return rows;
-}
-
-/** Mean and sample standard deviation over seeds, per features × classifier × labels × noise. */
-export function summarizeSweep(rows: readonly SweepRow[]): Array<{ features: string; classifier: string; labels: number; labelNoise: number; mean: number; std: number; seeds: number }> {
-  return groupBySetting(rows).map((g) => {
-    const acc = g.map((r) => r.testAccuracy);
-    const mean = acc.reduce((a, b) => a + b, 0) / acc.length;
-    const std = Math.sqrt(acc.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, acc.length - 1));
-    return { features: g[0].features, classifier: g[0].classifier, labels: g[0].labels, labelNoise: g[0].labelNoise, mean, std, seeds: acc.length };
-  });
 }

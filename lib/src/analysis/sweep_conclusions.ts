@@ -8,20 +8,7 @@
 // about the test set's own sampling error (with all labels, k-NN gives the same result for
 // every seed: a spread of 0). Given the test set's size, that error is added (binomial,
 // as if the two accuracies were independent, which overstates it for paired runs).
-import * as fs from "fs";
-import { DataError } from "../errors";
-import { writeFileAtomic } from "../paths";
-
-/** One run of the sweep: a row of the long-format table outputs/raw_vs_latent.csv. */
-export interface SweepRow {
-  features: string;
-  classifier: string;
-  labels: number;
-  /** Fraction of the labelled images (and of the validation images) given a wrong label; 0: clean. */
-  labelNoise: number;
-  seed: number;
-  testAccuracy: number;
-}
+import { SweepRow, groupBySetting } from "./sweep_table";
 
 export interface Difference {
   /** The codes compared with raw pixels. */
@@ -38,18 +25,6 @@ export interface Difference {
   seeds: number;
   /** "win" / "loss" when |diff| > 2·se with at least two seeds, else "tie". */
   verdict: "win" | "loss" | "tie";
-}
-
-/** The rows of each features × classifier × labels × noise (one per seed), in order of first appearance. */
-export function groupBySetting(rows: readonly SweepRow[]): SweepRow[][] {
-  const groups = new Map<string, SweepRow[]>();
-  for (const r of rows) {
-    const key = `${r.features}|${r.classifier}|${r.labels}|${r.labelNoise}`;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [r]);
-    else group.push(r);
-  }
-  return [...groups.values()];
 }
 
 /**
@@ -132,36 +107,4 @@ export function mean(xs: readonly number[]): number {
 
 export function unique<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
-}
-
-const CSV_HEADER = "dataset,features,classifier,labels,label_noise,seed,test_accuracy";
-/** The header before the label-noise axis: its rows read as clean labels. */
-const CSV_HEADER_CLEAN = "dataset,features,classifier,labels,seed,test_accuracy";
-
-/** The rows of a table written by saveSweepCsv, each with its dataset; [] when there is no file. Tables without label_noise read as 0. */
-export function readSweepCsv(file: string): Array<SweepRow & { dataset: string }> {
-  if (!fs.existsSync(file)) return [];
-  const lines = fs.readFileSync(file, "utf8").trim().split("\n");
-  const noisy = lines[0] === CSV_HEADER;
-  if (!noisy && lines[0] !== CSV_HEADER_CLEAN) throw new DataError(`${file}: not a raw-vs-latent table (its header is ${JSON.stringify(lines[0])}); move it away and run Lab 2E again`);
-  const pattern = noisy ? /^([^,]*),"((?:[^"]|"")*)",([^,]*),(\d+),([\d.eE+-]+),(\d+),([-\d.eE]+)$/ : /^([^,]*),"((?:[^"]|"")*)",([^,]*),(\d+),()(\d+),([-\d.eE]+)$/;
-  return lines.slice(1).map((line, i) => {
-    const m = pattern.exec(line);
-    if (m === null) throw new DataError(`${file}: line ${i + 2} is not ${lines[0].replace("features", '"features"')}: ${JSON.stringify(line)}`);
-    const labelNoise = noisy ? Number(m[5]) : 0;
-    if (!(labelNoise >= 0 && labelNoise <= 1)) throw new DataError(`${file}: line ${i + 2} has label_noise ${m[5]}, expected a fraction in [0, 1]`);
-    return { dataset: m[1], features: m[2].replace(/""/g, '"'), classifier: m[3], labels: Number(m[4]), labelNoise, seed: Number(m[6]), testAccuracy: Number(m[7]) };
-  });
-}
-
-/**
- * Writes the sweep of one dataset into the long-format table `file` (atomically), keeping the
- * rows of other datasets already there, so runs on Fashion-MNIST and on MNIST share one table.
- */
-export function saveSweepCsv(file: string, dataset: string, rows: readonly SweepRow[]): void {
-  const kept = readSweepCsv(file).filter((r) => r.dataset !== dataset);
-  const all = [...kept, ...rows.map((r) => ({ ...r, dataset }))];
-  const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
-  const body = all.map((r) => [r.dataset, quote(r.features), r.classifier, r.labels, r.labelNoise, r.seed, r.testAccuracy.toFixed(6)].join(","));
-  writeFileAtomic(file, [CSV_HEADER, ...body].join("\n") + "\n");
 }

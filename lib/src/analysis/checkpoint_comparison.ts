@@ -4,7 +4,7 @@
 import * as path from "path";
 import { Matrix } from "../tensor";
 import { ShapeError } from "../errors";
-import { projectPath } from "../paths";
+import { checkpointPath, projectPath } from "../paths";
 import { loadAutoencoder, readCheckpointMetadata } from "../io/checkpoint";
 import type { Autoencoder } from "../models/autoencoder";
 import { reconstructionScores, ReconstructionScores } from "../train/metrics";
@@ -59,7 +59,7 @@ export interface ComparedModel {
 export function comparedModels(dataset: string, base: string | null = null, models = projectPath("saved_models"), outputs = projectPath("outputs")): ComparedModel[] {
   const model = (name: string, pick: string, suffix: string, file: string | null = null): ComparedModel => ({
     name,
-    checkpoint: file ?? path.join(models, `ae_${dataset}_${pick}.safetensors`),
+    checkpoint: file ?? checkpointPath(dataset, pick, models),
     npz: path.join(outputs, `ae_${dataset}_test_processed_${suffix}.npz`),
   });
   return [model("base", "best", "base", base), model("L2", "best_reg", "reg"), model("dropout", "best_dropout", "dropout")];

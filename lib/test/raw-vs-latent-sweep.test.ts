@@ -1,8 +1,9 @@
 // The raw-vs-latent helpers: confusion matrices, the epoch rule of the label-budget
-// sweep, its labelled subsets, the sweep itself, and the mean ± std summary.
+// sweep, its labelled subsets, the sweep itself, the mean ± std summary and Lab 2E's pivot of it.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { ClassifierSettings, Matrix, Rng, confusionMatrix, epochsFor, rawVsLatentSweep, summarizeSweep, sweepRuns, trainClassifier } from "../src";
+import { ClassifierSettings, Matrix, Rng, confusionMatrix, epochsFor, rawVsLatentSweep, summarizeSweep, sweepPivot, sweepRuns, trainClassifier } from "../src";
+import { ConfigError } from "../src/errors";
 
 const settings: ClassifierSettings = { hiddenDims: [8], lr: 0.5, batchSize: 16, weightDecay: 0, epochs: 10, patience: 3 };
 
@@ -30,10 +31,10 @@ test("a labelled subset is a seeded choice of rows, and the classifier learns fr
   }
   const features = { name: "toy", train: x, val: x, test: x };
   const labels = { train: y, val: y, test: y };
-  const run = trainClassifier(features, labels, settings, 3, 50);
+  const run = trainClassifier(features, labels, settings, { seed: 3, labelCount: 50 });
   assert.equal(run.labelCount, 50);
   assert.ok(run.testAccuracy > 0.85, `accuracy ${run.testAccuracy}`);
-  assert.equal(trainClassifier(features, labels, settings, 3, 50).testAccuracy, run.testAccuracy, "same seed, same run");
+  assert.equal(trainClassifier(features, labels, settings, { seed: 3, labelCount: 50 }).testAccuracy, run.testAccuracy, "same seed, same run");
 });
 
 test("the sweep has one row per features × classifier × budget × seed, and reuses rows already done", () => {
@@ -70,6 +71,31 @@ test("the sweep summary is a mean and a sample standard deviation per features �
   const [mlp100, mlp1000, knn] = summarizeSweep(rows);
   assert.ok(Math.abs(mlp100.mean - 0.7) < 1e-12 && Math.abs(mlp100.std - Math.sqrt(0.02)) < 1e-12);
   assert.deepEqual([mlp100.seeds, mlp1000.std, knn.classifier, knn.mean], [2, 0, "1-NN", 0.5]);
+});
+
+test("the pivot has a row per classifier × noise × label count with runs and a mean ± std column per feature set", () => {
+  const row = (features: string, classifier: string, labels: number, labelNoise: number, seed: number, testAccuracy: number) => ({ features, classifier, labels, labelNoise, seed, testAccuracy });
+  const rows = [
+    row("raw", "MLP", 1000, 0, 0, 0.6), row("raw", "MLP", 1000, 0, 1, 0.8), row("codes", "MLP", 1000, 0, 0, 0.7),
+    row("raw", "MLP", 100, 0, 0, 0.5), row("raw", "1-NN", 100, 0.4, 0, 0.25), row("codes", "1-NN", 100, 0.4, 0, 0.125),
+  ];
+  const pivot = sweepPivot(rows, { classifiers: ["1-NN", "MLP", "linear"], labelNoise: [0, 0.4], features: ["raw", "codes"] });
+  assert.deepEqual(pivot, [
+    { classifier: "1-NN", "label noise": "40 %", labels: 100, raw: "0.250 ± 0.000", codes: "0.125 ± 0.000" },
+    { classifier: "MLP", "label noise": "0 %", labels: 100, raw: "0.500 ± 0.000", codes: "" },
+    { classifier: "MLP", "label noise": "0 %", labels: 1000, raw: `0.700 ± ${Math.sqrt(0.02).toFixed(3)}`, codes: "0.700 ± 0.000" },
+  ]);
+});
+
+test("trainClassifier takes its run as an options object and names what is wrong in it", () => {
+  const x = Matrix.fromRows([[0, 1], [1, 0]]);
+  const features = { name: "toy", train: x, val: x, test: x };
+  const labels = { train: Int32Array.from([0, 1]), val: Int32Array.from([0, 1]), test: Int32Array.from([0, 1]) };
+  const fails = (run: unknown, message: RegExp) =>
+    assert.throws(() => trainClassifier(features, labels, settings, run as { seed: number }), (e: unknown) => e instanceof ConfigError && message.test(e.message));
+  fails(3, /run must be an object/);
+  fails({ seed: 0, labels: 100 }, /has no field "labels"/);
+  fails({ labelCount: 2 }, /run\.seed/);
 });
 
 test("the sweep crosses label noise with the budgets, for a trained classifier only where asked", () => {
