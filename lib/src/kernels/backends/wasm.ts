@@ -12,7 +12,7 @@ import { WorkerPool } from "./worker_pool";
 import { WASM_JOB_FIELDS } from "./worker_protocol";
 import { PAGE, WasmElementwiseExports, align, ensure, wasmElementwise } from "./wasm_elementwise";
 import { findUp } from "./find_up";
-import type { NativeKernels } from "./blas";
+import type { AcceleratedKernels } from "./accelerated_kernels";
 
 /** What lib/wasm/gemm.ts exports (pointers are byte offsets into the shared memory). */
 export interface WasmExports extends WasmElementwiseExports {
@@ -47,7 +47,7 @@ export function wasmModulePath(): string | null {
 /** The loaded backend: its matrix product and its element-wise loops. */
 export interface LoadedWasm {
   gemm: typeof wasmGemm;
-  elementwise: Partial<NativeKernels>;
+  elementwise: Partial<AcceleratedKernels>;
 }
 
 /** Compiles the module for `threads` threads, or says why it cannot run here. */
