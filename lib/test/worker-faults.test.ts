@@ -122,3 +122,16 @@ test("a pool task whose worker exits mid-range is finished here", () => {
     resetJsPool();
   }
 });
+
+test("a worker whose setup fails has its jobs done here, and its pool is dead", async () => {
+  const pool = new WorkerPool(path.join(__dirname, "support", "worker_setup_fails.js"), 3, 1);
+  try {
+    let ran = 0;
+    assert.deepEqual(pool.run(() => ran++), [1, 2], "both workers' rows come back to this thread");
+    assert.equal(ran, 1);
+    for (let waited = 0; pool.dead === null && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.match(pool.dead ?? "", /worker \d exited/);
+  } finally {
+    pool.stop();
+  }
+});

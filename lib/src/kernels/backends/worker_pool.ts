@@ -134,7 +134,8 @@ export class WorkerPool {
 /**
  * A worker's side (call it from the pool's script): `setup` runs once and returns the job
  * runner, called with this worker's row of job fields for each posted job. An error in
- * either flags the job as failed (the main thread reruns its rows); the worker carries on.
+ * either flags the job as failed (the main thread reruns its rows); after an error in a
+ * job the worker carries on, after one in `setup` it exits.
  */
 export function serveJobs(data: PoolWorkerData, setup: () => (job: Float64Array) => void): void {
   const control = new Int32Array(data.control);
@@ -164,6 +165,8 @@ export function serveJobs(data: PoolWorkerData, setup: () => (job: Float64Array)
     }
     Atomics.add(control, DONE, 1);
     Atomics.notify(control, DONE);
+    // A worker that could not set up fails every job: exiting makes its pool dead.
+    if (runJob === null) break;
   }
 }
 
