@@ -136,3 +136,13 @@ test("a worker whose setup fails has its jobs done here, and its pool is dead", 
     pool.stop();
   }
 });
+
+test("a worker script that throws on load is recorded as the pool's failure, not a crash", async () => {
+  const pool = new WorkerPool(path.join(__dirname, "support", "worker_throws_on_load.js"), 2, 1);
+  try {
+    for (let waited = 0; pool.dead === null && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.match(pool.dead ?? "", /worker 1 failed: this worker script is broken/);
+  } finally {
+    pool.stop();
+  }
+});
