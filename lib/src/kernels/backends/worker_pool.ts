@@ -97,14 +97,13 @@ export class WorkerPool {
       own();
     } finally {
       finished = this.waitForWorkers();
+      if (!finished) {
+        this.failure ??= `a worker was silent for ${this.waitMs} ms`;
+        this.stop();
+      }
     }
     const all = Array.from({ length: this.threads - 1 }, (_, i) => i + 1);
-    if (!finished) {
-      this.failure ??= `a worker was silent for ${this.waitMs} ms`;
-      this.stop();
-      return all;
-    }
-    return all.filter((index) => Atomics.load(this.control, failedSlot(index)) !== 0);
+    return finished ? all.filter((index) => Atomics.load(this.control, failedSlot(index)) !== 0) : all;
   }
 
   /** Tells the workers to exit and terminates them. */
