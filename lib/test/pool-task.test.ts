@@ -28,3 +28,15 @@ test("a task that throws in a worker throws here, and a missing task is named", 
   runTask({ module: FIXTURE, name: "squares", context }, 10, 2);
   assert.equal(new Float64Array(context.out)[9], 81);
 });
+
+test("an error on this thread's range comes after the workers finished theirs", () => {
+  const warm = { out: new SharedArrayBuffer(24), who: new SharedArrayBuffer(12) };
+  runTask({ module: FIXTURE, name: "squares", context: warm }, 3, 3); // the workers are up and waiting
+  assert.throws(() => runTask({ module: FIXTURE, name: "refusesFirstRangeSlowly", context: null }, 3, 3), /range \[0, 1\) refused/);
+  // Had it not waited, the slow workers would count themselves done for this next task.
+  const count = 30;
+  const context = { out: new SharedArrayBuffer(count * 8), who: new SharedArrayBuffer(count * 4) };
+  runTask({ module: FIXTURE, name: "squaresSlowly", context }, count, 3);
+  assert.deepEqual(Array.from(new Float64Array(context.out)), Array.from({ length: count }, (_, i) => i * i));
+  assert.equal(new Set(new Int32Array(context.who)).size, 3, "the workers are still in service");
+});

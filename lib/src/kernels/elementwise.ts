@@ -1,7 +1,7 @@
 // Element-wise kernels used by the layers and the optimiser: bias rows,
 // activations and their derivatives, squared error, the SGD update. Each writes into
-// `out` if given. On float32 with the native backend the loop runs in C++ (SIMD);
-// the TypeScript loop next to it is the same arithmetic and the fallback.
+// `out` if given. On float32 the blas and wasm backends run the loop in C++ or WebAssembly
+// (SIMD); the TypeScript loop next to it is the same arithmetic and the fallback.
 import { Matrix, assertSameShape, assertShape, outputFor } from "../tensor";
 import { nativeFloat32 } from "./backend";
 
@@ -18,9 +18,9 @@ export function fillRows(out: Matrix, v: Matrix): void {
 /** y = max(x, 0); NaN stays NaN. `out` may be x. */
 export function relu(x: Matrix, out?: Matrix): Matrix {
   const y = outputFor(out, x.rows, x.cols, x.dtype, "relu output");
-  const native = nativeFloat32("relu", x.data, y.data);
-  if (native) {
-    native(x.data as Float32Array, y.data as Float32Array);
+  const accelerated = nativeFloat32("relu", x.data, y.data);
+  if (accelerated) {
+    accelerated(x.data as Float32Array, y.data as Float32Array);
     return y;
   }
   const X = x.data;
@@ -33,9 +33,9 @@ export function relu(x: Matrix, out?: Matrix): Matrix {
 export function reluBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
   assertSameShape(dOut, y, "reluBackward(dOut, y)");
   const dx = outputFor(out, y.rows, y.cols, y.dtype, "reluBackward output");
-  const native = nativeFloat32("reluBackward", dOut.data, y.data, dx.data);
-  if (native) {
-    native(dOut.data as Float32Array, y.data as Float32Array, dx.data as Float32Array);
+  const accelerated = nativeFloat32("reluBackward", dOut.data, y.data, dx.data);
+  if (accelerated) {
+    accelerated(dOut.data as Float32Array, y.data as Float32Array, dx.data as Float32Array);
     return dx;
   }
   const G = dOut.data;
@@ -48,9 +48,9 @@ export function reluBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
 /** y = 1 / (1 + e^(−x)), evaluated without overflow for large |x|. */
 export function sigmoid(x: Matrix, out?: Matrix): Matrix {
   const y = outputFor(out, x.rows, x.cols, x.dtype, "sigmoid output");
-  const native = nativeFloat32("sigmoid", x.data, y.data);
-  if (native) {
-    native(x.data as Float32Array, y.data as Float32Array);
+  const accelerated = nativeFloat32("sigmoid", x.data, y.data);
+  if (accelerated) {
+    accelerated(x.data as Float32Array, y.data as Float32Array);
     return y;
   }
   const X = x.data;
@@ -71,9 +71,9 @@ export function sigmoid(x: Matrix, out?: Matrix): Matrix {
 export function sigmoidBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
   assertSameShape(dOut, y, "sigmoidBackward(dOut, y)");
   const dx = outputFor(out, y.rows, y.cols, y.dtype, "sigmoidBackward output");
-  const native = nativeFloat32("sigmoidBackward", dOut.data, y.data, dx.data);
-  if (native) {
-    native(dOut.data as Float32Array, y.data as Float32Array, dx.data as Float32Array);
+  const accelerated = nativeFloat32("sigmoidBackward", dOut.data, y.data, dx.data);
+  if (accelerated) {
+    accelerated(dOut.data as Float32Array, y.data as Float32Array, dx.data as Float32Array);
     return dx;
   }
   const G = dOut.data;
@@ -90,8 +90,8 @@ export function sigmoidBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
 export function meanSquaredDiff(pred: Matrix, target: Matrix, grad?: Matrix): number {
   assertSameShape(pred, target, "meanSquaredDiff(pred, target)");
   if (grad !== undefined) assertSameShape(grad, pred, "meanSquaredDiff(grad, pred)");
-  const native = grad === undefined ? nativeFloat32("mse", pred.data, target.data) : nativeFloat32("mse", pred.data, target.data, grad.data);
-  if (native) return native(pred.data as Float32Array, target.data as Float32Array, grad?.data as Float32Array | undefined);
+  const accelerated = grad === undefined ? nativeFloat32("mse", pred.data, target.data) : nativeFloat32("mse", pred.data, target.data, grad.data);
+  if (accelerated) return accelerated(pred.data as Float32Array, target.data as Float32Array, grad?.data as Float32Array | undefined);
   const P = pred.data;
   const T = target.data;
   const count = P.length;
@@ -112,9 +112,9 @@ export function meanSquaredDiff(pred: Matrix, target: Matrix, grad?: Matrix): nu
 /** In place: value −= lr · (grad + weightDecay · value). */
 export function sgdUpdate(value: Matrix, grad: Matrix, lr: number, weightDecay: number): void {
   assertSameShape(value, grad, "sgdUpdate(value, grad)");
-  const native = nativeFloat32("sgdUpdate", value.data, grad.data);
-  if (native) {
-    native(value.data as Float32Array, grad.data as Float32Array, lr, weightDecay);
+  const accelerated = nativeFloat32("sgdUpdate", value.data, grad.data);
+  if (accelerated) {
+    accelerated(value.data as Float32Array, grad.data as Float32Array, lr, weightDecay);
     return;
   }
   const P = value.data;

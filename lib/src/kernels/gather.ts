@@ -7,9 +7,9 @@ import { nativeFloat32 } from "./backend";
 export function gatherRows(x: Matrix, idx: Int32Array, start: number, end: number, out?: Matrix): Matrix {
   const d = x.cols;
   const y = outputFor(out, end - start, d, x.dtype, "gatherRows output");
-  const native = nativeFloat32("gatherRows", x.data, y.data);
-  if (native && d > 0) {
-    native(x.data as Float32Array, d, idx, start, end, y.data as Float32Array);
+  const accelerated = nativeFloat32("gatherRows", x.data, y.data);
+  if (accelerated && d > 0) {
+    accelerated(x.data as Float32Array, d, idx, start, end, y.data as Float32Array);
     return y;
   }
   for (let r = start; r < end; r++) {

@@ -1,6 +1,6 @@
 // Matrix multiply and its transposed variants: the only O(n^3) work in the engine.
 // Layers call matmul / matmulTransA / matmulTransB; which code does the arithmetic
-// (native BLAS or TypeScript) is decided in backend.ts, never in a layer.
+// (native BLAS, WebAssembly or TypeScript) is decided in backend.ts, never in a layer.
 import { Matrix, outputFor } from "../tensor";
 import { ShapeError } from "../errors";
 import { activeGemm } from "./backend";

@@ -1,5 +1,6 @@
 // The per-column arithmetic of batch normalisation. BatchNorm1d (layers/batchnorm.ts)
-// keeps the state and the story; these loops do the work, natively on float32.
+// keeps the state and the story; these loops do the work (on float32, the backend's own
+// SIMD loops where it has them).
 import { Matrix, assertSameShape, assertShape } from "../tensor";
 import { nativeFloat32 } from "./backend";
 
@@ -12,9 +13,9 @@ export function normalizeColumns(x: Matrix, mean: Matrix, invStd: Matrix, gamma:
   for (const [m, what] of [[mean, "mean"], [invStd, "invStd"], [gamma, "gamma"], [beta, "beta"]] as const) assertShape(m, 1, d, what);
   assertSameShape(x, xHat, "normalizeColumns(x, xHat)");
   assertSameShape(x, y, "normalizeColumns(x, y)");
-  const native = nativeFloat32("normalizeColumns", x.data, mean.data, invStd.data, gamma.data, beta.data, xHat.data, y.data);
-  if (native) {
-    native(...f32(x), x.rows, d, ...f32(mean, invStd, gamma, beta, xHat, y));
+  const accelerated = nativeFloat32("normalizeColumns", x.data, mean.data, invStd.data, gamma.data, beta.data, xHat.data, y.data);
+  if (accelerated) {
+    accelerated(...f32(x), x.rows, d, ...f32(mean, invStd, gamma, beta, xHat, y));
     return;
   }
   const [X, M, S, G, B, XH, Y] = [x.data, mean.data, invStd.data, gamma.data, beta.data, xHat.data, y.data];
@@ -42,9 +43,9 @@ export function normalizeColumnsBackward(
   assertSameShape(dOut, xHat, "normalizeColumnsBackward(dOut, xHat)");
   assertSameShape(dOut, dX, "normalizeColumnsBackward(dOut, dX)");
   for (const [m, what] of [[gamma, "gamma"], [invStd, "invStd"], [dGamma, "dGamma"], [dBeta, "dBeta"]] as const) assertShape(m, 1, d, what);
-  const native = nativeFloat32("normalizeColumnsBackward", dOut.data, xHat.data, gamma.data, invStd.data, dGamma.data, dBeta.data, dX.data);
-  if (native) {
-    native(...f32(dOut), n, d, ...f32(xHat, gamma, invStd), training, ...f32(dGamma, dBeta, dX));
+  const accelerated = nativeFloat32("normalizeColumnsBackward", dOut.data, xHat.data, gamma.data, invStd.data, dGamma.data, dBeta.data, dX.data);
+  if (accelerated) {
+    accelerated(...f32(dOut), n, d, ...f32(xHat, gamma, invStd), training, ...f32(dGamma, dBeta, dX));
     return;
   }
   const [GO, XH, G, S, dG, dB, DX] = [dOut.data, xHat.data, gamma.data, invStd.data, dGamma.data, dBeta.data, dX.data];

@@ -6,9 +6,9 @@ import { nativeFloat32 } from "./backend";
 /** Sum over the rows, one value per column, e.g. db = Σ_n dY[n, :]. @param x (N, D) @returns (1, D) */
 export function sumOverRows(x: Matrix, out?: Matrix): Matrix {
   const s = outputFor(out, 1, x.cols, x.dtype, "sumOverRows output");
-  const native = nativeFloat32("sumOverRows", x.data, s.data);
-  if (native) {
-    native(x.data as Float32Array, x.rows, x.cols, s.data as Float32Array);
+  const accelerated = nativeFloat32("sumOverRows", x.data, s.data);
+  if (accelerated) {
+    accelerated(x.data as Float32Array, x.rows, x.cols, s.data as Float32Array);
     return s;
   }
   const S = s.data;
@@ -30,10 +30,10 @@ export function sumOverRows(x: Matrix, out?: Matrix): Matrix {
 export function columnMeanVariance(x: Matrix): { mean: Matrix; variance: Matrix } {
   const n = x.rows;
   const d = x.cols;
-  const native = nativeFloat32("columnMeanVariance", x.data);
-  if (native && n > 0) {
+  const accelerated = nativeFloat32("columnMeanVariance", x.data);
+  if (accelerated && n > 0) {
     const stats = { mean: new Matrix(1, d, "float32"), variance: new Matrix(1, d, "float32") };
-    native(x.data as Float32Array, n, d, stats.mean.data as Float32Array, stats.variance.data as Float32Array);
+    accelerated(x.data as Float32Array, n, d, stats.mean.data as Float32Array, stats.variance.data as Float32Array);
     return stats;
   }
   const mean = sumOverRows(x);
@@ -68,8 +68,8 @@ export function argmaxRows(x: Matrix): Int32Array {
 
 /** Σ x² over every entry (the L2 penalty of a weight matrix, computed every batch by fit). */
 export function sumOfSquares(x: Matrix): number {
-  const native = nativeFloat32("sumOfSquares", x.data);
-  if (native) return native(x.data as Float32Array);
+  const accelerated = nativeFloat32("sumOfSquares", x.data);
+  if (accelerated) return accelerated(x.data as Float32Array);
   const values = x.data;
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i] * values[i];
@@ -78,8 +78,8 @@ export function sumOfSquares(x: Matrix): number {
 
 /** Index (in x.data) of the first NaN or ±Infinity, or -1 when every value is finite. */
 export function firstNonFinite(x: Matrix): number {
-  const native = nativeFloat32("firstNonFinite", x.data);
-  if (native) return native(x.data as Float32Array);
+  const accelerated = nativeFloat32("firstNonFinite", x.data);
+  if (accelerated) return accelerated(x.data as Float32Array);
   const values = x.data;
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
   return -1;

@@ -15,3 +15,15 @@ export function squares(context: { out: SharedArrayBuffer; who: SharedArrayBuffe
 export function refusesLaterRanges(_context: unknown, from: number, to: number): void {
   if (from > 0) throw new Error(`range [${from}, ${to}) refused`);
 }
+
+/** Refuses the first range (the main thread's) after 20 ms, so the workers have started theirs, which take 100 ms. */
+export function refusesFirstRangeSlowly(_context: unknown, from: number, to: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, from === 0 ? 20 : 100);
+  if (from === 0) throw new Error(`range [${from}, ${to}) refused`);
+}
+
+/** squares, after 50 ms. */
+export function squaresSlowly(context: { out: SharedArrayBuffer; who: SharedArrayBuffer }, from: number, to: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  squares(context, from, to);
+}

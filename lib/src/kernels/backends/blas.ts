@@ -8,6 +8,7 @@ import { createHash } from "crypto";
 import type { FloatArray } from "../../tensor";
 import { CoreChoice, capableCore, chooseCoretype, cpuFlags } from "./openblas_core";
 import { findUp } from "./find_up";
+import type { AcceleratedKernels } from "./accelerated_kernels";
 
 /** What nnfs_blas.node exports (see lib/native/blas.cc). */
 export interface BlasAddon {
@@ -19,28 +20,8 @@ export interface BlasAddon {
   setThreads(threads: number): void;
 }
 
-/** The addon's float32 element-wise kernels (lib/native/elementwise.cc); see elementwise.ts for their meaning. */
-export interface NativeKernels {
-  relu(x: Float32Array, y: Float32Array): void;
-  reluBackward(dOut: Float32Array, y: Float32Array, dx: Float32Array): void;
-  sigmoid(x: Float32Array, y: Float32Array): void;
-  sigmoidBackward(dOut: Float32Array, y: Float32Array, dx: Float32Array): void;
-  sgdUpdate(value: Float32Array, grad: Float32Array, lr: number, weightDecay: number): void;
-  mse(pred: Float32Array, target: Float32Array, grad?: Float32Array): number;
-  sumOfSquares(x: Float32Array): number;
-  sumOverRows(x: Float32Array, rows: number, cols: number, out: Float32Array): void;
-  firstNonFinite(x: Float32Array): number;
-  gatherRows(src: Float32Array, cols: number, idx: Int32Array, start: number, end: number, out: Float32Array): void;
-  columnMeanVariance(x: Float32Array, rows: number, cols: number, mean: Float32Array, variance: Float32Array): void;
-  normalizeColumns(
-    x: Float32Array, rows: number, cols: number, mean: Float32Array, invStd: Float32Array,
-    gamma: Float32Array, beta: Float32Array, xHat: Float32Array, y: Float32Array,
-  ): void;
-  normalizeColumnsBackward(
-    dOut: Float32Array, rows: number, cols: number, xHat: Float32Array, gamma: Float32Array, invStd: Float32Array,
-    training: boolean, dGamma: Float32Array, dBeta: Float32Array, dX: Float32Array,
-  ): void;
-}
+/** The addon's float32 element-wise kernels (lib/native/elementwise.cc): every accelerated loop. */
+export type NativeKernels = AcceleratedKernels;
 
 /** The built addon's path, or null when lib/native cannot be found (walking up from this file). */
 export function blasAddonPath(): string | null {

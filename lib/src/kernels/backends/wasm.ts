@@ -2,17 +2,17 @@
 // (compiled by scripts/build-wasm.sh, no C toolchain), for machines where the native addon
 // cannot load. The operands are copied into one shared WebAssembly memory, op(B) is packed
 // once, and the rows of C are split over worker threads that run the same module on that
-// memory. float64 products stay on the TypeScript kernels.
+// memory (the pool of worker_pool.ts). float64 products stay on the TypeScript kernels.
 import * as fs from "fs";
 import * as path from "path";
-import { Worker } from "worker_threads";
 import type { FloatArray } from "../../tensor";
 import { jsGemm } from "./js_gemm";
 import { splitRows } from "../threads";
-import { JOB_FIELDS, post, stopWorkers, waitFor } from "./worker_protocol";
+import { WorkerPool } from "./worker_pool";
+import { WASM_JOB_FIELDS } from "./worker_protocol";
 import { PAGE, WasmElementwiseExports, align, ensure, wasmElementwise } from "./wasm_elementwise";
 import { findUp } from "./find_up";
-import type { NativeKernels } from "./blas";
+import type { AcceleratedKernels } from "./accelerated_kernels";
 
 /** What lib/wasm/gemm.ts exports (pointers are byte offsets into the shared memory). */
 export interface WasmExports extends WasmElementwiseExports {
@@ -30,12 +30,10 @@ interface Runtime {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   kernels: WasmExports;
+  /** Threads the products use: 1 once the workers could not start or one died. */
   threads: number;
-  workers: Worker[] | null;
-  /** SEQ and DONE (worker_protocol.ts). */
-  control: Int32Array;
-  /** One row of JOB_FIELDS per worker. */
-  jobs: Float64Array;
+  /** Started by the first product split over threads. */
+  pool: WorkerPool | null;
 }
 
 let runtime: Runtime | null = null;
@@ -49,7 +47,7 @@ export function wasmModulePath(): string | null {
 /** The loaded backend: its matrix product and its element-wise loops. */
 export interface LoadedWasm {
   gemm: typeof wasmGemm;
-  elementwise: Partial<NativeKernels>;
+  elementwise: Partial<AcceleratedKernels>;
 }
 
 /** Compiles the module for `threads` threads, or says why it cannot run here. */
@@ -60,29 +58,35 @@ export function loadWasm(threads: number, file: string | null = wasmModulePath()
     const module = new WebAssembly.Module(fs.readFileSync(file));
     const memory = new WebAssembly.Memory({ initial: BASE / PAGE + 64, maximum: MAX_PAGES, shared: true });
     const kernels = new WebAssembly.Instance(module, { env: { memory, abort: () => undefined } }).exports as unknown as WasmExports;
-    if (runtime !== null) halt(runtime);
-    const control = new Int32Array(new SharedArrayBuffer(8));
-    const jobs = new Float64Array(new SharedArrayBuffer(Math.max(1, threads - 1) * JOB_FIELDS * 8));
-    runtime = { module, memory, kernels, threads, workers: null, control, jobs };
+    if (runtime !== null) runtime.pool?.stop();
+    runtime = { module, memory, kernels, threads, pool: null };
     return { gemm: wasmGemm, elementwise: wasmElementwise(memory, kernels, BASE) };
   } catch (err) {
     return { reason: `the WebAssembly kernels did not load: ${(err as Error).message.split("\n")[0]}` };
   }
 }
 
-function startWorkers(r: Runtime): void {
-  if (r.workers !== null) return;
-  r.workers = Array.from({ length: r.threads - 1 }, (_, index) => {
-    const workerData = { wasmModule: r.module, memory: r.memory, control: r.control.buffer, jobs: r.jobs.buffer, index };
-    const w = new Worker(path.join(__dirname, "wasm_worker.js"), { workerData });
-    w.unref(); // never keeps the process alive
-    return w;
-  });
+/** The runtime's pool, started if need be; null when the products must stay on this thread. */
+function poolOf(r: Runtime): WorkerPool | null {
+  if (r.pool !== null && r.pool.dead !== null) {
+    // A worker errored, exited or fell silent: carry on without workers.
+    r.pool.stop();
+    r.pool = null;
+    r.threads = 1;
+  }
+  if (r.pool === null && r.threads > 1) {
+    try {
+      r.pool = new WorkerPool(path.join(__dirname, "wasm_worker.js"), r.threads, WASM_JOB_FIELDS, { wasmModule: r.module, memory: r.memory });
+    } catch {
+      r.threads = 1;
+    }
+  }
+  return r.pool;
 }
 
-function halt(r: Runtime): void {
-  stopWorkers(r.control, r.workers);
-  r.workers = null;
+/** The loaded backend's pool, started if need be; null on one thread or after a failure (tests inject faults into it). */
+export function wasmWorkerPool(): WorkerPool | null {
+  return runtime === null ? null : poolOf(runtime);
 }
 
 /** Same contract as cblas_sgemm (row-major); float64 operands go to the TypeScript kernel. */
@@ -97,7 +101,8 @@ export function wasmGemm(
   if (m === 0 || n === 0) return;
   const aLength = Math.min(A.length, (transA ? k : m) * lda);
   const bLength = Math.min(B.length, (transB ? n : k) * ldb);
-  const ranges = m * n * k >= MIN_WORK ? splitRows(m, r.threads, MR) : [[0, m] as [number, number]];
+  const pool = m * n * k >= MIN_WORK ? poolOf(r) : null;
+  const ranges = pool !== null ? splitRows(m, pool.threads, MR) : [[0, m] as [number, number]];
   // Layout: A, B, packed op(B), C (dense, n columns), one packing scratch per thread.
   const a = BASE;
   const b = a + align(aLength * 4);
@@ -115,21 +120,17 @@ export function wasmGemm(
   if (beta !== 0) loadC(0, m);
   r.kernels.packB(transB, k, n, b, ldb, packed);
   const scratchOf = (i: number): number => scratch + i * scratchBytes;
-  if (ranges.length > 1) {
-    startWorkers(r);
-    for (let i = 1; i < ranges.length; i++) {
-      r.jobs.set([transA ? 1 : 0, ranges[i][0], ranges[i][1], n, k, alpha, beta, a, lda, packed, c, n, scratchOf(i)], (i - 1) * JOB_FIELDS);
+  const own = (): void => r.kernels.gemmRows(transA, ranges[0][0], ranges[0][1], n, k, alpha, beta, a, lda, packed, c, n, scratchOf(0));
+  if (pool === null || ranges.length === 1) own();
+  else {
+    for (let i = 1; i < pool.threads; i++) {
+      // Workers without a range this time get an empty one.
+      const [m0, m1] = ranges[i] ?? [0, 0];
+      pool.jobs.set([transA ? 1 : 0, m0, m1, n, k, alpha, beta, a, lda, packed, c, n, scratchOf(i)], (i - 1) * WASM_JOB_FIELDS);
     }
-    // Workers without a range this time get an empty one.
-    for (let i = ranges.length; i < r.threads; i++) r.jobs.set([0, 0, 0], (i - 1) * JOB_FIELDS);
-    post(r.control);
-  }
-  r.kernels.gemmRows(transA, ranges[0][0], ranges[0][1], n, k, alpha, beta, a, lda, packed, c, n, scratchOf(0));
-  if (ranges.length > 1 && !waitFor(r.control, r.threads - 1)) {
-    // A worker is gone: stop using them and do their rows here, from the original C.
-    halt(r);
-    r.threads = 1;
-    for (let i = 1; i < ranges.length; i++) {
+    for (const i of pool.run(own)) {
+      // The worker failed: its rows are computed here, from the caller's C.
+      if (ranges[i] === undefined) continue;
       if (beta !== 0) loadC(ranges[i][0], ranges[i][1]);
       r.kernels.gemmRows(transA, ranges[i][0], ranges[i][1], n, k, alpha, beta, a, lda, packed, c, n, scratchOf(0));
     }

@@ -1,9 +1,9 @@
 // The wasm backend's element-wise and BatchNorm loops (lib/wasm/elementwise.ts, batchnorm.ts)
-// behind the NativeKernels interface: the arrays are copied into the shared memory, the SIMD
+// behind the AcceleratedKernels interface: the arrays are copied into the shared memory, the SIMD
 // loop runs, the results are copied back. With the copies they still measured about 3×
 // faster than the TypeScript loops here (ReLU on 128×256: 17 µs vs 48 µs; sigmoid on
 // 128×784: 350 µs vs 1,180 µs). Row gathers (a copy already) and the finite check stay in TypeScript.
-import type { NativeKernels } from "./blas";
+import type { AcceleratedKernels } from "./accelerated_kernels";
 
 /** What lib/wasm/elementwise.ts exports (byte offsets into the shared memory). */
 export interface WasmElementwiseExports {
@@ -38,7 +38,7 @@ export function ensure(memory: GrowableMemory, bytes: number): void {
 }
 
 /** The loops, working in `memory` from byte offset `base` on (free between matrix products). */
-export function wasmElementwise(memory: GrowableMemory, w: WasmElementwiseExports, base: number): Omit<NativeKernels, "gatherRows" | "firstNonFinite"> {
+export function wasmElementwise(memory: GrowableMemory, w: WasmElementwiseExports, base: number): Omit<AcceleratedKernels, "gatherRows" | "firstNonFinite"> {
   let F = new Float32Array(memory.buffer);
   /** Byte offsets for arrays of these lengths, laid out from `base`, the memory grown to fit. */
   const place = (...lengths: number[]): number[] => {
