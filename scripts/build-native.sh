@@ -11,6 +11,11 @@ cd "$ROOT/lib/native"
 addon=build/Release/nnfs_blas.node
 stamp=build/Release/blas-library.txt
 
+case "${NNFS_NATIVE_BLAS:-auto}" in
+  auto | system) ;;
+  *) echo "[setup] NNFS_NATIVE_BLAS must be auto (the venv's scipy-openblas32, else the system CBLAS) or system (got \"$NNFS_NATIVE_BLAS\")"; exit 1 ;;
+esac
+
 # The wheel's folder (with include/ and lib/libscipy_openblas.so) and its version, if installed.
 venv_blas() {
   [ "${NNFS_NATIVE_BLAS:-auto}" = system ] && return 1
