@@ -46,7 +46,9 @@ const name = (node) => {
 const self = new Map();
 for (const node of profile.nodes) {
   const from = parent.get(node.id);
-  const key = !node.callFrame.url && node.callFrame.functionName === "" && from?.callFrame.url ? `native, from ${name(from)}` : name(node);
+  const native = !node.callFrame.url && node.callFrame.functionName === "" && from?.callFrame.url;
+  // The inspector's own "dispatch" (starting and stopping the profiler) is not the epoch's.
+  const key = native ? `native, from ${name(from)}` : node.callFrame.functionName === "dispatch" && !node.callFrame.url ? "(profiler)" : name(node);
   self.set(key, (self.get(key) ?? 0) + (dt.get(node.id) ?? 0));
 }
 const total = [...self.values()].reduce((a, b) => a + b, 0);

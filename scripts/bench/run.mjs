@@ -217,8 +217,9 @@ function writeAtomic(file, text) {
   fs.renameSync(tmp, file);
 }
 
-// Every backend that loads here, fastest first.
-const BACKENDS = ["blas", "wasm", "js"].filter((b) => nn.kernels.availableBackends()[b]);
+// Every backend that loads here, fastest first; NNFS_BENCH_BACKENDS=blas,wasm keeps some.
+const only = process.env.NNFS_BENCH_BACKENDS ? process.env.NNFS_BENCH_BACKENDS.split(",") : null;
+const BACKENDS = ["blas", "wasm", "js"].filter((b) => nn.kernels.availableBackends()[b] && (only === null || only.includes(b)));
 const python = findPythonWith("numpy");
 if (!python) console.error("NumPy not found (bash scripts/setup.sh puts it in the project venv): printing TypeScript figures only.");
 const report = {
