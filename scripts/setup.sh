@@ -9,8 +9,9 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
-# System libraries from apt, used when root is there: OpenBLAS and a compiler for the
-# native backend (without them the WebAssembly backend runs), the Fashion-MNIST files
+# System libraries from apt, used when root is there: a compiler for the native backend
+# and OpenBLAS, which it links when the venv's scipy-openblas32 is not there (without
+# either, the WebAssembly backend runs), the Fashion-MNIST files
 # (else Lab 2 downloads them), Chromium for PNG copies of the charts and the browser
 # tests. On the system route also Debian's Jupyter and NumPy, with --test scikit-learn,
 # with --bench umap-learn.

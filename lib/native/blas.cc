@@ -1,4 +1,5 @@
-// nnfs_blas: gemm on JavaScript typed arrays through the system CBLAS, without copies.
+// nnfs_blas: gemm on JavaScript typed arrays through a CBLAS, without copies: the project
+// venv's scipy-openblas32 (NNFS_SCIPY_OPENBLAS, its symbols prefixed scipy_) or the system's.
 // Exposes gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) for
 // Float32Array (sgemm) and Float64Array (dgemm), row-major, and info() for diagnostics.
 // It checks every view is long enough for the sizes it is given, so a wrong call
@@ -12,7 +13,14 @@
 #ifdef NNFS_ACCELERATE
 #include <Accelerate/Accelerate.h>
 #else
+#include <dlfcn.h>
+// The wheel's cblas.h declares scipy_cblas_sgemm etc.; the system's, cblas_sgemm.
 #include <cblas.h>
+#ifdef NNFS_SCIPY_OPENBLAS
+#define NNFS_BLAS(name) scipy_##name
+#else
+#define NNFS_BLAS(name) name
+#endif
 #endif
 
 namespace {
@@ -38,12 +46,12 @@ View<T> ViewOf(const Napi::Value& value) {
 
 void Call(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, double alpha, const float* a, int lda,
           const float* b, int ldb, double beta, float* c, int ldc) {
-  cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, static_cast<float>(alpha), a, lda, b, ldb, static_cast<float>(beta), c, ldc);
+  NNFS_BLAS(cblas_sgemm)(CblasRowMajor, ta, tb, m, n, k, static_cast<float>(alpha), a, lda, b, ldb, static_cast<float>(beta), c, ldc);
 }
 
 void Call(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, double alpha, const double* a, int lda,
           const double* b, int ldb, double beta, double* c, int ldc) {
-  cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  NNFS_BLAS(cblas_dgemm)(CblasRowMajor, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
 template <typename T>
@@ -106,17 +114,28 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// Which BLAS this is and how many threads it uses, for the backend banner and the benchmark.
+// Which BLAS this is (where it was linked from, the file that loaded, its build), which
+// kernel it runs and how many threads it uses, for the backend banner and the benchmark.
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object result = Napi::Object::New(env);
 #ifdef NNFS_ACCELERATE
   result.Set("library", "Accelerate");
+  result.Set("source", "system");
   result.Set("threads", Napi::Number::New(env, 0));
 #else
-  result.Set("library", std::string(openblas_get_config()));
-  result.Set("core", std::string(openblas_get_corename()));
-  result.Set("threads", Napi::Number::New(env, openblas_get_num_threads()));
+#ifdef NNFS_SCIPY_OPENBLAS
+  result.Set("source", "scipy-openblas32");
+#else
+  result.Set("source", "system");
+#endif
+  Dl_info where;
+  if (dladdr(reinterpret_cast<void*>(&NNFS_BLAS(cblas_sgemm)), &where) != 0 && where.dli_fname != nullptr) {
+    result.Set("path", std::string(where.dli_fname));
+  }
+  result.Set("library", std::string(NNFS_BLAS(openblas_get_config)()));
+  result.Set("core", std::string(NNFS_BLAS(openblas_get_corename)()));
+  result.Set("threads", Napi::Number::New(env, NNFS_BLAS(openblas_get_num_threads)()));
 #endif
   return result;
 }
@@ -124,7 +143,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
 // setThreads(n): how many threads OpenBLAS may use (no-op elsewhere).
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
 #ifndef NNFS_ACCELERATE
-  if (info.Length() == 1 && info[0].IsNumber()) openblas_set_num_threads(info[0].As<Napi::Number>().Int32Value());
+  if (info.Length() == 1 && info[0].IsNumber()) NNFS_BLAS(openblas_set_num_threads)(info[0].As<Napi::Number>().Int32Value());
 #endif
   return info.Env().Undefined();
 }

@@ -18,4 +18,4 @@ const started = process.hrtime.bigint();
 const history = nn.fit(model, { x, y: x }, settings);
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const status = nn.backendStatus();
-console.log(JSON.stringify({ backend: status.name, detail: status.detail, seconds, loss: history.trainLoss[0], peak_rss_mb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ backend: status.name, detail: status.detail, kernel: status.kernel?.core ?? null, seconds, loss: history.trainLoss[0], peak_rss_mb: process.resourceUsage().maxRSS / 1024 }));

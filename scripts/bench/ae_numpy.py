@@ -3,7 +3,7 @@ TypeScript engine is compared with (npm run bench). Same model and work per step
 lib's Autoencoder + fit: 784-256-128-256-784, ReLU hidden layers, sigmoid output, MSE
 averaged over all pixels, plain SGD, batch 128, a fresh shuffle each epoch, float32.
 
-Usage: python3 ae_numpy.py ROWS SEED  ->  one JSON line {"seconds", "loss", "peak_rss_mb", "numpy"}
+Usage: python3 ae_numpy.py ROWS SEED  ->  one JSON line {"seconds", "loss", "peak_rss_mb", "numpy", "kernel", "detail"}
 """
 import json
 import resource
@@ -11,6 +11,8 @@ import sys
 import time
 
 import numpy as np
+
+from numpy_blas import numpy_blas
 
 DIMS = [784, 256, 128, 256, 784]
 BATCH = 128
@@ -71,7 +73,8 @@ def main():
     loss = epoch(x, weights, biases, rng)
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "loss": loss, "peak_rss_mb": peak, "numpy": np.__version__}))
+    blas = numpy_blas()
+    print(json.dumps({"seconds": seconds, "loss": loss, "peak_rss_mb": peak, "numpy": np.__version__, "kernel": blas["kernel"], "detail": blas["detail"]}))
 
 
 if __name__ == "__main__":

@@ -25,4 +25,4 @@ const results = JSON.parse(shapesJson).map(({ name, transA, transB, m, n, k }) =
   }
   return { name, gflops: (2 * m * n * k * calls) / seconds / 1e9 };
 });
-console.log(JSON.stringify({ backend: status.name, detail: status.detail, results }));
+console.log(JSON.stringify({ backend: status.name, detail: status.detail, kernel: status.kernel?.core ?? null, results }));

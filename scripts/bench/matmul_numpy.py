@@ -9,6 +9,8 @@ import time
 
 import numpy as np
 
+from numpy_blas import numpy_blas
+
 
 def measure(shape, budget, rng):
     m, n, k = shape["m"], shape["n"], shape["k"]
@@ -31,7 +33,8 @@ def main():
     shapes, budget = json.loads(sys.argv[1]), float(sys.argv[2])
     rng = np.random.default_rng(1)
     results = [measure(s, budget, rng) for s in shapes]
-    print(json.dumps({"backend": "numpy", "detail": f"NumPy {np.__version__}", "results": results}))
+    blas = numpy_blas()
+    print(json.dumps({"backend": "numpy", "detail": blas["detail"], "kernel": blas["kernel"], "results": results}))
 
 
 if __name__ == "__main__":

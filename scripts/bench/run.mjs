@@ -1,7 +1,10 @@
 // npm run bench [-- matmul | ae | umap]: speed of the engine against NumPy (and of its
 // UMAP against umap-learn), measured in the same run on the same machine. Every measurement runs in a child process; the runners take
 // turns for several rounds and each keeps its best round, so a noisy neighbour slows
-// everyone alike instead of deciding the ratio. Prints a table and writes
+// everyone alike instead of deciding the ratio. The matmul and the autoencoder epoch run
+// under two conditions: as the environment is, and with OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE
+// unset for both sides, so that our OpenBLAS and NumPy's each run their own best kernel
+// (only blas and NumPy there: wasm and js do not read them). Prints tables and writes
 // outputs/bench.json. Not a test: nothing here fails on a slow machine.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -41,8 +44,8 @@ function findPythonWith(module) {
   return null;
 }
 
-function runJson(command, args, env = {}) {
-  const result = spawnSync(command, args, { encoding: "utf8", cwd: ROOT, maxBuffer: 16 << 20, env: { ...process.env, ...env } });
+function runJson(command, args, env = process.env) {
+  const result = spawnSync(command, args, { encoding: "utf8", cwd: ROOT, maxBuffer: 16 << 20, env });
   if (result.status !== 0) throw new Error(`${command} ${args[0]} failed:\n${result.stderr || result.stdout}`);
   return JSON.parse(result.stdout.trim().split("\n").pop());
 }
@@ -55,14 +58,28 @@ const fmt = (v, digits = 1) => (v === undefined || v === null || Number.isNaN(v)
 const pad = (s, n) => String(s).padEnd(n);
 const padLeft = (s, n) => String(s).padStart(n);
 
-function benchMatmul(python) {
-  const runners = BACKENDS.map((b) => [b, () => runJson("node", [path.join(HERE, "matmul.mjs"), b, JSON.stringify(SHAPES), String(SECONDS_PER_SHAPE)])]);
-  if (python) runners.push(["numpy", () => runJson(python, [path.join(HERE, "matmul_numpy.py"), JSON.stringify(SHAPES), String(SECONDS_PER_SHAPE)])]);
+// The environment variables that pick OpenBLAS's kernel (ours and NumPy's alike).
+const KERNEL_VARIABLES = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
+
+/** The two conditions each comparison runs under; `backends` are those whose speed the condition can change. */
+function conditions(backends) {
+  const set = KERNEL_VARIABLES.filter((v) => process.env[v] !== undefined).map((v) => `${v}=${process.env[v]}`);
+  const ownKernel = { ...process.env };
+  for (const v of KERNEL_VARIABLES) delete ownKernel[v];
+  return [
+    { key: "environment", title: `as the environment is (${set.length > 0 ? set.join(", ") : `${KERNEL_VARIABLES.join(" and ")} not set`})`, env: { ...process.env }, backends },
+    { key: "own_kernel", title: `${KERNEL_VARIABLES.join(" and ")} unset for both sides: each library on its own best kernel`, env: ownKernel, backends: backends.filter((b) => b === "blas") },
+  ];
+}
+
+function benchMatmul(python, condition) {
+  const runners = condition.backends.map((b) => [b, () => runJson("node", [path.join(HERE, "matmul.mjs"), b, JSON.stringify(SHAPES), String(SECONDS_PER_SHAPE)], condition.env)]);
+  if (python) runners.push(["numpy", () => runJson(python, [path.join(HERE, "matmul_numpy.py"), JSON.stringify(SHAPES), String(SECONDS_PER_SHAPE)], condition.env)]);
   const best = {}; // runner → shape name → best GFLOP/s
   const details = {};
   for (let round = 1; round <= ROUNDS; round++) {
     for (const [name, run] of runners) {
-      process.stderr.write(`matmul round ${round}/${ROUNDS}: ${name}\n`);
+      process.stderr.write(`matmul (${condition.key}) round ${round}/${ROUNDS}: ${name}\n`);
       const out = run();
       details[name] = out.detail;
       for (const r of out.results) best[name] = { ...best[name], [r.name]: Math.max(best[name]?.[r.name] ?? 0, r.gflops) };
@@ -80,22 +97,23 @@ function benchMatmul(python) {
   }).map((row) => ({ ...row, details }));
 }
 
-/** One epoch on every backend that loads here and in NumPy, best of ROUNDS interleaved rounds each. */
-function benchAutoencoder(python) {
+/** One epoch on the condition's backends and in NumPy, best of ROUNDS interleaved rounds each. */
+function benchAutoencoder(python, condition) {
+  const backends = condition.backends;
   const best = {};
   const keep = (name, r) => (best[name] = best[name] === undefined || r.seconds < best[name].seconds ? { ...r, peak_rss_mb: Math.max(r.peak_rss_mb, best[name]?.peak_rss_mb ?? 0) } : { ...best[name], peak_rss_mb: Math.max(r.peak_rss_mb, best[name].peak_rss_mb) });
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const backend of BACKENDS) {
-      process.stderr.write(`autoencoder epoch round ${round}/${ROUNDS}: ${backend}\n`);
-      keep(backend, runJson("node", [path.join(HERE, "ae.mjs"), String(AE_ROWS), "1"], { NNFS_BACKEND: backend }));
+    for (const backend of backends) {
+      process.stderr.write(`autoencoder epoch (${condition.key}) round ${round}/${ROUNDS}: ${backend}\n`);
+      keep(backend, runJson("node", [path.join(HERE, "ae.mjs"), String(AE_ROWS), "1"], { ...condition.env, NNFS_BACKEND: backend }));
     }
-    if (python) keep("numpy", runJson(python, [path.join(HERE, "ae_numpy.py"), String(AE_ROWS), "1"]));
+    if (python) keep("numpy", runJson(python, [path.join(HERE, "ae_numpy.py"), String(AE_ROWS), "1"], condition.env));
   }
   const numpy = best.numpy ?? null;
-  const ratio = Object.fromEntries(BACKENDS.map((b) => [b, numpy ? best[b].seconds / numpy.seconds : null]));
+  const ratio = Object.fromEntries(backends.map((b) => [b, numpy ? best[b].seconds / numpy.seconds : null]));
   // "typescript" is the engine with its default backend, as earlier reports had it.
-  const engine = best[nn.backendStatus().name];
-  return { rows: AE_ROWS, batch: 128, typescript: engine, ...Object.fromEntries(BACKENDS.map((b) => [b, best[b]])), numpy, ratio_to_numpy: numpy ? engine.seconds / numpy.seconds : null, ratios_to_numpy: ratio };
+  const engine = best[nn.backendStatus().name] ?? null;
+  return { condition: condition.title, rows: AE_ROWS, batch: 128, typescript: engine, ...Object.fromEntries(backends.map((b) => [b, best[b]])), numpy, ratio_to_numpy: numpy && engine ? engine.seconds / numpy.seconds : null, ratios_to_numpy: ratio };
 }
 
 /**
@@ -165,9 +183,9 @@ function printUmap(u) {
   }
 }
 
-function printMatmul(rows) {
+function printMatmul(rows, condition) {
   const runners = Object.keys(rows[0].gflops);
-  console.log(`\nMatmul, float32, GFLOP/s (best of ${ROUNDS} interleaved rounds of ${SECONDS_PER_SHAPE} s per shape)`);
+  console.log(`\nMatmul, float32, GFLOP/s (best of ${ROUNDS} interleaved rounds of ${SECONDS_PER_SHAPE} s per shape); ${condition.title}`);
   console.log(pad("shape", 30) + runners.map((r) => padLeft(r, 9)).join("") + (rows[0].ratio_to_numpy ? runners.filter((r) => r !== "numpy").map((r) => padLeft(`${r}/numpy`, 12)).join("") : ""));
   for (const row of rows) {
     const ratios = row.ratio_to_numpy ? runners.filter((r) => r !== "numpy").map((r) => padLeft(fmt(row.ratio_to_numpy[r], 2) + "×", 12)).join("") : "";
@@ -177,15 +195,15 @@ function printMatmul(rows) {
   console.log(`  targets: blas ≥ ${TARGETS.blasVsNumpy}× NumPy; wasm ≥ ${TARGETS.wasmGflops} GFLOP/s; js ≥ ${TARGETS.jsGflops} GFLOP/s`);
 }
 
-function printAutoencoder(ae) {
-  console.log(`\nAutoencoder epoch (784-256-128-256-784, ${ae.rows} rows, batch ${ae.batch}; best of ${ROUNDS} interleaved rounds)`);
-  for (const backend of BACKENDS) {
+function printAutoencoder(ae, condition) {
+  console.log(`\nAutoencoder epoch (784-256-128-256-784, ${ae.rows} rows, batch ${ae.batch}; best of ${ROUNDS} interleaved rounds); ${condition.title}`);
+  for (const backend of condition.backends) {
     const r = ae[backend];
     const ratio = ae.numpy ? `, ${fmt(ae.ratios_to_numpy[backend], 2)}× NumPy` : "";
     console.log(`  ${pad(backend, 5)} ${fmt(r.seconds, 2)} s${ratio}, peak RSS ${fmt(r.peak_rss_mb, 0)} MB  (${r.detail})`);
   }
   if (ae.numpy) {
-    console.log(`  numpy ${fmt(ae.numpy.seconds, 2)} s, peak RSS ${fmt(ae.numpy.peak_rss_mb, 0)} MB  (NumPy ${ae.numpy.numpy})`);
+    console.log(`  numpy ${fmt(ae.numpy.seconds, 2)} s, peak RSS ${fmt(ae.numpy.peak_rss_mb, 0)} MB  (${ae.numpy.detail ?? `NumPy ${ae.numpy.numpy}`})`);
     console.log(`  targets: the default backend ≤ ${TARGETS.aeVsNumpy}× NumPy (stretch ≤ ${TARGETS.aeStretch}×); wasm ≤ ${TARGETS.wasmVsNumpy}× (stretch ≤ ${TARGETS.wasmStretch}×); peak RSS < ${TARGETS.peakRssMb} MB`);
   } else {
     console.log("  NumPy: not available (no python3 with numpy), so no ratio");
@@ -199,8 +217,9 @@ function writeAtomic(file, text) {
   fs.renameSync(tmp, file);
 }
 
-// Every backend that loads here, fastest first.
-const BACKENDS = ["blas", "wasm", "js"].filter((b) => nn.kernels.availableBackends()[b]);
+// Every backend that loads here, fastest first; NNFS_BENCH_BACKENDS=blas,wasm keeps some.
+const only = process.env.NNFS_BENCH_BACKENDS ? process.env.NNFS_BENCH_BACKENDS.split(",") : null;
+const BACKENDS = ["blas", "wasm", "js"].filter((b) => nn.kernels.availableBackends()[b] && (only === null || only.includes(b)));
 const python = findPythonWith("numpy");
 if (!python) console.error("NumPy not found (bash scripts/setup.sh puts it in the project venv): printing TypeScript figures only.");
 const report = {
@@ -211,20 +230,30 @@ const report = {
   active_backend: nn.backendStatus(),
   threads: { nnfs: nn.kernels.threadCount(), available: os.availableParallelism() },
   targets: TARGETS,
+  load_average: os.loadavg(),
 };
+const CONDITIONS = conditions(BACKENDS);
+report.conditions = Object.fromEntries(CONDITIONS.map((c) => [c.key, c.title]));
 if (mode === "all" || mode === "matmul") {
-  report.matmul = benchMatmul(python);
-  printMatmul(report.matmul);
+  report.matmul = {};
+  for (const condition of CONDITIONS) {
+    report.matmul[condition.key] = benchMatmul(python, condition);
+    printMatmul(report.matmul[condition.key], condition);
+  }
 }
 if (mode === "all" || mode === "ae") {
-  report.autoencoder = benchAutoencoder(python);
-  printAutoencoder(report.autoencoder);
+  report.autoencoder = {};
+  for (const condition of CONDITIONS) {
+    report.autoencoder[condition.key] = benchAutoencoder(python, condition);
+    printAutoencoder(report.autoencoder[condition.key], condition);
+  }
 }
 if (mode === "all" || mode === "umap") {
   report.umap = benchUmap();
   printUmap(report.umap);
 }
-console.log(`\nCPU: ${report.cpu} (${report.cores} cores), Node ${report.node}; ${nn.describeBackend()}`);
+report.load_average_after = os.loadavg();
+console.log(`\nCPU: ${report.cpu} (${report.cores} cores), Node ${report.node}; load average ${report.load_average.map((l) => l.toFixed(2)).join(" ")} before, ${report.load_average_after.map((l) => l.toFixed(2)).join(" ")} after; ${nn.describeBackend()}`);
 const file = path.join(ROOT, "outputs", "bench.json");
 // Keep the other part's figures when only one part was run.
 const previous = mode === "all" || !fs.existsSync(file) ? {} : JSON.parse(fs.readFileSync(file, "utf8"));

@@ -2,6 +2,7 @@
 // float32) when it loads, else the WebAssembly SIMD gemm, else the pure-TypeScript kernels.
 // NNFS_BACKEND=blas|wasm|js|auto (default auto) overrides; asking for one that does not
 // load falls back with the reason, so the labs always run. NNFS_THREADS sets the threads.
+import * as path from "path";
 import { ConfigError } from "../errors";
 import type { FloatArray } from "../tensor";
 import { parallelJsGemm } from "./backends/js_parallel";
@@ -22,7 +23,7 @@ export type GemmFunction = (
 export interface BackendStatus {
   /** The backend in use. */
   name: BackendName;
-  /** Library details, e.g. "OpenBLAS 0.3.21 ... Zen, 2 threads". */
+  /** Library details, e.g. "scipy-openblas32 from the project venv: OpenBLAS 0.3.34.481.3 ... SkylakeX ..., 2 threads; kernel SkylakeX (chosen by OpenBLAS)". */
   detail: string;
   /** Why the native backend is not in use, when it is not. */
   fallbackReason?: string;
@@ -30,6 +31,8 @@ export interface BackendStatus {
   kernel?: { core: string; source: "detected" | "corrected" | "user"; note: string };
   /** Threads the matmul uses (as the library reports them). */
   threads?: number;
+  /** With the native backend: which BLAS it links, its version and the file that loaded. */
+  library?: { source: "scipy-openblas32" | "system"; version?: string; path?: string };
 }
 
 interface Active {
@@ -89,8 +92,10 @@ function choose(requested: string, loaders: BackendLoaders = LOADERS): Active {
     const info = loaded.addon.info();
     const threads = info.threads > 0 ? `, ${info.threads} thread${info.threads === 1 ? "" : "s"}` : "";
     const kernel = info.core ? { core: info.core, source: loaded.core?.source ?? "detected", note: loaded.core?.note ?? "chosen by OpenBLAS" } : undefined;
-    const detail = `${info.library}${threads}${kernel ? `; kernel ${kernel.core} (${kernel.note})` : ""}`;
-    return { gemm: loaded.addon.gemm, accelerated: loaded.addon, status: { name: "blas", detail, kernel, threads: info.threads > 0 ? info.threads : undefined } };
+    const library = { source: info.source, version: /^OpenBLAS (\S+)/.exec(info.library)?.[1], path: info.path === undefined ? undefined : path.resolve(info.path) };
+    const from = info.source === "scipy-openblas32" ? `scipy-openblas32 from the project venv: ${info.library}` : `system: ${info.library}`;
+    const detail = `${from}${threads}${kernel ? `; kernel ${kernel.core} (${kernel.note})` : ""}`;
+    return { gemm: loaded.addon.gemm, accelerated: loaded.addon, status: { name: "blas", detail, kernel, threads: info.threads > 0 ? info.threads : undefined, library } };
   }
   return wasmBackend(loaded.reason, loaders);
 }

@@ -16,8 +16,21 @@ export interface BlasAddon {
     transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
     a: FloatArray, lda: number, b: FloatArray, ldb: number, beta: number, c: FloatArray, ldc: number,
   ): void;
-  info(): { library: string; core?: string; threads: number };
+  info(): BlasInfo;
   setThreads(threads: number): void;
+}
+
+/** What the addon says about its BLAS (lib/native/blas.cc, Info). */
+export interface BlasInfo {
+  /** The library's own description, e.g. "OpenBLAS 0.3.34.481.3 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64". */
+  library: string;
+  /** What it was linked against: the project venv's scipy-openblas32 wheel or the system CBLAS. */
+  source: "scipy-openblas32" | "system";
+  /** The shared library file that loaded (absent with Accelerate). */
+  path?: string;
+  /** The kernel OpenBLAS runs (absent with Accelerate). */
+  core?: string;
+  threads: number;
 }
 
 /** The addon's float32 element-wise kernels (lib/native/elementwise.cc): every accelerated loop. */
@@ -57,7 +70,9 @@ export function loadBlasAddon(file: string | null = blasAddonPath(), probe: (fil
     if (missing.length > 0) return { reason: `the addon is older than the engine (it lacks ${missing.join(", ")}); rebuild it with npm run build` };
     return { addon, core };
   } catch (err) {
-    return { reason: `the addon did not load: ${(err as Error).message.split("\n")[0]}` };
+    const first = (err as Error).message.split("\n")[0];
+    const hint = /libscipy_openblas/.test(first) ? " (the project venv's scipy-openblas32 it was linked against is gone: bash scripts/build-native.sh)" : "";
+    return { reason: `the addon did not load: ${first}${hint}` };
   }
 }
 
