@@ -93,7 +93,7 @@ test("every mistake in the catalogue, made in correct learner code, fails a chec
 test("a graded method that hands the work to the engine's layer, loss, SGD, kernel or gradient check fails only the 'written by hand' check, which names what it used", () => {
   const gemm = kernels.gemm;
   const forward = Linear.prototype.forward;
-  const dispatch = [backend.activeGemm, backend.nativeFloat32];
+  const dispatch = [backend.activeGemm, backend.acceleratedFloat32];
   for (const d of DELEGATING) {
     const report = d.grade();
     const failed = report.results.filter((r) => !r.passed);
@@ -106,7 +106,7 @@ test("a graded method that hands the work to the engine's layer, loss, SGD, kern
   // The engine is put back after every check, and code written by hand gets no such line.
   assert.equal(kernels.gemm, gemm);
   assert.equal(Linear.prototype.forward, forward);
-  assert.deepEqual([backend.activeGemm, backend.nativeFloat32], dispatch, "the backend dispatch is put back too");
+  assert.deepEqual([backend.activeGemm, backend.acceleratedFloat32], dispatch, "the backend dispatch is put back too");
   const own = exercises.gradeLinear(OuterProductLinear);
   assert.ok(own.results.every((r) => !/written by hand/.test(r.name)), failures(own));
   assert.throws(() => exercises.checkLinear(KernelLinear, { log: null }), /E1 · Linear: 1 of 9 checks failed: written by hand, not handed to nn\.Linear or nn\.kernels/);

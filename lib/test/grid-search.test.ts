@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { AeGridRow, AeGridRun, AeRunConfig, Dropout, Matrix, Rng, bestRun, engineVersion, gridPicks, gridResultsTable, progressText, runAeGrid, saveCsv, SPIKE_LIMIT, worstSpike } from "../src";
 import { GridCache } from "../src/train/grid_cache";
+import type { BackendStatus } from "../src/kernels/backend";
 import { tempDir } from "./support/temp";
 
 function images(n: number, seed: number): Matrix {
@@ -180,4 +181,21 @@ test("the cache key includes dropout; absent and 0 are the same run", () => {
   assert.equal(dropout, undefined);
   fs.writeFileSync(path.join(engineDir, `${key}.json`), JSON.stringify({ row: { ...older, status: "diverged" } }));
   assert.equal(cache.find(base)?.row.dropout, 0);
+});
+
+test("the cache key includes the BLAS library's version, not only its kernel", () => {
+  const cache = new GridCache({ dir: tempDir("nnfs-grid-cache-") }, images(16, 1), images(8, 2));
+  // The module object itself, so that backendStatus can stand in another library for one call.
+  const kernels = require("../src/kernels/backend") as { backendStatus: () => BackendStatus };
+  const real = kernels.backendStatus;
+  const as = (version: string): string => {
+    kernels.backendStatus = () => ({ ...real(), name: "blas", kernel: { core: "Haswell", source: "user", note: "" }, library: { source: "system", version } });
+    try {
+      return cache.key(base);
+    } finally {
+      kernels.backendStatus = real;
+    }
+  };
+  assert.notEqual(as("0.3.21"), as("0.3.34.481.3"));
+  assert.equal(as("0.3.21"), as("0.3.21"));
 });

@@ -7,7 +7,7 @@
 // it is called. A kernel taken out of nn.kernels before the check runs (`const { gemm } =
 // nn.kernels` at the top of a cell) is the unwrapped original, so the watch also sits one level
 // lower, on the backend dispatch every kernel but fillRows and argmaxRows goes through
-// (activeGemm, nativeFloat32): a dispatch from learner code that no wrapped engine function
+// (activeGemm, acceleratedFloat32): a dispatch from learner code that no wrapped engine function
 // made is a kernel called directly.
 // A loss taken out of nn before the check calls no kernel (softmaxCrossEntropy) or one
 // (meanSquaredError: seen as nn.kernels.meanSquaredDiff); E3 hands the learner's loss logits
@@ -157,16 +157,16 @@ function install(): () => void {
   const saved = targets().map((t) => ({ ...t, original: t.owner[t.key] as AnyFunction }));
   for (const t of saved) t.owner[t.key] = spy(t.name, t.original);
   const slots = backend as unknown as Slots;
-  const dispatch = { activeGemm: slots.activeGemm as AnyFunction, nativeFloat32: slots.nativeFloat32 as AnyFunction };
+  const dispatch = { activeGemm: slots.activeGemm as AnyFunction, acceleratedFloat32: slots.acceleratedFloat32 as AnyFunction };
   slots.activeGemm = function (this: unknown, ...args: unknown[]): unknown {
     const gemm = dispatch.activeGemm.apply(this, args) as AnyFunction;
     if (!recording()) return gemm;
     // The transpose flags tell which of the matrix multiplies was called.
     return (...a: unknown[]): unknown => (note(a[0] ? "nn.kernels.matmulTransA" : a[1] ? "nn.kernels.matmulTransB" : "nn.kernels.gemm (or matmul)"), gemm(...a));
   };
-  slots.nativeFloat32 = function (this: unknown, ...args: unknown[]): unknown {
+  slots.acceleratedFloat32 = function (this: unknown, ...args: unknown[]): unknown {
     if (recording()) note(`nn.kernels.${args[0] === "mse" ? "meanSquaredDiff" : String(args[0])}`);
-    return dispatch.nativeFloat32.apply(this, args);
+    return dispatch.acceleratedFloat32.apply(this, args);
   };
   return () => {
     for (const t of saved) t.owner[t.key] = t.original;

@@ -120,7 +120,7 @@ export function activeGemm(): GemmFunction {
  * array is float32 (those loops are single precision); else null, meaning "use the
  * TypeScript loop". The exercise grader's engine watch wraps it under this name.
  */
-export function nativeFloat32<K extends keyof AcceleratedKernels>(name: K, ...arrays: FloatArray[]): AcceleratedKernels[K] | null {
+export function acceleratedFloat32<K extends keyof AcceleratedKernels>(name: K, ...arrays: FloatArray[]): AcceleratedKernels[K] | null {
   const kernel = current().accelerated?.[name];
   if (kernel === undefined) return null;
   for (const a of arrays) if (!(a instanceof Float32Array)) return null;

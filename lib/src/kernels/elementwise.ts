@@ -3,7 +3,7 @@
 // `out` if given. On float32 the blas and wasm backends run the loop in C++ or WebAssembly
 // (SIMD); the TypeScript loop next to it is the same arithmetic and the fallback.
 import { Matrix, assertSameShape, assertShape, outputFor } from "../tensor";
-import { nativeFloat32 } from "./backend";
+import { acceleratedFloat32 } from "./backend";
 
 /** Copies the row vector v into every row of out. @param v (1, D) @param out (N, D) */
 export function fillRows(out: Matrix, v: Matrix): void {
@@ -18,7 +18,7 @@ export function fillRows(out: Matrix, v: Matrix): void {
 /** y = max(x, 0); NaN stays NaN. `out` may be x. */
 export function relu(x: Matrix, out?: Matrix): Matrix {
   const y = outputFor(out, x.rows, x.cols, x.dtype, "relu output");
-  const accelerated = nativeFloat32("relu", x.data, y.data);
+  const accelerated = acceleratedFloat32("relu", x.data, y.data);
   if (accelerated) {
     accelerated(x.data as Float32Array, y.data as Float32Array);
     return y;
@@ -33,7 +33,7 @@ export function relu(x: Matrix, out?: Matrix): Matrix {
 export function reluBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
   assertSameShape(dOut, y, "reluBackward(dOut, y)");
   const dx = outputFor(out, y.rows, y.cols, y.dtype, "reluBackward output");
-  const accelerated = nativeFloat32("reluBackward", dOut.data, y.data, dx.data);
+  const accelerated = acceleratedFloat32("reluBackward", dOut.data, y.data, dx.data);
   if (accelerated) {
     accelerated(dOut.data as Float32Array, y.data as Float32Array, dx.data as Float32Array);
     return dx;
@@ -48,7 +48,7 @@ export function reluBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
 /** y = 1 / (1 + e^(−x)), evaluated without overflow for large |x|. */
 export function sigmoid(x: Matrix, out?: Matrix): Matrix {
   const y = outputFor(out, x.rows, x.cols, x.dtype, "sigmoid output");
-  const accelerated = nativeFloat32("sigmoid", x.data, y.data);
+  const accelerated = acceleratedFloat32("sigmoid", x.data, y.data);
   if (accelerated) {
     accelerated(x.data as Float32Array, y.data as Float32Array);
     return y;
@@ -71,7 +71,7 @@ export function sigmoid(x: Matrix, out?: Matrix): Matrix {
 export function sigmoidBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
   assertSameShape(dOut, y, "sigmoidBackward(dOut, y)");
   const dx = outputFor(out, y.rows, y.cols, y.dtype, "sigmoidBackward output");
-  const accelerated = nativeFloat32("sigmoidBackward", dOut.data, y.data, dx.data);
+  const accelerated = acceleratedFloat32("sigmoidBackward", dOut.data, y.data, dx.data);
   if (accelerated) {
     accelerated(dOut.data as Float32Array, y.data as Float32Array, dx.data as Float32Array);
     return dx;
@@ -90,7 +90,7 @@ export function sigmoidBackward(dOut: Matrix, y: Matrix, out?: Matrix): Matrix {
 export function meanSquaredDiff(pred: Matrix, target: Matrix, grad?: Matrix): number {
   assertSameShape(pred, target, "meanSquaredDiff(pred, target)");
   if (grad !== undefined) assertSameShape(grad, pred, "meanSquaredDiff(grad, pred)");
-  const accelerated = grad === undefined ? nativeFloat32("mse", pred.data, target.data) : nativeFloat32("mse", pred.data, target.data, grad.data);
+  const accelerated = grad === undefined ? acceleratedFloat32("mse", pred.data, target.data) : acceleratedFloat32("mse", pred.data, target.data, grad.data);
   if (accelerated) return accelerated(pred.data as Float32Array, target.data as Float32Array, grad?.data as Float32Array | undefined);
   const P = pred.data;
   const T = target.data;
@@ -112,7 +112,7 @@ export function meanSquaredDiff(pred: Matrix, target: Matrix, grad?: Matrix): nu
 /** In place: value −= lr · (grad + weightDecay · value). */
 export function sgdUpdate(value: Matrix, grad: Matrix, lr: number, weightDecay: number): void {
   assertSameShape(value, grad, "sgdUpdate(value, grad)");
-  const accelerated = nativeFloat32("sgdUpdate", value.data, grad.data);
+  const accelerated = acceleratedFloat32("sgdUpdate", value.data, grad.data);
   if (accelerated) {
     accelerated(value.data as Float32Array, grad.data as Float32Array, lr, weightDecay);
     return;

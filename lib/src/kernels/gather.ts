@@ -1,13 +1,13 @@
 // Copying rows by index: how mini-batches are drawn from a shuffled dataset.
 import { Matrix, outputFor } from "../tensor";
 import { ShapeError } from "../errors";
-import { nativeFloat32 } from "./backend";
+import { acceleratedFloat32 } from "./backend";
 
 /** out row r = x row idx[start + r], for r in [0, end − start). @returns (end − start, D) */
 export function gatherRows(x: Matrix, idx: Int32Array, start: number, end: number, out?: Matrix): Matrix {
   const d = x.cols;
   const y = outputFor(out, end - start, d, x.dtype, "gatherRows output");
-  const accelerated = nativeFloat32("gatherRows", x.data, y.data);
+  const accelerated = acceleratedFloat32("gatherRows", x.data, y.data);
   if (accelerated && d > 0) {
     accelerated(x.data as Float32Array, d, idx, start, end, y.data as Float32Array);
     return y;

@@ -2,7 +2,7 @@
 // keeps the state and the story; these loops do the work (on float32, the backend's own
 // SIMD loops where it has them).
 import { Matrix, assertSameShape, assertShape } from "../tensor";
-import { nativeFloat32 } from "./backend";
+import { acceleratedFloat32 } from "./backend";
 
 /**
  * x̂ = (x − mean)·invStd and y = γ·x̂ + β, column by column.
@@ -13,7 +13,7 @@ export function normalizeColumns(x: Matrix, mean: Matrix, invStd: Matrix, gamma:
   for (const [m, what] of [[mean, "mean"], [invStd, "invStd"], [gamma, "gamma"], [beta, "beta"]] as const) assertShape(m, 1, d, what);
   assertSameShape(x, xHat, "normalizeColumns(x, xHat)");
   assertSameShape(x, y, "normalizeColumns(x, y)");
-  const accelerated = nativeFloat32("normalizeColumns", x.data, mean.data, invStd.data, gamma.data, beta.data, xHat.data, y.data);
+  const accelerated = acceleratedFloat32("normalizeColumns", x.data, mean.data, invStd.data, gamma.data, beta.data, xHat.data, y.data);
   if (accelerated) {
     accelerated(...f32(x), x.rows, d, ...f32(mean, invStd, gamma, beta, xHat, y));
     return;
@@ -43,7 +43,7 @@ export function normalizeColumnsBackward(
   assertSameShape(dOut, xHat, "normalizeColumnsBackward(dOut, xHat)");
   assertSameShape(dOut, dX, "normalizeColumnsBackward(dOut, dX)");
   for (const [m, what] of [[gamma, "gamma"], [invStd, "invStd"], [dGamma, "dGamma"], [dBeta, "dBeta"]] as const) assertShape(m, 1, d, what);
-  const accelerated = nativeFloat32("normalizeColumnsBackward", dOut.data, xHat.data, gamma.data, invStd.data, dGamma.data, dBeta.data, dX.data);
+  const accelerated = acceleratedFloat32("normalizeColumnsBackward", dOut.data, xHat.data, gamma.data, invStd.data, dGamma.data, dBeta.data, dX.data);
   if (accelerated) {
     accelerated(...f32(dOut), n, d, ...f32(xHat, gamma, invStd), training, ...f32(dGamma, dBeta, dX));
     return;
@@ -67,7 +67,7 @@ export function normalizeColumnsBackward(
   }
 }
 
-/** The float32 arrays of matrices already checked by nativeFloat32. */
+/** The float32 arrays of matrices already checked by acceleratedFloat32. */
 function f32<T extends Matrix[]>(...ms: T): { [K in keyof T]: Float32Array } {
   return ms.map((m) => m.data as Float32Array) as { [K in keyof T]: Float32Array };
 }

@@ -1,12 +1,12 @@
 // Reductions over rows or columns of a Matrix (bias gradients, BatchNorm statistics,
 // predictions). Results are (1, D) row vectors so they broadcast like the parameters.
 import { Matrix, outputFor } from "../tensor";
-import { nativeFloat32 } from "./backend";
+import { acceleratedFloat32 } from "./backend";
 
 /** Sum over the rows, one value per column, e.g. db = Σ_n dY[n, :]. @param x (N, D) @returns (1, D) */
 export function sumOverRows(x: Matrix, out?: Matrix): Matrix {
   const s = outputFor(out, 1, x.cols, x.dtype, "sumOverRows output");
-  const accelerated = nativeFloat32("sumOverRows", x.data, s.data);
+  const accelerated = acceleratedFloat32("sumOverRows", x.data, s.data);
   if (accelerated) {
     accelerated(x.data as Float32Array, x.rows, x.cols, s.data as Float32Array);
     return s;
@@ -30,7 +30,7 @@ export function sumOverRows(x: Matrix, out?: Matrix): Matrix {
 export function columnMeanVariance(x: Matrix): { mean: Matrix; variance: Matrix } {
   const n = x.rows;
   const d = x.cols;
-  const accelerated = nativeFloat32("columnMeanVariance", x.data);
+  const accelerated = acceleratedFloat32("columnMeanVariance", x.data);
   if (accelerated && n > 0) {
     const stats = { mean: new Matrix(1, d, "float32"), variance: new Matrix(1, d, "float32") };
     accelerated(x.data as Float32Array, n, d, stats.mean.data as Float32Array, stats.variance.data as Float32Array);
@@ -68,7 +68,7 @@ export function argmaxRows(x: Matrix): Int32Array {
 
 /** Σ x² over every entry (the L2 penalty of a weight matrix, computed every batch by fit). */
 export function sumOfSquares(x: Matrix): number {
-  const accelerated = nativeFloat32("sumOfSquares", x.data);
+  const accelerated = acceleratedFloat32("sumOfSquares", x.data);
   if (accelerated) return accelerated(x.data as Float32Array);
   const values = x.data;
   let sum = 0;
@@ -78,7 +78,7 @@ export function sumOfSquares(x: Matrix): number {
 
 /** Index (in x.data) of the first NaN or ±Infinity, or -1 when every value is finite. */
 export function firstNonFinite(x: Matrix): number {
-  const accelerated = nativeFloat32("firstNonFinite", x.data);
+  const accelerated = acceleratedFloat32("firstNonFinite", x.data);
   if (accelerated) return accelerated(x.data as Float32Array);
   const values = x.data;
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;

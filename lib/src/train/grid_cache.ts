@@ -90,7 +90,17 @@ export class GridCache<Row extends ResultRow = ResultRow> {
   key(config: RunConfig): string {
     const backend = backendStatus();
     // Dropout decides the result too; absent means 0, so both spellings of "none" share a key.
-    const what = { config: canonical({ ...config, dropout: config.dropout ?? 0 }), data: this.dataHash, engine: engineVersion(), backend: backend.name, kernel: backend.kernel?.core ?? null, threads: threadCount() };
+    // The BLAS library's version as well as its kernel: two OpenBLAS releases running the same
+    // kernel may still sum in other orders.
+    const what = {
+      config: canonical({ ...config, dropout: config.dropout ?? 0 }),
+      data: this.dataHash,
+      engine: engineVersion(),
+      backend: backend.name,
+      kernel: backend.kernel?.core ?? null,
+      blas: backend.library?.version ?? null,
+      threads: threadCount(),
+    };
     return createHash("sha256").update(JSON.stringify(what)).digest("hex").slice(0, 32);
   }
 
