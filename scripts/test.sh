@@ -6,6 +6,8 @@ source "$(dirname "$0")/common.sh"
 bash "$ROOT/scripts/setup.sh" --test
 source "$ROOT/scripts/common.sh" # again: the set-up may have just made the venv
 cd "$ROOT"
+# Formatting first: Prettier, configured once in .prettierrc.json (`npm run format` applies it).
+npx prettier --check . --log-level warn || { echo "[test] files not formatted as Prettier would: run npm run format"; exit 1; }
 rm -rf lib/build
 npx tsc -p lib/tsconfig.test.json
 # Two test files at a time (node 20 runs one on a 2-core machine): most of a notebook test's
