@@ -13,8 +13,17 @@ import { fileURLToPath } from "node:url";
 export const CHROMIUM = process.env.NNFS_CHROMIUM ?? "/usr/bin/chromium";
 // --allow-file-access-from-files: a chart page in graphs_exp/ draws its hover images from a PNG beside it,
 // and checking that they drew means reading the canvas, which Chromium forbids across file:// origins.
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--allow-file-access-from-files",
-  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--allow-file-access-from-files",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+];
 
 /** Checks one report in an open browser; returns what it found (problems empty when fine). */
 async function checkOne(browser, file, screenshots) {
@@ -33,7 +42,9 @@ async function checkOne(browser, file, screenshots) {
   } catch (err) {
     problems.push(`charts not drawn within 60 s (${err.message.split("\n")[0]})`);
   }
-  const charts = await page.$$eval(".nnfs-plot", (els) => els.map((e) => ({ svg: !!e.querySelector("svg.main-svg"), traces: e.querySelectorAll("g.trace, g.hm, g.boxlayer path").length })));
+  const charts = await page.$$eval(".nnfs-plot", (els) =>
+    els.map((e) => ({ svg: !!e.querySelector("svg.main-svg"), traces: e.querySelectorAll("g.trace, g.hm, g.boxlayer path").length })),
+  );
   charts.forEach((c, i) => c.traces === 0 && problems.push(`chart ${i + 1} has no data drawn`));
   const panels = await hoverEveryImagePanel(page);
   panels.forEach((p, i) => !p.drawn && problems.push(`hover image panel ${i + 1}: hovering a point drew nothing (caption "${p.caption}")`));
@@ -88,7 +99,10 @@ export async function checkReports(dir, screenshots = path.join(dir, "screenshot
   const { chromium } = createRequire(import.meta.url)("playwright-core");
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   try {
-    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".html") && f !== "index.html").sort();
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".html") && f !== "index.html")
+      .sort();
     // Two pages at a time: most of a page's time is the browser parsing plotly.js, which runs in parallel.
     const results = new Array(files.length);
     let next = 0;
@@ -110,7 +124,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   }
   const results = await checkReports(dir, process.argv[3]);
   for (const r of results) {
-    console.log(`${r.problems.length ? "FAILED" : "ok    "} ${path.basename(r.file)}: ${r.charts} charts, ${r.hoverPanels} hover image panels, ${r.images} images -> ${path.relative(process.cwd(), r.screenshot)}`);
+    console.log(
+      `${r.problems.length ? "FAILED" : "ok    "} ${path.basename(r.file)}: ${r.charts} charts, ${r.hoverPanels} hover image panels, ${r.images} images -> ${path.relative(process.cwd(), r.screenshot)}`,
+    );
     for (const p of r.problems) console.log(`         ${p}`);
   }
   process.exit(results.some((r) => r.problems.length) ? 1 : 0);

@@ -70,7 +70,11 @@ function listFiles(dir) {
 function comparable(dir, rel) {
   const file = path.join(dir, rel);
   if (rel.endsWith(".csv")) {
-    const rows = fs.readFileSync(file, "utf8").trim().split("\n").map((l) => l.split(","));
+    const rows = fs
+      .readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => l.split(","));
     const drop = rows[0].indexOf("trainSeconds");
     return rows.map((r) => r.filter((_, i) => i !== drop).join(",")).join("\n");
   }
@@ -122,7 +126,8 @@ for (let attempt = 0; kills.length < wantedKills && attempt < wantedKills * 4; a
     mustComplete(result, "a resumed run");
     // It got to the end: its results must be the uninterrupted run's.
     const got = snapshot(workDir);
-    for (const [rel, value] of expected) if (got.get(rel) !== value) problems.push(`completed run ${completions + 1}: ${rel} differs from the uninterrupted run's`);
+    for (const [rel, value] of expected)
+      if (got.get(rel) !== value) problems.push(`completed run ${completions + 1}: ${rel} differs from the uninterrupted run's`);
     for (const rel of got.keys()) if (!expected.has(rel) && !old.has(rel)) problems.push(`completed run: unexpected file ${rel}`);
     const { temps } = listFiles(workDir);
     if (temps.length > 0) problems.push(`completed run: temporary files left: ${temps.join(", ")}`);
@@ -133,7 +138,11 @@ for (let attempt = 0; kills.length < wantedKills && attempt < wantedKills * 4; a
     continue;
   }
   // Short names: "grid_runs/…/8844b98868b3.safetensors.tmp-…".
-  const short = (text) => text.replaceAll(workDir + "/", "").replace(/engine-\w+\/(\w{12})\w*/g, "…/$1").replace(/\.tmp-\d+-\d+/, ".tmp-…");
+  const short = (text) =>
+    text
+      .replaceAll(workDir + "/", "")
+      .replace(/engine-\w+\/(\w{12})\w*/g, "…/$1")
+      .replace(/\.tmp-\d+-\d+/, ".tmp-…");
   const moment = result.pausedAt === null ? `at ${(result.ms / 1000).toFixed(2)} s` : `before ${short(result.pausedAt)}`;
   const { files, temps } = listFiles(workDir);
   let previous = 0;
@@ -151,7 +160,9 @@ for (let attempt = 0; kills.length < wantedKills && attempt < wantedKills * 4; a
     else problems.push(`kill ${kills.length + 1} (${moment}): ${rel} is neither the old complete file nor the new one`);
   }
   kills.push({ moment, files: files.length, previous, fresh, temps: temps.length });
-  console.log(`  kill ${String(kills.length).padStart(2)} ${moment.padEnd(62)} ${files.length} files: ${fresh} new, ${previous} old; ${temps.length} temporary file(s)`);
+  console.log(
+    `  kill ${String(kills.length).padStart(2)} ${moment.padEnd(62)} ${files.length} files: ${fresh} new, ${previous} old; ${temps.length} temporary file(s)`,
+  );
 }
 
 // Finish from wherever the last kill left it.
@@ -160,8 +171,12 @@ const final = snapshot(workDir);
 for (const [rel, value] of expected) if (final.get(rel) !== value) problems.push(`final run: ${rel} differs from the uninterrupted run's`);
 const leftTemps = listFiles(workDir).temps;
 if (leftTemps.length > 0) problems.push(`final run: temporary files left: ${leftTemps.join(", ")}`);
-console.log(`final run (${/reused \d+ of \d+ runs/.exec(last.stdout)[0]}): ${expected.size} files identical to the uninterrupted run's, ${leftTemps.length} temporary files left`);
-console.log(`${kills.length} kills (${kills.filter((k) => k.moment.startsWith("before")).length} inside a file write), ${completions + 1} completed resumptions, ${problems.length} problems`);
+console.log(
+  `final run (${/reused \d+ of \d+ runs/.exec(last.stdout)[0]}): ${expected.size} files identical to the uninterrupted run's, ${leftTemps.length} temporary files left`,
+);
+console.log(
+  `${kills.length} kills (${kills.filter((k) => k.moment.startsWith("before")).length} inside a file write), ${completions + 1} completed resumptions, ${problems.length} problems`,
+);
 if (kills.length < wantedKills) problems.push(`only ${kills.length} of ${wantedKills} kills landed before the children finished`);
 if (problems.length > 0) {
   console.error(problems.join("\n"));

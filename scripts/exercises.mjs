@@ -32,7 +32,10 @@ function parseArgs(argv) {
 
 function main() {
   const args = parseArgs(process.argv.slice(2));
-  const sources = fs.readdirSync(SOURCES).filter((f) => /^E\d+-.*\.ipynb$/.test(f)).sort();
+  const sources = fs
+    .readdirSync(SOURCES)
+    .filter((f) => /^E\d+-.*\.ipynb$/.test(f))
+    .sort();
   const say = (line) => args.quiet || console.log(line);
   if (args.check) {
     for (const file of sources) {

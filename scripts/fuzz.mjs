@@ -50,17 +50,21 @@ for (const format of formats) {
   }
   failed += report.failed;
   rows.push(report);
-  console.log(`${format}: ${report.cases} cases in ${(report.totalMs / 1000).toFixed(1)} s; loaded ${report.loaded}, refused ${report.refused}, failed ${report.failed}; slowest ${report.slowest.ms.toFixed(0)} ms (seed ${report.slowest.seed}: ${report.slowest.label})`);
+  console.log(
+    `${format}: ${report.cases} cases in ${(report.totalMs / 1000).toFixed(1)} s; loaded ${report.loaded}, refused ${report.refused}, failed ${report.failed}; slowest ${report.slowest.ms.toFixed(0)} ms (seed ${report.slowest.seed}: ${report.slowest.label})`,
+  );
   const kinds = Object.entries(report.refusals).sort((a, b) => b[1] - a[1]);
   for (const [kind, n] of kinds.slice(0, 12)) console.log(`    ${String(n).padStart(6)}  ${kind}`);
-  if (kinds.length > 12) console.log(`    ${String(kinds.slice(12).reduce((s, [, n]) => s + n, 0)).padStart(6)}  (${kinds.length - 12} other kinds of refusal)`);
+  if (kinds.length > 12)
+    console.log(`    ${String(kinds.slice(12).reduce((s, [, n]) => s + n, 0)).padStart(6)}  (${kinds.length - 12} other kinds of refusal)`);
   for (const f of report.failures) console.log(`  FAILED seed ${f.seed} (${f.label}): ${f.detail}`);
   console.log("");
 }
 
 const pad = (s, n) => String(s).padStart(n);
 console.log(`${"format".padEnd(12)} ${pad("cases", 7)} ${pad("loaded", 7)} ${pad("refused", 8)} ${pad("failed", 7)} ${pad("slowest ms", 11)}`);
-for (const r of rows) console.log(`${r.format.padEnd(12)} ${pad(r.cases, 7)} ${pad(r.loaded, 7)} ${pad(r.refused, 8)} ${pad(r.failed, 7)} ${pad(r.slowest.ms.toFixed(0), 11)}`);
+for (const r of rows)
+  console.log(`${r.format.padEnd(12)} ${pad(r.cases, 7)} ${pad(r.loaded, 7)} ${pad(r.refused, 8)} ${pad(r.failed, 7)} ${pad(r.slowest.ms.toFixed(0), 11)}`);
 // Peak memory of the whole campaign: no case may allocate what a damaged header claims.
 console.log(`\npeak resident memory ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 if (failed > 0) {

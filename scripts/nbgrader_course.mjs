@@ -26,19 +26,24 @@ function parseArgs(argv) {
     else args.only.push(a);
   }
   if (args.dir === undefined) throw new Error("name the course folder: node scripts/nbgrader_course.mjs DIR");
-  if (!/^[A-Za-z0-9_-]+$/.test(args.assignment ?? "")) throw new Error(`--assignment needs a name of letters, digits, _ or - (got ${JSON.stringify(args.assignment)})`);
+  if (!/^[A-Za-z0-9_-]+$/.test(args.assignment ?? ""))
+    throw new Error(`--assignment needs a name of letters, digits, _ or - (got ${JSON.stringify(args.assignment)})`);
   return args;
 }
 
 /** The answer keys to put in the assignment, checked as nbgrader would. */
 function chosenKeys(only) {
-  const all = fs.readdirSync(KEYS).filter((f) => /^E\d+-.*\.ipynb$/.test(f)).sort();
+  const all = fs
+    .readdirSync(KEYS)
+    .filter((f) => /^E\d+-.*\.ipynb$/.test(f))
+    .sort();
   const unknown = only.filter((name) => !all.some((f) => f.startsWith(`${name}-`)));
   if (unknown.length > 0) throw new Error(`${unknown.join(" ")}: no such exercise; there are ${all.map((f) => f.split("-")[0]).join(", ")}`);
   const keys = only.length === 0 ? all : all.filter((f) => only.some((name) => f.startsWith(`${name}-`)));
   // NOTE: E6 collects the learner's E1–E5 from its own folder, so it needs them in its assignment.
   const builtOn = ["E1", "E2", "E3", "E4", "E5"];
-  if (keys.some((f) => f.startsWith("E6-")) && !builtOn.every((name) => keys.some((f) => f.startsWith(`${name}-`)))) throw new Error("E6 builds on E1–E5 from the same folder: put E1–E6 in its assignment");
+  if (keys.some((f) => f.startsWith("E6-")) && !builtOn.every((name) => keys.some((f) => f.startsWith(`${name}-`))))
+    throw new Error("E6 builds on E1–E5 from the same folder: put E1–E6 in its assignment");
   for (const file of keys) {
     const problems = tools.sourceProblems(nn.exercises.readNotebook(path.join(KEYS, file)));
     if (problems.length > 0) throw new Error(`${file}:\n  ${problems.join("\n  ")}`);

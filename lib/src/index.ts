@@ -20,7 +20,18 @@ export type { Layer, Param, StateBuffer, ForwardOptions, LinearOptions, BatchNor
 export { softmax, softmaxCrossEntropy, meanSquaredError, meanSquaredErrorValue } from "./losses";
 export type { LossAndGrad } from "./losses";
 export { Sequential, Network, Classifier, Regressor, MLPClassifier, MLPRegressor, Autoencoder, ACTIVATIONS, OUTPUT_ACTIVATIONS, accuracy } from "./models";
-export type { TrainableModel, Targets, LossFunction, Activation, MLP, MLPOptions, MLPConfig, AutoencoderOptions, AutoencoderConfig, OutputActivation } from "./models";
+export type {
+  TrainableModel,
+  Targets,
+  LossFunction,
+  Activation,
+  MLP,
+  MLPOptions,
+  MLPConfig,
+  AutoencoderOptions,
+  AutoencoderConfig,
+  OutputActivation,
+} from "./models";
 export { SGD, l2Penalty } from "./optim/sgd";
 export type { SGDOptions, Optimizer } from "./optim/sgd";
 export { Momentum } from "./optim/momentum";

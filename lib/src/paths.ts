@@ -29,8 +29,12 @@ export function projectPath(...parts: string[]): string {
  * (Lab 2A writes `best`, `best_reg`, `best_dropout` and `k32`; the later labs read them).
  */
 export function checkpointPath(dataset: string, name: string, dir: string = projectPath("saved_models")): string {
-  for (const [what, value] of [["dataset", dataset], ["name", name]] as const) {
-    if (typeof value !== "string" || !/^[\w-]+$/.test(value)) throw new ConfigError(`checkpointPath: ${what} must be letters, digits, _ or - (got ${JSON.stringify(value)})`);
+  for (const [what, value] of [
+    ["dataset", dataset],
+    ["name", name],
+  ] as const) {
+    if (typeof value !== "string" || !/^[\w-]+$/.test(value))
+      throw new ConfigError(`checkpointPath: ${what} must be letters, digits, _ or - (got ${JSON.stringify(value)})`);
   }
   return path.join(dir, `ae_${dataset}_${name}.safetensors`);
 }

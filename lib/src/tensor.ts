@@ -22,9 +22,7 @@ export class Matrix {
     }
     const buffer = typeof data === "string" ? allocate(rows * cols, data) : data;
     if (buffer.length !== rows * cols) {
-      throw new ShapeError(
-        `Matrix (${rows}, ${cols}) needs ${rows * cols} values but its buffer has ${buffer.length}`,
-      );
+      throw new ShapeError(`Matrix (${rows}, ${cols}) needs ${rows * cols} values but its buffer has ${buffer.length}`);
     }
     this.rows = rows;
     this.cols = cols;

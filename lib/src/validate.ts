@@ -54,10 +54,7 @@ export function checkSeed(name: string, value: unknown): number {
 
 /** A list of integers >= 1, e.g. hidden-layer widths; `allowEmpty` for "no hidden layer". */
 export function checkWidths(name: string, value: unknown, allowEmpty: boolean): number[] {
-  const ok =
-    Array.isArray(value) &&
-    (allowEmpty || value.length > 0) &&
-    value.every((w) => typeof w === "number" && Number.isInteger(w) && w >= 1);
+  const ok = Array.isArray(value) && (allowEmpty || value.length > 0) && value.every((w) => typeof w === "number" && Number.isInteger(w) && w >= 1);
   if (!ok) {
     fail(name, value, `a ${allowEmpty ? "" : "non-empty "}list of integers >= 1, e.g. [64, 64]`);
   }

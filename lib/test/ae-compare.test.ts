@@ -42,10 +42,7 @@ test("the comparison row names the network and reports the kNN accuracy of the c
 
 test("the per-class table holds each class's mean error under each model", () => {
   const y = [0, 1, 0, 2, 1];
-  const rows = perClassErrorRows(
-    [analysis("base", "", 0, [1, 2, 3, 4, 6], y), analysis("dropout", "", 0, [2, 2, 2, 8, 0], y)],
-    ["shirt", "bag", "boot"],
-  );
+  const rows = perClassErrorRows([analysis("base", "", 0, [1, 2, 3, 4, 6], y), analysis("dropout", "", 0, [2, 2, 2, 8, 0], y)], ["shirt", "bag", "boot"]);
   assert.deepEqual(rows, [
     { class: "shirt", base: 2, dropout: 2 },
     { class: "bag", base: 4, dropout: 1 },

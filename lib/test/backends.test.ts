@@ -38,7 +38,16 @@ test("wasm and js agree on random shapes, transposes, strides and beta", (t) => 
 /** The given gemm against the TypeScript one on degenerate and training shapes, every transpose, strided, beta 0, 1 and 0.5. */
 function agreeWithJs(gemm: kernels.GemmFunction): void {
   const rng = new Rng(11);
-  const shapes: Array<[number, number, number]> = [[1, 1, 1], [1, 1, 9], [7, 1, 1], [1, 13, 5], [3, 5, 7], [17, 31, 9], [129, 65, 257], [128, 256, 784]];
+  const shapes: Array<[number, number, number]> = [
+    [1, 1, 1],
+    [1, 1, 9],
+    [7, 1, 1],
+    [1, 13, 5],
+    [3, 5, 7],
+    [17, 31, 9],
+    [129, 65, 257],
+    [128, 256, 784],
+  ];
   for (const dtype of ["float32", "float64"] as const) {
     for (const [m, n, k] of shapes) {
       for (const transA of [false, true]) {
@@ -107,7 +116,10 @@ test("choosing a backend: js on request, unknown names refused, fallback explain
     const js = kernels.useBackend("js");
     assert.equal(js.name, "js");
     assert.match(kernels.describeBackend(), /^nnfs matmul backend: js \(pure TypeScript.*; native BLAS not used: NNFS_BACKEND=js\)$/);
-    assert.throws(() => kernels.useBackend("gpu" as "js"), (e: unknown) => e instanceof ConfigError && /NNFS_BACKEND must be one of "auto", "blas", "wasm", "js" \(got "gpu"\)/.test(e.message));
+    assert.throws(
+      () => kernels.useBackend("gpu" as "js"),
+      (e: unknown) => e instanceof ConfigError && /NNFS_BACKEND must be one of "auto", "blas", "wasm", "js" \(got "gpu"\)/.test(e.message),
+    );
   } finally {
     kernels.useBackend(before);
   }
@@ -149,7 +161,8 @@ function float32(values: number[], cols: number): Matrix {
   return Matrix.fromValues(values.length / cols, cols, values, "float32");
 }
 
-const assertClose = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void => assertAllClose(a, b, tol, what, { relative: true, nanEqual: true });
+const assertClose = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void =>
+  assertAllClose(a, b, tol, what, { relative: true, nanEqual: true });
 
 test("the native and wasm float32 element-wise kernels agree with the TypeScript loops", (t) => {
   const others = (["blas", "wasm"] as const).filter((b) => backends[b]);
@@ -163,7 +176,10 @@ function elementwiseAgree(other: kernels.BackendName): void {
   const edge = [0, -0, 1e-30, -1e-30, 88, -88, 100, -100, 1e30, -1e30, NaN];
   const values = [...edge, ...Array.from({ length: 1013 }, () => rng.normal() * 6)];
   const x = float32(values, 1);
-  const g = float32(values.map(() => rng.normal()), 1);
+  const g = float32(
+    values.map(() => rng.normal()),
+    1,
+  );
   const run = <T>(_what: string, fn: () => T): { js: T; blas: T } => onBoth(other, fn);
   const relu = run("relu", () => Array.from(kernels.relu(x).data));
   assertClose(relu.js, relu.blas, 0, "relu");
@@ -176,8 +192,14 @@ function elementwiseAgree(other: kernels.BackendName): void {
   assertClose(sig.js, sig.blas, 5e-7, "sigmoid");
   const sigBack = run("sigmoidBackward", () => Array.from(kernels.sigmoidBackward(g, y).data));
   assertClose(sigBack.js, sigBack.blas, 1e-7, "sigmoidBackward");
-  const target = float32(values.map(() => rng.uniform()), 1);
-  const finite = float32(values.filter((v) => !Number.isNaN(v)).map((v) => Math.max(-50, Math.min(50, v))), 1);
+  const target = float32(
+    values.map(() => rng.uniform()),
+    1,
+  );
+  const finite = float32(
+    values.filter((v) => !Number.isNaN(v)).map((v) => Math.max(-50, Math.min(50, v))),
+    1,
+  );
   const finiteTarget = float32(Array.from(target.data.subarray(0, finite.rows)), 1);
   const mse = run("mse", () => {
     const grad = new Matrix(finite.rows, 1, "float32");
@@ -197,13 +219,22 @@ function elementwiseAgree(other: kernels.BackendName): void {
   assertClose(sums.js, sums.blas, 1e-5, "sumOverRows");
   const squares = run("sumOfSquares", () => kernels.sumOfSquares(finite));
   assertClose([squares.js], [squares.blas], 1e-6, `${other} sumOfSquares`);
-  const bad = run("firstNonFinite", () => [kernels.firstNonFinite(x), kernels.firstNonFinite(finite), kernels.firstNonFinite(float32([...Array(5000).fill(1), Infinity], 1))]);
+  const bad = run("firstNonFinite", () => [
+    kernels.firstNonFinite(x),
+    kernels.firstNonFinite(finite),
+    kernels.firstNonFinite(float32([...Array(5000).fill(1), Infinity], 1)),
+  ]);
   assert.deepEqual(bad.js, [edge.length - 1, -1, 5000]);
   assert.deepEqual(bad.blas, bad.js);
 }
 
 test("gatherRows and fillRows: same rows on both backends, bad indices refused", (t) => {
-  const x = Matrix.fromValues(5, 3, Array.from({ length: 15 }, (_, i) => i), "float32");
+  const x = Matrix.fromValues(
+    5,
+    3,
+    Array.from({ length: 15 }, (_, i) => i),
+    "float32",
+  );
   const idx = Int32Array.from([4, 0, 2, 2]);
   const expected = [12, 13, 14, 0, 1, 2, 6, 7, 8];
   for (const name of Object.keys(backends) as kernels.BackendName[]) {
@@ -228,7 +259,11 @@ test("the multi-thread TypeScript gemm is bit-identical to the one-thread one, f
   try {
     for (const threads of ["2", "3"]) {
       process.env.NNFS_THREADS = threads;
-      for (const [transA, transB, m, n, k] of [[false, false, 130, 70, 200], [true, false, 96, 257, 64], [false, true, 41, 300, 129]] as const) {
+      for (const [transA, transB, m, n, k] of [
+        [false, false, 130, 70, 200],
+        [true, false, 96, 257, 64],
+        [false, true, 41, 300, 129],
+      ] as const) {
         const A = filled(m * k, rng, "float32");
         const B = filled(k * n, rng, "float32");
         const C0 = filled(m * n, rng, "float32");

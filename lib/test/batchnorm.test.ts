@@ -9,7 +9,15 @@ const close = (actual: ArrayLike<number>, expected: number[], tol = 1e-12): void
 
 // Column 0 = [1, 2, 3, 6]: mean 3, biased variance (4 + 1 + 0 + 9) / 4 = 3.5.
 // Column 1 = [0, 0, 4, 4]: mean 2, variance 4.
-const x = Matrix.fromRows([[1, 0], [2, 0], [3, 4], [6, 4]], "float64");
+const x = Matrix.fromRows(
+  [
+    [1, 0],
+    [2, 0],
+    [3, 4],
+    [6, 4],
+  ],
+  "float64",
+);
 
 test("training mode normalises with the batch mean and biased variance", () => {
   const bn = new BatchNorm1d(2, { dtype: "float64", eps: 1e-5 });

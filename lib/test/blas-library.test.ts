@@ -48,7 +48,8 @@ test("with the venv's scipy-openblas32 installed, the native backend links it an
 
 test("the addon finds the venv's library by its rpath, without LD_LIBRARY_PATH", (t) => {
   const addon = blasAddonPath();
-  if (venvLibrary() === null || addon === null || !fs.existsSync(addon)) return missing(t, "the native backend built against the venv's scipy-openblas32", "bash scripts/setup.sh");
+  if (venvLibrary() === null || addon === null || !fs.existsSync(addon))
+    return missing(t, "the native backend built against the venv's scipy-openblas32", "bash scripts/setup.sh");
   const env = { ...process.env };
   delete env.LD_LIBRARY_PATH;
   delete env.LD_PRELOAD;

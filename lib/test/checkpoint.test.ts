@@ -65,11 +65,19 @@ test("damaged or foreign checkpoints are refused, naming the file and the proble
   refuses((b) => b.subarray(0, b.length - 10), /truncated|bytes after the last tensor|ends at byte/, "truncated data");
   refuses((b) => b.subarray(0, 5), /too short for a safetensors file/, "truncated header length");
   refuses((b) => Buffer.concat([b.subarray(0, 8), Buffer.from("{not json"), b.subarray(17)]), /header is not valid JSON/, "bad header");
-  refuses((b) => editHeader(b, (h) => delete h["fc1.weight"]), /tensor fc1\.weight is missing|bytes after the last tensor|expected \d+ \(overlapping/, "missing tensor");
+  refuses(
+    (b) => editHeader(b, (h) => delete h["fc1.weight"]),
+    /tensor fc1\.weight is missing|bytes after the last tensor|expected \d+ \(overlapping/,
+    "missing tensor",
+  );
   refuses((b) => editHeader(b, (h) => (h["fc0.weight"].shape = [3, 32])), /tensor fc0\.weight has shape \[3,32\], the config needs \[12, 8\]/, "wrong shape");
   refuses((b) => editHeader(b, (h) => (h.__metadata__.version = "99")), /checkpoint version "99" is not supported/, "unknown version");
   refuses((b) => editHeader(b, (h) => (h.__metadata__.format = "pytorch")), /format "pytorch", expected "nnfs-autoencoder"/, "wrong format");
-  refuses((b) => editHeader(b, (h) => (h.__metadata__.config = JSON.stringify({ encDims: [] }))), /stored model config is invalid \(encDims must be/, "bad config");
+  refuses(
+    (b) => editHeader(b, (h) => (h.__metadata__.config = JSON.stringify({ encDims: [] }))),
+    /stored model config is invalid \(encDims must be/,
+    "bad config",
+  );
   refuses((b) => editHeader(b, (h) => (h["fc0.weight"].dtype = "F16")), /dtype "F16"; only F32 is supported/, "dtype");
   assert.throws(() => io.loadAutoencoder("/nonexistent/ae.safetensors"), /no such checkpoint; run the notebook that trains it first/);
 });
@@ -98,7 +106,10 @@ test("a checkpoint written before checksums loads, with a note that it has none"
   const { model, x } = trainedModel();
   const file = tempFile("old.safetensors");
   io.saveAutoencoder(model, file);
-  fs.writeFileSync(file, editHeader(fs.readFileSync(file), (h) => delete h.__metadata__.data_sha256));
+  fs.writeFileSync(
+    file,
+    editHeader(fs.readFileSync(file), (h) => delete h.__metadata__.data_sha256),
+  );
   const warn = t.mock.method(console, "warn", () => undefined);
   const loaded = io.loadAutoencoder(file);
   io.loadAutoencoder(file);
@@ -129,11 +140,14 @@ test("a checkpoint written before the dropout option loads as dropout 0", () => 
   const { model, x } = trainedModel();
   const file = tempFile("before-dropout.safetensors");
   io.saveAutoencoder(model, file);
-  fs.writeFileSync(file, editHeader(fs.readFileSync(file), (h) => {
-    const config = JSON.parse(h.__metadata__.config);
-    delete config.dropout;
-    h.__metadata__.config = JSON.stringify(config);
-  }));
+  fs.writeFileSync(
+    file,
+    editHeader(fs.readFileSync(file), (h) => {
+      const config = JSON.parse(h.__metadata__.config);
+      delete config.dropout;
+      h.__metadata__.config = JSON.stringify(config);
+    }),
+  );
   assert.equal(JSON.parse(io.readCheckpointMetadata(file).config).dropout, undefined);
   const loaded = io.loadAutoencoder(file);
   assert.equal(loaded.config.dropout, 0);

@@ -32,7 +32,10 @@ test("weight decay must be >= 0", () => {
 
 test("hidden widths must be a list of integers >= 1 ([] is a linear model)", () => {
   const make = (hiddenDims: unknown) => () => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: hiddenDims as number[] });
-  assert.deepEqual(make([])().net.layers.map((l) => l.label), ["Linear(2 → 3)"]);
+  assert.deepEqual(
+    make([])().net.layers.map((l) => l.label),
+    ["Linear(2 → 3)"],
+  );
   refuses(make([64, 1.5]), /^hiddenDims must be a list of integers >= 1, e\.g\. \[64, 64\] \(got \[64, 1\.5\]\)$/);
   refuses(make([64, 1.5]), /hiddenDims .* \(got \[64, 1\.5\]\)$/);
   refuses(make([0]), /hiddenDims .* \(got \[0\]\)$/);
@@ -40,8 +43,14 @@ test("hidden widths must be a list of integers >= 1 ([] is a linear model)", () 
 });
 
 test("unknown activation and init names list the allowed ones", () => {
-  refuses(() => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: [4], activation: "tanh" as "relu" }), /^activation must be one of "relu", "sigmoid" \(got "tanh"\)$/);
-  refuses(() => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: [4], init: "glorot" as "he" }), /^init must be one of "he", "xavier" \(got "glorot"\)$/);
+  refuses(
+    () => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: [4], activation: "tanh" as "relu" }),
+    /^activation must be one of "relu", "sigmoid" \(got "tanh"\)$/,
+  );
+  refuses(
+    () => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: [4], init: "glorot" as "he" }),
+    /^init must be one of "he", "xavier" \(got "glorot"\)$/,
+  );
 });
 
 test("sizes: inputDim, numClasses and outputDim", () => {
@@ -51,12 +60,18 @@ test("sizes: inputDim, numClasses and outputDim", () => {
 });
 
 test("a misspelt option is refused instead of silently ignored", () => {
-  refuses(() => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: [4], batchNorm: true } as never), /options has no field "batchNorm"; known fields: .*useBatchNorm/);
+  refuses(
+    () => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: [4], batchNorm: true } as never),
+    /options has no field "batchNorm"; known fields: .*useBatchNorm/,
+  );
   refuses(() => fitWith({ learningRate: 0.1 }), /fit options has no field "learningRate"/);
 });
 
 test("other options: bnMomentum, seeds, splits, datasets, LABS_PROFILE", () => {
-  refuses(() => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: [4], useBatchNorm: true, bnMomentum: 1 }), /^bnMomentum must be a number in \[0, 1\) \(got 1\)$/);
+  refuses(
+    () => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: [4], useBatchNorm: true, bnMomentum: 1 }),
+    /^bnMomentum must be a number in \[0, 1\) \(got 1\)$/,
+  );
   refuses(() => new MLPClassifier({ inputDim: 2, numClasses: 3, hiddenDims: [4], seed: 0.5 }), /^seed must be a safe integer \(got 0\.5\)$/);
   refuses(() => trainValSplit(data, 1.5, 0), /^valFraction must be a number strictly between 0 and 1 \(got 1\.5\)$/);
   refuses(() => makeSpirals({ classes: 1 }), /^classes must be an integer >= 2 \(got 1\)$/);
@@ -68,9 +83,15 @@ test("other options: bnMomentum, seeds, splits, datasets, LABS_PROFILE", () => {
 test("autoencoder config fields are checked by name", () => {
   refuses(() => new Autoencoder({ encDims: [], decDims: [256] }), /^encDims must be a non-empty list of integers >= 1, e\.g\. \[64, 64\] \(got \[\]\)$/);
   refuses(() => new Autoencoder({ encDims: [256, 128], decDims: [0] }), /^decDims must be a list of integers >= 1/);
-  refuses(() => new Autoencoder({ encDims: [64], decDims: [], outputActivation: "tanh" as "linear" }), /^outputActivation must be one of "sigmoid", "linear" \(got "tanh"\)$/);
+  refuses(
+    () => new Autoencoder({ encDims: [64], decDims: [], outputActivation: "tanh" as "linear" }),
+    /^outputActivation must be one of "sigmoid", "linear" \(got "tanh"\)$/,
+  );
   refuses(() => new Autoencoder({ encDims: [64], decDims: [], latent: 3 } as never), /Autoencoder options has no field "latent"/);
   const ae = new Autoencoder({ encDims: [16, 4], decDims: [16] });
   assert.equal(ae.latentDim, 4);
-  assert.deepEqual(ae.params().map((p) => p.name), ["fc0.weight", "fc0.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "fc3.weight", "fc3.bias"]);
+  assert.deepEqual(
+    ae.params().map((p) => p.name),
+    ["fc0.weight", "fc0.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "fc3.weight", "fc3.bias"],
+  );
 });

@@ -25,13 +25,23 @@ test("curve: x in [-3, 3), noise of the requested size", () => {
 test("trainValSplit keeps every row exactly once, with its target", () => {
   // Row i holds x = i and target i, so lost, repeated or mismatched rows show.
   const n = 60;
-  const data = { x: Matrix.fromValues(n, 1, Array.from({ length: n }, (_, i) => i)), y: Int32Array.from({ length: n }, (_, i) => i) };
+  const data = {
+    x: Matrix.fromValues(
+      n,
+      1,
+      Array.from({ length: n }, (_, i) => i),
+    ),
+    y: Int32Array.from({ length: n }, (_, i) => i),
+  };
   const { train, val } = trainValSplit(data, 0.25, 9);
   assert.equal(val.x.rows, 15);
   assert.equal(train.x.rows, 45);
   for (const part of [train, val]) assert.deepEqual(Array.from(part.x.data), Array.from(part.y));
   const seen = [...train.y, ...val.y].sort((a, b) => a - b);
-  assert.deepEqual(seen, Array.from({ length: n }, (_, i) => i));
+  assert.deepEqual(
+    seen,
+    Array.from({ length: n }, (_, i) => i),
+  );
   assert.deepEqual(trainValSplit(data, 0.25, 9).val.y, val.y);
   assert.notDeepEqual(trainValSplit(data, 0.25, 10).val.y, val.y);
 });

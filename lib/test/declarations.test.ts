@@ -43,10 +43,13 @@ test("lib/dist declarations and a notebook-style use of them type-check with tsl
     skipLibCheck: false,
   });
   const ours = (d: ts50.Diagnostic): boolean => d.file === undefined || d.file.fileName === usage || d.file.fileName.startsWith(DIST);
-  const problems = ts50.getPreEmitDiagnostics(program).filter(ours).map((d) => {
-    const where = d.file ? `${path.relative(DIST, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : "";
-    return `${where} ${ts50.flattenDiagnosticMessageText(d.messageText, "\n")}`;
-  });
+  const problems = ts50
+    .getPreEmitDiagnostics(program)
+    .filter(ours)
+    .map((d) => {
+      const where = d.file ? `${path.relative(DIST, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : "";
+      return `${where} ${ts50.flattenDiagnosticMessageText(d.messageText, "\n")}`;
+    });
   fs.rmSync(dir, { recursive: true, force: true });
   assert.deepEqual(problems, []);
 });

@@ -15,7 +15,11 @@ function filled(rows: number, cols: number, value: number, dtype: DType): Matrix
 
 test("Dropout refuses p outside [0, 1) with a ConfigError naming p", () => {
   for (const p of [-0.1, 1, 1.5, NaN, Infinity, "0.5" as unknown as number]) {
-    assert.throws(() => new Dropout(p), (e: unknown) => e instanceof ConfigError && /^Dropout p must be a number in \[0, 1\)/.test(e.message), String(p));
+    assert.throws(
+      () => new Dropout(p),
+      (e: unknown) => e instanceof ConfigError && /^Dropout p must be a number in \[0, 1\)/.test(e.message),
+      String(p),
+    );
   }
   assert.throws(() => new Dropout(0.5, { seed: 0.5 }), ConfigError);
 });
@@ -24,7 +28,11 @@ test("Dropout is the identity in eval mode and for p = 0, in float32 and float64
   for (const dtype of ["float32", "float64"] as const) {
     const x = randomMatrix(7, 5, new Rng(1));
     const input = dtype === "float64" ? x : new Matrix(7, 5, Float32Array.from(x.data));
-    for (const [p, training] of [[0.5, false], [0, true], [0, false]] as const) {
+    for (const [p, training] of [
+      [0.5, false],
+      [0, true],
+      [0, false],
+    ] as const) {
       const layer = new Dropout(p, { seed: 2 });
       const y = layer.forward(input, { training });
       assert.deepEqual(y.data, input.data, `${dtype} p=${p} training=${training}`);
@@ -90,7 +98,10 @@ test("Dropout backward matches finite differences with the mask held fixed (floa
   layer.forward(x, { training: true }); // draw the mask the check will hold
   layer.keepMask = true;
   const reports = checkLayerGradients(layer, x, true);
-  assert.deepEqual(reports.map((r) => r.name), ["x"]);
+  assert.deepEqual(
+    reports.map((r) => r.name),
+    ["x"],
+  );
   assert.ok(reports[0].relError < 1e-6, `relative error ${reports[0].relError}`);
   // Without the fixed mask every perturbed forward draws a new one: finite differences fail.
   const fresh = new Dropout(0.4, { seed: 9 });
@@ -121,7 +132,12 @@ test("a network with Dropout gives the same numbers on every available backend",
   }
   // And it trains inside a network: Linear → ReLU → Dropout → Linear in a Classifier.
   const rng = new Rng(14);
-  const net = new Classifier([new Linear(3, 8, { init: "he", rng, name: "fc0" }), new ReLU(), new Dropout(0.2, { seed: 15 }), new Linear(8, 2, { init: "he", rng, name: "fc1" })]);
+  const net = new Classifier([
+    new Linear(3, 8, { init: "he", rng, name: "fc0" }),
+    new ReLU(),
+    new Dropout(0.2, { seed: 15 }),
+    new Linear(8, 2, { init: "he", rng, name: "fc1" }),
+  ]);
   const x = new Matrix(4, 3, Float32Array.from(randomMatrix(4, 3, rng).data));
   const out = net.forward(x, { training: true });
   assert.equal(out.shape, "(4, 2)");

@@ -6,7 +6,11 @@ import { EarlyStopper } from "../src/train/early_stopping";
 
 // Training pulls every output towards 2 while validation wants 1: starting near 0, the
 // validation error falls until the outputs pass 1 and rises after, a known best epoch.
-const x = Matrix.fromValues(32, 1, Array.from({ length: 32 }, (_, i) => i / 32));
+const x = Matrix.fromValues(
+  32,
+  1,
+  Array.from({ length: 32 }, (_, i) => i / 32),
+);
 const train = { x, y: Matrix.fromValues(32, 1, Array(32).fill(2)) };
 const val = { x, y: Matrix.fromValues(32, 1, Array(32).fill(1)) };
 
@@ -32,9 +36,18 @@ test("without improvement to wait for, all epochs run and the best is still rest
 
 test("early stopping needs validation data and valid settings", () => {
   const model = new MLPRegressor({ inputDim: 1, hiddenDims: [4], outputDim: 1 });
-  assert.throws(() => fit(model, train, { epochs: 2, batchSize: 8, lr: 0.01, earlyStopping: { patience: 2 } }), (e: unknown) => e instanceof ConfigError && /needs validation data/.test(e.message));
-  assert.throws(() => fit(model, train, { epochs: 2, batchSize: 8, lr: 0.01, val, earlyStopping: { patience: 0 } }), /earlyStopping\.patience must be an integer >= 1 \(got 0\)/);
-  assert.throws(() => fit(model, train, { epochs: 2, batchSize: 8, lr: 0.01, val, earlyStopping: { patience: 2, monitor: "loss" as "valLoss" } }), /earlyStopping\.monitor must be one of "valLoss", "valMetric"/);
+  assert.throws(
+    () => fit(model, train, { epochs: 2, batchSize: 8, lr: 0.01, earlyStopping: { patience: 2 } }),
+    (e: unknown) => e instanceof ConfigError && /needs validation data/.test(e.message),
+  );
+  assert.throws(
+    () => fit(model, train, { epochs: 2, batchSize: 8, lr: 0.01, val, earlyStopping: { patience: 0 } }),
+    /earlyStopping\.patience must be an integer >= 1 \(got 0\)/,
+  );
+  assert.throws(
+    () => fit(model, train, { epochs: 2, batchSize: 8, lr: 0.01, val, earlyStopping: { patience: 2, monitor: "loss" as "valLoss" } }),
+    /earlyStopping\.monitor must be one of "valLoss", "valMetric"/,
+  );
 });
 
 test("the keeper takes one epoch's values at a time and gives back its best epoch's weights", () => {

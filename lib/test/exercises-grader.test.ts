@@ -5,7 +5,16 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { Classifier, Linear, Rng, SGD, exercises, fit, kernels } from "../src";
 import type { ExerciseReport } from "../src/exercises";
-import { KernelLinear, MaskReLU, OuterProductLinear, StableSigmoid, StagedBatchNorm, TwoPassSGD, logSoftmaxCrossEntropy, rowwiseMse } from "./support/learner_code";
+import {
+  KernelLinear,
+  MaskReLU,
+  OuterProductLinear,
+  StableSigmoid,
+  StagedBatchNorm,
+  TwoPassSGD,
+  logSoftmaxCrossEntropy,
+  rowwiseMse,
+} from "./support/learner_code";
 import * as backend from "../src/kernels/backend";
 import { DELEGATING, HANDED_TO_ENGINE } from "./support/delegating";
 import { CATALOGUE_MUTANTS, MUTANTS } from "./support/mutants";
@@ -13,7 +22,10 @@ import { MINE } from "./support/network_mutants";
 import { gradeCorrectGradientCheck } from "./support/gradcheck_code";
 
 function failures(report: ExerciseReport): string {
-  return report.results.filter((r) => !r.passed).map((r) => `${r.name}: ${r.detail} (hint: ${r.hint ?? "none"})`).join("\n");
+  return report.results
+    .filter((r) => !r.passed)
+    .map((r) => `${r.name}: ${r.detail} (hint: ${r.hint ?? "none"})`)
+    .join("\n");
 }
 
 test("correct implementations written differently from the answer key pass every check", () => {
@@ -39,7 +51,9 @@ test("correct implementations written differently from the answer key pass every
 test("a network of correct learner layers passes E6's checks before training and reaches the spirals targets, with and without BatchNorm", () => {
   const network = (): exercises.NetworkSetup<Int32Array> => {
     const rng = new Rng(0);
-    const model = new Classifier([new KernelLinear(2, 64, rng), new MaskReLU(), new KernelLinear(64, 64, rng), new MaskReLU(), new KernelLinear(64, 3, rng)], { loss: logSoftmaxCrossEntropy });
+    const model = new Classifier([new KernelLinear(2, 64, rng), new MaskReLU(), new KernelLinear(64, 64, rng), new MaskReLU(), new KernelLinear(64, 3, rng)], {
+      loss: logSoftmaxCrossEntropy,
+    });
     return { model, optimizer: new TwoPassSGD({ lr: 0.2, weightDecay: 1e-4 }) };
   };
   const before = exercises.gradeBeforeTraining(network, MINE);
@@ -56,8 +70,22 @@ test("a network of correct learner layers passes E6's checks before training and
   assert.equal(SGD.prototype.step, engineStep, "and the engine's");
   const batchNorm = exercises.gradeBatchNormClassifier((data) => {
     const rng = new Rng(0);
-    const model = new Classifier([new KernelLinear(2, 64, rng), new StagedBatchNorm(64, {}), new MaskReLU(), new KernelLinear(64, 64, rng), new StagedBatchNorm(64, {}), new MaskReLU(), new KernelLinear(64, 3, rng)], { loss: logSoftmaxCrossEntropy });
-    return { model, history: fit(model, data.train, { epochs: 40, batchSize: 64, optimizer: new TwoPassSGD({ lr: 0.5, weightDecay: 1e-4 }), seed: 0, val: data.val }) };
+    const model = new Classifier(
+      [
+        new KernelLinear(2, 64, rng),
+        new StagedBatchNorm(64, {}),
+        new MaskReLU(),
+        new KernelLinear(64, 64, rng),
+        new StagedBatchNorm(64, {}),
+        new MaskReLU(),
+        new KernelLinear(64, 3, rng),
+      ],
+      { loss: logSoftmaxCrossEntropy },
+    );
+    return {
+      model,
+      history: fit(model, data.train, { epochs: 40, batchSize: 64, optimizer: new TwoPassSGD({ lr: 0.5, weightDecay: 1e-4 }), seed: 0, val: data.val }),
+    };
   }, MINE);
   assert.equal(batchNorm.passed, true, failures(batchNorm));
   // (The noisy curve takes 300 epochs; the E6 answer key reaches that target in the notebook test.)
@@ -69,7 +97,10 @@ test("every mutant fails a check with the hint for its mistake (at least three p
     const report = m.grade();
     assert.equal(report.passed, false, `${m.exercise} ${m.mistake}: the grader passed it`);
     const hints = report.results.filter((r) => !r.passed).map((r) => r.hint ?? "");
-    assert.ok(hints.some((h) => m.hint.test(h)), `${m.exercise} ${m.mistake}: no hint matches ${m.hint}\n${failures(report)}`);
+    assert.ok(
+      hints.some((h) => m.hint.test(h)),
+      `${m.exercise} ${m.mistake}: no hint matches ${m.hint}\n${failures(report)}`,
+    );
     perExercise.set(m.exercise, (perExercise.get(m.exercise) ?? 0) + 1);
   }
   assert.deepEqual([...perExercise.keys()].sort(), ["E0", "E1", "E2", "E3", "E4", "E5", "E6"]);
@@ -108,6 +139,12 @@ test("a graded method that hands the work to the engine's layer, loss, SGD, kern
   assert.equal(Linear.prototype.forward, forward);
   assert.deepEqual([backend.activeGemm, backend.acceleratedFloat32], dispatch, "the backend dispatch is put back too");
   const own = exercises.gradeLinear(OuterProductLinear);
-  assert.ok(own.results.every((r) => !/written by hand/.test(r.name)), failures(own));
-  assert.throws(() => exercises.checkLinear(KernelLinear, { log: null }), /E1 · Linear: 1 of 9 checks failed: written by hand, not handed to nn\.Linear or nn\.kernels/);
+  assert.ok(
+    own.results.every((r) => !/written by hand/.test(r.name)),
+    failures(own),
+  );
+  assert.throws(
+    () => exercises.checkLinear(KernelLinear, { log: null }),
+    /E1 · Linear: 1 of 9 checks failed: written by hand, not handed to nn\.Linear or nn\.kernels/,
+  );
 });

@@ -77,7 +77,10 @@ test("float32 outputs, non-matrix returns and non-functions get their own messag
   assert.match(firstFailure(notTrained), /return \{ model, history \}/);
   const notSetUp = exercises.gradeBeforeTraining(() => ({ model: null }) as unknown as exercises.NetworkSetup<Int32Array>, MINE);
   assert.match(firstFailure(notSetUp), /return \{ model, optimizer \}/);
-  const engineAsMine = exercises.gradeSpiralClassifier(() => ({ model: null, history: null }) as unknown as exercises.Trained<Int32Array>, { ...MINE, Linear: Linear as unknown as exercises.LinearClass });
+  const engineAsMine = exercises.gradeSpiralClassifier(() => ({ model: null, history: null }) as unknown as exercises.Trained<Int32Array>, {
+    ...MINE,
+    Linear: Linear as unknown as exercises.LinearClass,
+  });
   assert.match(firstFailure(engineAsMine), /Linear is the engine's \| pass the object the import cell builds from \.\/my_layers/);
 });
 
@@ -98,20 +101,29 @@ test("an error thrown inside the learner's code names the method, and a stub say
       throw new Error("not implemented");
     }
   }
-  assert.throws(() => exercises.checkLinear(NbgraderStub, { log: null }), (err: Error) => {
-    assert.equal(err.message, "E1 · Linear: not implemented: Linear.forward. Write the code where it says YOUR CODE HERE, run that cell, then run this check again.");
-    return true;
-  });
+  assert.throws(
+    () => exercises.checkLinear(NbgraderStub, { log: null }),
+    (err: Error) => {
+      assert.equal(
+        err.message,
+        "E1 · Linear: not implemented: Linear.forward. Write the code where it says YOUR CODE HERE, run that cell, then run this check again.",
+      );
+      return true;
+    },
+  );
 });
 
 test("check* prints the whole report, then throws an ExerciseError that shows only its message", () => {
   const printed: string[] = [];
   let thrown: unknown;
   try {
-    exercises.checkSoftmaxCrossEntropy((logits, labels) => {
-      const { loss, grad } = logSoftmaxCrossEntropy(logits, labels);
-      return { loss: loss * logits.rows, grad };
-    }, { log: (t) => printed.push(t) });
+    exercises.checkSoftmaxCrossEntropy(
+      (logits, labels) => {
+        const { loss, grad } = logSoftmaxCrossEntropy(logits, labels);
+        return { loss: loss * logits.rows, grad };
+      },
+      { log: (t) => printed.push(t) },
+    );
   } catch (err) {
     thrown = err;
   }

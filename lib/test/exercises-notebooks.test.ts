@@ -18,7 +18,11 @@ import * as nnfs from "../src";
 
 const SOLUTIONS = path.resolve(__dirname, "..", "..", "..", "notebooks", "exercises", "solutions");
 const answerKeys = (): Array<{ file: string; nb: Notebook }> =>
-  fs.readdirSync(SOLUTIONS).filter((f) => f.endsWith(".ipynb")).sort().map((file) => ({ file, nb: exercises.readNotebook(path.join(SOLUTIONS, file)) }));
+  fs
+    .readdirSync(SOLUTIONS)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort()
+    .map((file) => ({ file, nb: exercises.readNotebook(path.join(SOLUTIONS, file)) }));
 
 // nbgrader's schema v3 (nbgrader/nbgraderformat/v3.json): the keys it requires and the only ones it allows.
 const NBGRADER_REQUIRED = ["schema_version", "grade", "locked", "solution"];
@@ -26,7 +30,20 @@ const NBGRADER_ALLOWED = new Set([...NBGRADER_REQUIRED, "task", "grade_id", "poi
 
 test("the answer keys E0–E8 are valid exercise sources, cleared, with nbgrader v3 metadata", () => {
   const keys = answerKeys();
-  assert.deepEqual(keys.map((k) => k.file), ["E0-gradient-check.ipynb", "E1-linear.ipynb", "E2-activations.ipynb", "E3-losses.ipynb", "E4-batchnorm.ipynb", "E5-sgd.ipynb", "E6-networks.ipynb", "E7-dropout.ipynb", "E8-update-rules.ipynb"]);
+  assert.deepEqual(
+    keys.map((k) => k.file),
+    [
+      "E0-gradient-check.ipynb",
+      "E1-linear.ipynb",
+      "E2-activations.ipynb",
+      "E3-losses.ipynb",
+      "E4-batchnorm.ipynb",
+      "E5-sgd.ipynb",
+      "E6-networks.ipynb",
+      "E7-dropout.ipynb",
+      "E8-update-rules.ipynb",
+    ],
+  );
   for (const { file, nb } of keys) {
     assert.deepEqual(tools.sourceProblems(nb), [], file);
     let checks = 0;
@@ -65,12 +82,23 @@ test("the student version replaces each solution region by a labelled stub and k
 
 test("stubs keep the region's indentation and the code around it", () => {
   const text = ["class A {", "  f(): number {", "    // BEGIN SOLUTION A.f", "    return 1;", "    // END SOLUTION", "  }", "}"].join("\n");
-  assert.equal(tools.stubbed(text), ["class A {", "  f(): number {", "    // YOUR CODE HERE", '    throw new Error("not implemented: A.f");', "  }", "}"].join("\n"));
+  assert.equal(
+    tools.stubbed(text),
+    ["class A {", "  f(): number {", "    // YOUR CODE HERE", '    throw new Error("not implemented: A.f");', "  }", "}"].join("\n"),
+  );
 });
 
 test("a broken source is refused with every problem named", () => {
-  const meta = (m: Partial<NbgraderMeta>): NotebookCell["metadata"] => ({ nbgrader: { schema_version: 3, grade: false, solution: false, locked: false, ...m } });
-  const cell = (text: string, metadata: NotebookCell["metadata"] = {}): NotebookCell => ({ cell_type: "code", metadata, source: text, outputs: [], execution_count: null });
+  const meta = (m: Partial<NbgraderMeta>): NotebookCell["metadata"] => ({
+    nbgrader: { schema_version: 3, grade: false, solution: false, locked: false, ...m },
+  });
+  const cell = (text: string, metadata: NotebookCell["metadata"] = {}): NotebookCell => ({
+    cell_type: "code",
+    metadata,
+    source: text,
+    outputs: [],
+    execution_count: null,
+  });
   const nb: Notebook = {
     nbformat: 4,
     nbformat_minor: 5,
@@ -81,7 +109,10 @@ test("a broken source is refused with every problem named", () => {
       cell("// BEGIN SOLUTION d\nno end"),
       cell("nn.exercises.checkLinear(Linear);", meta({ grade: true, grade_id: "a" })),
       { cell_type: "markdown", metadata: {}, source: "Stuck? The answer key is in `solutions/` next to this notebook." },
-      cell("// BEGIN SOLUTION e\n// as in solutions/ (inside a region: removed from the student version)\nx();\n// END SOLUTION", meta({ solution: true, grade_id: "e" })),
+      cell(
+        "// BEGIN SOLUTION e\n// as in solutions/ (inside a region: removed from the student version)\nx();\n// END SOLUTION",
+        meta({ solution: true, grade_id: "e" }),
+      ),
     ],
   };
   const problems = tools.sourceProblems(nb).join("\n");
@@ -99,7 +130,10 @@ test("a broken source is refused with every problem named", () => {
     assert.match(problems, expected);
   }
   assert.doesNotMatch(problems, /cell 6/);
-  assert.throws(() => tools.studentVersion(nb, "broken.ipynb"), (err: Error) => err instanceof DataError && /broken.ipynb is not a valid exercise source notebook/.test(err.message));
+  assert.throws(
+    () => tools.studentVersion(nb, "broken.ipynb"),
+    (err: Error) => err instanceof DataError && /broken.ipynb is not a valid exercise source notebook/.test(err.message),
+  );
 });
 
 test("E6's collector builds one module from the solution cells and lists the stubs left", () => {
@@ -110,8 +144,23 @@ test("E6's collector builds one module from the solution cells and lists the stu
   assert.match(solved.source, /^export \{ Linear, ReLU, Sigmoid, softmaxCrossEntropy, meanSquaredError, BatchNorm1d, SGD \};$/m);
   assert.ok(solved.notebooks.every((n) => n.stubs.length === 0));
   const student = exercises.collectSources(inputs.map((i) => ({ ...i, notebook: tools.studentVersion(i.notebook, i.file) })));
-  const stubs = ["Linear.forward", "Linear.backward", "ReLU.forward", "ReLU.backward", "Sigmoid.forward", "Sigmoid.backward", "softmaxCrossEntropy", "meanSquaredError", "BatchNorm1d.forward", "BatchNorm1d.backward", "SGD.step"];
-  assert.deepEqual(student.notebooks.flatMap((n) => n.stubs), stubs);
+  const stubs = [
+    "Linear.forward",
+    "Linear.backward",
+    "ReLU.forward",
+    "ReLU.backward",
+    "Sigmoid.forward",
+    "Sigmoid.backward",
+    "softmaxCrossEntropy",
+    "meanSquaredError",
+    "BatchNorm1d.forward",
+    "BatchNorm1d.backward",
+    "SGD.step",
+  ];
+  assert.deepEqual(
+    student.notebooks.flatMap((n) => n.stubs),
+    stubs,
+  );
   // nbgrader's stub (notebooks/exercises/nbgrader_config.py) has no label: the method around it names it.
   const unlabelled = (nb: Notebook): Notebook => {
     const copy = JSON.parse(JSON.stringify(nb)) as Notebook;
@@ -120,21 +169,43 @@ test("E6's collector builds one module from the solution cells and lists the stu
   };
   const nbgrader = exercises.collectSources(inputs.map((i) => ({ ...i, notebook: unlabelled(tools.studentVersion(i.notebook, i.file)) })));
   assert.doesNotMatch(nbgrader.source, /not implemented:/);
-  assert.deepEqual(nbgrader.notebooks.flatMap((n) => n.stubs), stubs);
+  assert.deepEqual(
+    nbgrader.notebooks.flatMap((n) => n.stubs),
+    stubs,
+  );
   // A renamed class is named in the error, with the file.
   const renamed = JSON.parse(JSON.stringify(byFile.get("E1-linear.ipynb"))) as Notebook;
   for (const cell of renamed.cells) cell.source = source(cell).replace(/class Linear\b/, "class MyLinear");
-  assert.throws(() => exercises.collectSources([{ file: "E1-linear.ipynb", names: ["Linear"], notebook: renamed }]), /E1-linear.ipynb: its solution cells declare no top-level class or function Linear/);
+  assert.throws(
+    () => exercises.collectSources([{ file: "E1-linear.ipynb", names: ["Linear"], notebook: renamed }]),
+    /E1-linear.ipynb: its solution cells declare no top-level class or function Linear/,
+  );
 });
 
 // What the lessons ask the learner to derive: no check name, detail, hint or error may give it
 // while the learner has written nothing (every check then fails with "not implemented").
 const ANSWER_FORMULAS = [
-  "Wᵀ", "xᵀ", "Σₙ", "Σ_n", // E1: dX = dOut·Wᵀ, dW = xᵀ·dOut, db = Σₙ dOut
-  "x > 0", "(1 − y)", "(1 - y)", // E2: ReLU's mask, σ' = y·(1 − y)
-  "softmax(z) −", "onehot", "2·(pred", "(pred − target) /", // E3's gradients
-  "x̂", "invStd", "running var + eps", "mean(dOut", // E4's backward
-  "λ·w", "λw", "λ·p", "lr·grad", "lr·(grad", "− lr", // E5's update
+  "Wᵀ",
+  "xᵀ",
+  "Σₙ",
+  "Σ_n", // E1: dX = dOut·Wᵀ, dW = xᵀ·dOut, db = Σₙ dOut
+  "x > 0",
+  "(1 − y)",
+  "(1 - y)", // E2: ReLU's mask, σ' = y·(1 − y)
+  "softmax(z) −",
+  "onehot",
+  "2·(pred",
+  "(pred − target) /", // E3's gradients
+  "x̂",
+  "invStd",
+  "running var + eps",
+  "mean(dOut", // E4's backward
+  "λ·w",
+  "λw",
+  "λ·p",
+  "lr·grad",
+  "lr·(grad",
+  "− lr", // E5's update
 ];
 
 /** The E1–E5 code of the student notebooks as released (or as nbgrader releases them), loaded. */
@@ -145,7 +216,9 @@ function studentLayers(unlabelled: boolean): MyLayers {
     if (unlabelled) for (const cell of notebook.cells) cell.source = source(cell).replace(/"not implemented: [^"]+"/g, '"not implemented"');
     return { file, names, notebook };
   });
-  const js = ts.transpileModule(exercises.collectSources(inputs).source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+  const js = ts.transpileModule(exercises.collectSources(inputs).source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 },
+  }).outputText;
   const module = { exports: {} as Record<string, unknown> };
   new Function("exports", "require", "module", js)(module.exports, (id: string) => (id === "nnfs" ? nnfs : require(id)), module);
   return module.exports as unknown as MyLayers;
@@ -178,7 +251,11 @@ function assertNoAnswers(text: string, what: string): void {
 test("E1–E5's checks on the untouched student stubs give no answer away: names say what is checked, not the formula", () => {
   for (const unlabelled of [false, true]) {
     const text = printedReports(studentLayers(unlabelled));
-    assert.equal((text.match(/✗/g) ?? []).length, 2 * (7 + 4 + 6 + 5 + 4 + 9 + 3), "every check but the constructors' failed, in each report and in checkAll's");
+    assert.equal(
+      (text.match(/✗/g) ?? []).length,
+      2 * (7 + 4 + 6 + 5 + 4 + 9 + 3),
+      "every check but the constructors' failed, in each report and in checkAll's",
+    );
     assertNoAnswers(text, unlabelled ? "nbgrader's stubs" : "the released stubs");
   }
   // Forward written, backward still the stub: the backward checks fail on the stub alone.
@@ -210,7 +287,10 @@ test("collectMyLayers writes my_layers.ts beside the notebooks and refuses a mis
   assert.match(fs.readFileSync(path.join(dir, "my_layers.ts"), "utf8"), /class BatchNorm1d implements nn.Layer/);
   assert.match(printed[0], /E4-batchnorm.ipynb\s+saved \d{4}-\d\d-\d\d \d\d:\d\d UTC\s+BatchNorm1d/);
   fs.rmSync(path.join(dir, "E3-losses.ipynb"));
-  await assert.rejects(exercises.collectMyLayers({ folder: dir, log: null }), /E3-losses.ipynb is not in .*: E6 collects your code from the notebooks E1–E5 next to it/);
+  await assert.rejects(
+    exercises.collectMyLayers({ folder: dir, log: null }),
+    /E3-losses.ipynb is not in .*: E6 collects your code from the notebooks E1–E5 next to it/,
+  );
   fs.writeFileSync(path.join(dir, "E3-losses.ipynb"), "{ not json");
   await assert.rejects(exercises.collectMyLayers({ folder: dir, log: null }), /E3-losses.ipynb is not a readable notebook/);
 });

@@ -55,11 +55,23 @@ function fakeTarget(load: () => void): FuzzTarget {
 test("fuzz runner: a foreign exception, an unnamed DataError and a slow case all count as failed", () => {
   const outcome = (load: () => void, maxMs?: number) => runCase(fakeTarget(load), 1, maxMs);
   assert.equal(outcome(() => undefined).outcome, "loaded");
-  assert.equal(outcome(() => { throw new DataError("/tmp/fake.bin: damaged"); }).outcome, "refused");
-  const foreign = outcome(() => { throw new RangeError("Invalid typed array length: 4294967295"); });
+  assert.equal(
+    outcome(() => {
+      throw new DataError("/tmp/fake.bin: damaged");
+    }).outcome,
+    "refused",
+  );
+  const foreign = outcome(() => {
+    throw new RangeError("Invalid typed array length: 4294967295");
+  });
   assert.equal(foreign.outcome, "failed");
   assert.match(foreign.detail, /RangeError/);
-  assert.equal(outcome(() => { throw new DataError("damaged, but which file?"); }).outcome, "failed");
+  assert.equal(
+    outcome(() => {
+      throw new DataError("damaged, but which file?");
+    }).outcome,
+    "failed",
+  );
   const slow = outcome(() => {
     const until = Date.now() + 30;
     while (Date.now() < until);

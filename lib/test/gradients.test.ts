@@ -27,7 +27,10 @@ test("Linear backward matches finite differences (x, W, b)", () => {
   // Non-zero biases so db is not trivially checked at the init value.
   for (let j = 0; j < 4; j++) layer.bias!.value.data[j] = rng.normal();
   const reports = checkLayerGradients(layer, randomMatrix(7, 5, rng), true);
-  assert.deepEqual(reports.map((r) => r.name), ["x", "linear.weight", "linear.bias"]);
+  assert.deepEqual(
+    reports.map((r) => r.name),
+    ["x", "linear.weight", "linear.bias"],
+  );
   assertAllBelow(reports, "Linear");
 });
 
@@ -50,7 +53,10 @@ test("BatchNorm1d backward matches finite differences in training and eval mode"
       bn.runningVar.value.data[j] = 0.5 + rng.uniform();
     }
     const reports = checkLayerGradients(bn, randomMatrix(8, 4, rng), training);
-    assert.deepEqual(reports.map((r) => r.name), ["x", "batchnorm.gamma", "batchnorm.beta"]);
+    assert.deepEqual(
+      reports.map((r) => r.name),
+      ["x", "batchnorm.gamma", "batchnorm.beta"],
+    );
     assertAllBelow(reports, `BatchNorm1d (training=${training})`);
   }
 });
@@ -70,7 +76,10 @@ test("MSE gradient matches finite differences", () => {
   const pred = randomMatrix(5, 3, rng);
   const target = randomMatrix(5, 3, rng);
   const { grad } = meanSquaredError(pred, target);
-  const err = relError(grad.data, numericalGradient(() => meanSquaredError(pred, target).loss, pred));
+  const err = relError(
+    grad.data,
+    numericalGradient(() => meanSquaredError(pred, target).loss, pred),
+  );
   assert.ok(err < TOLERANCE, `relative error ${err}`);
 });
 
@@ -82,7 +91,10 @@ test("a 2-hidden-layer MLP classifier with BatchNorm: every parameter gradient m
     const y = Int32Array.from({ length: 10 }, (_, i) => i % 4);
     const reports = checkModelGradients(model, x, y);
     // x, then W for 3 Linear layers, b for the output one (hidden ones feed BatchNorm), γ and β for 2 BatchNorms.
-    assert.deepEqual(reports.map((r) => r.name), ["x", "fc0.weight", "bn0.gamma", "bn0.beta", "fc1.weight", "bn1.gamma", "bn1.beta", "fc2.weight", "fc2.bias"]);
+    assert.deepEqual(
+      reports.map((r) => r.name),
+      ["x", "fc0.weight", "bn0.gamma", "bn0.beta", "fc1.weight", "bn1.gamma", "bn1.beta", "fc2.weight", "fc2.bias"],
+    );
     assertAllBelow(reports, `MLPClassifier(${activation}, batchNorm)`);
   }
 });

@@ -14,9 +14,25 @@ const COMPILED = path.resolve(__dirname, "..", "src");
 
 test("the hashed modules are the training path: layers, losses, optimiser, models, trainer, kernels, tensor, random, init, data", () => {
   const modules = trainingModules(COMPILED);
-  for (const m of ["layers/linear.js", "layers/batchnorm.js", "layers/dropout.js", "layers/sigmoid.js", "losses/mse.js", "optim/sgd.js", "models/autoencoder.js",
-    "train/trainer.js", "train/early_stopping.js", "train/grid_search.js", "kernels/matmul.js", "kernels/backends/js_worker.js", "kernels/backends/wasm_worker.js",
-    "tensor.js", "random.js", "init.js", "data/dataset.js"]) {
+  for (const m of [
+    "layers/linear.js",
+    "layers/batchnorm.js",
+    "layers/dropout.js",
+    "layers/sigmoid.js",
+    "losses/mse.js",
+    "optim/sgd.js",
+    "models/autoencoder.js",
+    "train/trainer.js",
+    "train/early_stopping.js",
+    "train/grid_search.js",
+    "kernels/matmul.js",
+    "kernels/backends/js_worker.js",
+    "kernels/backends/wasm_worker.js",
+    "tensor.js",
+    "random.js",
+    "init.js",
+    "data/dataset.js",
+  ]) {
     assert.ok(modules.includes(m), `${m} is on the training path but not hashed`);
   }
   for (const m of modules) assert.doesNotMatch(m, /^(plot|exercises|analysis)\/|^train\/progress\.js$/, `${m} cannot change a result`);

@@ -36,7 +36,10 @@ test("a valid IDX pair loads as pixels in [0, 1] and integer labels, gzipped or 
     const data = loadImageDataset("fashion", "test", custom(dir));
     assert.equal(data.x.rows, 3);
     assert.equal(data.x.cols, 4);
-    assert.deepEqual(Array.from(data.x.row(0)), [0, 1, 0.2, 0.4].map((v) => Math.fround(v)));
+    assert.deepEqual(
+      Array.from(data.x.row(0)),
+      [0, 1, 0.2, 0.4].map((v) => Math.fround(v)),
+    );
     assert.deepEqual(Array.from(data.y), [7, 0, 9]);
     assert.equal(data.classNames[9], "Ankle boot");
     assert.equal(data.source, path.join(dir, gzip ? "t10k-images-idx3-ubyte.gz" : "t10k-images-idx3-ubyte"));
@@ -56,7 +59,11 @@ test("malformed files are refused with the file name and what is wrong", () => {
   for (const [what, spoil, message] of cases) {
     const dir = tempDir("nnfs-idx-");
     writeTiny(dir, spoil);
-    assert.throws(() => loadImageDataset("fashion", "test", custom(dir)), (e: unknown) => e instanceof DataError && message.test(e.message), what);
+    assert.throws(
+      () => loadImageDataset("fashion", "test", custom(dir)),
+      (e: unknown) => e instanceof DataError && message.test(e.message),
+      what,
+    );
     fs.rmSync(dir, { recursive: true });
   }
   const dir = tempDir("nnfs-idx-");
@@ -72,7 +79,10 @@ test("a file that does not hash to the known value is refused unless allowed", (
   writeTiny(dir);
   assert.throws(
     () => loadImageDataset("fashion", "test", { dataDir: dir, installedDirs: [] }),
-    (e: unknown) => e instanceof DataError && /t10k-images-idx3-ubyte: SHA-256 of its contents is [0-9a-f]{64}, expected 5b4141f0/.test(e.message) && /delete it and fetch it again/.test(e.message),
+    (e: unknown) =>
+      e instanceof DataError &&
+      /t10k-images-idx3-ubyte: SHA-256 of its contents is [0-9a-f]{64}, expected 5b4141f0/.test(e.message) &&
+      /delete it and fetch it again/.test(e.message),
   );
   fs.rmSync(dir, { recursive: true });
 });
@@ -81,7 +91,11 @@ test("missing files: the error says where it looked and how to install them", ()
   const dir = tempDir("nnfs-idx-");
   assert.throws(
     () => loadImageDataset("fashion", "train", { dataDir: dir, installedDirs: ["/nonexistent/fashion"] }),
-    (e: unknown) => e instanceof DataError && e.message.includes(`looked in ${dir}, /nonexistent/fashion`) && /apt-get install dataset-fashion-mnist/.test(e.message) && /npm run data -- fashion/.test(e.message),
+    (e: unknown) =>
+      e instanceof DataError &&
+      e.message.includes(`looked in ${dir}, /nonexistent/fashion`) &&
+      /apt-get install dataset-fashion-mnist/.test(e.message) &&
+      /npm run data -- fashion/.test(e.message),
   );
   assert.throws(() => loadImageDataset("cifar" as "mnist", "test"), /dataset must be one of "fashion", "mnist" \(got "cifar"\)/);
   fs.rmSync(dir, { recursive: true });
@@ -124,7 +138,12 @@ test("downloadDataset fetches, checks and atomically saves the four files", asyn
   try {
     const files = await downloadDataset("fashion", { dataDir: dir, baseUrl: `http://127.0.0.1:${port}/` });
     assert.equal(files.length, 4);
-    assert.deepEqual(fs.readdirSync(dir).sort(), ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"]);
+    assert.deepEqual(fs.readdirSync(dir).sort(), [
+      "t10k-images-idx3-ubyte.gz",
+      "t10k-labels-idx1-ubyte.gz",
+      "train-images-idx3-ubyte.gz",
+      "train-labels-idx1-ubyte.gz",
+    ]);
     assert.equal(loadImageDataset("fashion", "test", { dataDir: dir, installedDirs: [] }).x.rows, 10000);
     await assert.rejects(downloadDataset("fashion", { dataDir: dir, baseUrl: `http://127.0.0.1:${port}/missing` }), /HTTP 404/);
   } finally {

@@ -18,7 +18,10 @@ test("the cycle finder finds a circle, a self-import and a circle through a fold
   assert.deepEqual(circles(graph({ "a.ts": ["b.ts"], "b.ts": ["c.ts"], "c.ts": [] })), []);
   assert.deepEqual(circles(graph({ "a.ts": ["b.ts"], "b.ts": ["c.ts"], "c.ts": ["a.ts"], "d.ts": ["a.ts"] })), [["a.ts", "b.ts", "c.ts"]]);
   assert.deepEqual(circles(graph({ "a.ts": ["a.ts"] })), [["a.ts"]]);
-  assert.deepEqual(circles(graph({ "a.ts": ["b.ts"], "b.ts": ["a.ts"], "c.ts": ["d.ts"], "d.ts": ["c.ts"] })), [["a.ts", "b.ts"], ["c.ts", "d.ts"]]);
+  assert.deepEqual(circles(graph({ "a.ts": ["b.ts"], "b.ts": ["a.ts"], "c.ts": ["d.ts"], "d.ts": ["c.ts"] })), [
+    ["a.ts", "b.ts"],
+    ["c.ts", "d.ts"],
+  ]);
   // No file circle, but train/ and plot/ import each other.
   const files = graph({ "train/fit.ts": ["history.ts"], "train/grid.ts": ["plot/live.ts"], "plot/live.ts": ["train/fit.ts"], "history.ts": [] });
   assert.deepEqual(circles(files), []);
@@ -29,8 +32,8 @@ test("the cycle finder finds a circle, a self-import and a circle through a fold
 test("the reader follows a require() inside a function", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-import-graph-"));
   try {
-    fs.writeFileSync(path.join(dir, "a.ts"), "export function load(): unknown {\n  return require(\"./b\");\n}\n");
-    fs.writeFileSync(path.join(dir, "b.ts"), "import { load } from \"./a\";\nexport const b = load;\n");
+    fs.writeFileSync(path.join(dir, "a.ts"), 'export function load(): unknown {\n  return require("./b");\n}\n');
+    fs.writeFileSync(path.join(dir, "b.ts"), 'import { load } from "./a";\nexport const b = load;\n');
     assert.deepEqual(circles(importGraph(dir)), [["a.ts", "b.ts"]]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -41,12 +44,18 @@ test("lib/src has no import circle between files", () => {
   const graph = srcGraph();
   assert.ok(graph.size > 100, "the graph misses files: the reader is broken");
   // Each kind of import is read: export * as, import type, export-from (a require() in a function: below).
-  assert.ok(graph.get("index.ts")!.has("plot/index.ts"), "export * as plot from \"./plot\"");
+  assert.ok(graph.get("index.ts")!.has("plot/index.ts"), 'export * as plot from "./plot"');
   assert.ok(graph.get("io/training_checkpoint.ts")!.has("training_history.ts"), "import type { History }");
   assert.ok(graph.get("models/index.ts")!.size > 0, "export { … } from");
-  assert.deepEqual(circles(graph).map((c) => c.join(" ")), []);
+  assert.deepEqual(
+    circles(graph).map((c) => c.join(" ")),
+    [],
+  );
 });
 
 test("lib/src has no import circle between folders", () => {
-  assert.deepEqual(circles(folderGraph(srcGraph(), 1)).map((c) => c.join(" ")), []);
+  assert.deepEqual(
+    circles(folderGraph(srcGraph(), 1)).map((c) => c.join(" ")),
+    [],
+  );
 });

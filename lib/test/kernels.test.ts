@@ -26,7 +26,15 @@ function random(rows: number, cols: number, rng: Rng, dtype: "float32" | "float6
 
 test("gemm matches a reference for all transposes and awkward shapes", () => {
   const rng = new Rng(0);
-  const shapes: Array<[number, number, number]> = [[1, 1, 1], [1, 7, 1], [3, 1, 5], [5, 3, 1], [17, 13, 9], [33, 65, 31], [64, 128, 10]];
+  const shapes: Array<[number, number, number]> = [
+    [1, 1, 1],
+    [1, 7, 1],
+    [3, 1, 5],
+    [5, 3, 1],
+    [17, 13, 9],
+    [33, 65, 31],
+    [64, 128, 10],
+  ];
   for (const dtype of ["float32", "float64"] as const) {
     for (const [m, k, n] of shapes) {
       for (const transA of [false, true]) {
@@ -68,14 +76,36 @@ test("matmul shape errors name both shapes", () => {
 });
 
 test("NaN in an input propagates as NaN rather than throwing", () => {
-  const a = Matrix.fromRows([[1, NaN], [0, 1]], "float64");
-  const c = kernels.matmul(a, Matrix.fromRows([[1, 2], [3, 4]], "float64"));
+  const a = Matrix.fromRows(
+    [
+      [1, NaN],
+      [0, 1],
+    ],
+    "float64",
+  );
+  const c = kernels.matmul(
+    a,
+    Matrix.fromRows(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      "float64",
+    ),
+  );
   assert.ok(Number.isNaN(c.get(0, 0)));
   assert.deepEqual(Array.from(c.row(1)), [3, 4]);
 });
 
 test("reductions and element-wise kernels", () => {
-  const x = Matrix.fromRows([[1, -2], [3, 4], [-5, 0]], "float64");
+  const x = Matrix.fromRows(
+    [
+      [1, -2],
+      [3, 4],
+      [-5, 0],
+    ],
+    "float64",
+  );
   assert.deepEqual(Array.from(kernels.sumOverRows(x).data), [-1, 2]);
   const { mean, variance } = kernels.columnMeanVariance(x);
   assert.deepEqual(Array.from(mean.data), [-1 / 3, 2 / 3]);

@@ -10,18 +10,36 @@ import { Matrix, checkpointPath, plot, projectPath } from "../src";
 import { ConfigError, ShapeError } from "../src/errors";
 
 test("stackTiles puts the images of each block after the last block's, as float32", () => {
-  const a = Matrix.fromRows([[1, 2], [3, 4]], "float64");
+  const a = Matrix.fromRows(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    "float64",
+  );
   const b = Matrix.fromRows([[5, 6]], "float32");
   const stacked = plot.stackTiles([a, b]);
   assert.deepEqual([stacked.rows, stacked.cols, stacked.dtype], [3, 2, "float32"]);
   assert.deepEqual(Array.from(stacked.data), [1, 2, 3, 4, 5, 6]);
-  assert.throws(() => plot.stackTiles([a, Matrix.fromRows([[1, 2, 3]])]), (e: unknown) => e instanceof ShapeError && /blocks\[1\] has images of 3 pixels, blocks\[0\] of 2/.test(e.message));
-  assert.throws(() => plot.stackTiles([]), (e: unknown) => e instanceof ShapeError && /blocks is empty/.test(e.message));
+  assert.throws(
+    () => plot.stackTiles([a, Matrix.fromRows([[1, 2, 3]])]),
+    (e: unknown) => e instanceof ShapeError && /blocks\[1\] has images of 3 pixels, blocks\[0\] of 2/.test(e.message),
+  );
+  assert.throws(
+    () => plot.stackTiles([]),
+    (e: unknown) => e instanceof ShapeError && /blocks is empty/.test(e.message),
+  );
 });
 
 test("reconstructionGrid is the originals' row above the reconstructions' row", () => {
-  const originals = Matrix.fromRows([[0, 1, 0, 1], [1, 1, 1, 1]]);
-  const recon = Matrix.fromRows([[0.5, 0.5, 0.5, 0.5], [0, 0, 0, 0]]);
+  const originals = Matrix.fromRows([
+    [0, 1, 0, 1],
+    [1, 1, 1, 1],
+  ]);
+  const recon = Matrix.fromRows([
+    [0.5, 0.5, 0.5, 0.5],
+    [0, 0, 0, 0],
+  ]);
   const grid = plot.reconstructionGrid(originals, recon, 2, 2, 1);
   const byHand = plot.tileImages(plot.stackTiles([originals, recon]), { columns: 2, tileWidth: 2, tileHeight: 2, scale: 1 });
   assert.deepEqual(grid, byHand);
@@ -57,7 +75,10 @@ test("showImageGrid shows the grid as a grayscale PNG and saves the same bytes u
     assert.equal(shown.length, 1);
     assert.ok(fs.readFileSync(file).equals(Buffer.from(shown[0])), "the saved file is what was shown");
     assert.deepEqual(grayPixels(shown[0], 2, 2), Array.from(grayPixels(plot.encodeGrayPng(grid.pixels, 2, 2), 2, 2)));
-    assert.deepEqual(grayPixels(shown[0], 2, 2).map((v) => v > 127), [false, true, true, true]);
+    assert.deepEqual(
+      grayPixels(shown[0], 2, 2).map((v) => v > 127),
+      [false, true, true, true],
+    );
   } finally {
     if (cached === undefined) delete require.cache[tslabPath];
     else require.cache[tslabPath] = cached;
@@ -70,7 +91,14 @@ test("showImageGrid shows the grid as a grayscale PNG and saves the same bytes u
 test("checkpointPath names Lab 2A's checkpoints ae_<dataset>_<name>.safetensors, and refuses a name that is a path", () => {
   assert.equal(checkpointPath("fashion", "best_reg"), projectPath("saved_models", "ae_fashion_best_reg.safetensors"));
   assert.equal(checkpointPath("mnist", "k32", "/models"), path.join("/models", "ae_mnist_k32.safetensors"));
-  for (const [dataset, name, what] of [["fashion", "../best", "name"], ["", "best", "dataset"], ["fa shion", "best", "dataset"]]) {
-    assert.throws(() => checkpointPath(dataset, name), (e: unknown) => e instanceof ConfigError && e.message.includes(`checkpointPath: ${what} must be`));
+  for (const [dataset, name, what] of [
+    ["fashion", "../best", "name"],
+    ["", "best", "dataset"],
+    ["fa shion", "best", "dataset"],
+  ]) {
+    assert.throws(
+      () => checkpointPath(dataset, name),
+      (e: unknown) => e instanceof ConfigError && e.message.includes(`checkpointPath: ${what} must be`),
+    );
   }
 });

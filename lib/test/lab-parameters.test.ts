@@ -42,7 +42,13 @@ test("dataset, checkpoint and fresh values are checked", () => {
 });
 
 test("a parameters cell's declarations are read by the TypeScript parser, not a pattern", () => {
-  const source = ['// Parameters', 'let dataset: "fashion" | "mnist" = "fashion"; // the images', "const fixed = 3, other: number[] = [1, 2];", "let fresh =", "  false;"].join("\n");
+  const source = [
+    "// Parameters",
+    'let dataset: "fashion" | "mnist" = "fashion"; // the images',
+    "const fixed = 3, other: number[] = [1, 2];",
+    "let fresh =",
+    "  false;",
+  ].join("\n");
   assert.deepEqual(declarations(source), [
     { name: "dataset", keyword: "let", initializer: '"fashion"' },
     { name: "fixed", keyword: "const", initializer: "3" },
@@ -67,9 +73,19 @@ test("the runner's plan: names checked against the notebooks, then values; each 
   const plan = planParameters([a, b, c], { fresh: "true" });
   assert.deepEqual(plan.values, { fresh: true });
   assert.equal(plan.dataset, "mnist", "the first declared default");
-  assert.deepEqual(plan.notebooks.map((n) => [n.at, n.names, n.source]), [[1, ["fresh"], "// Parameters\nfresh = true;\n"], [-1, [], null], [1, [], null]]);
+  assert.deepEqual(
+    plan.notebooks.map((n) => [n.at, n.names, n.source]),
+    [
+      [1, ["fresh"], "// Parameters\nfresh = true;\n"],
+      [-1, [], null],
+      [1, [], null],
+    ],
+  );
   assert.equal(planParameters([b], {}).dataset, "none");
-  assert.throws(() => planParameters([a, b], { datset: "mnist" }), /^ConfigError: -p datset: none of these notebooks has such a parameter; they have: dataset, fresh$/);
+  assert.throws(
+    () => planParameters([a, b], { datset: "mnist" }),
+    /^ConfigError: -p datset: none of these notebooks has such a parameter; they have: dataset, fresh$/,
+  );
   assert.throws(() => planParameters([a], { dataset: "cifar10" }), /^ConfigError: -p dataset must be one of "fashion", "mnist" \(got "cifar10"\)$/);
   const fixed = notebook("fixed.ipynb", 'const dataset = "fashion";');
   assert.throws(() => planParameters([a, fixed], { dataset: "mnist" }), /-p dataset: fixed\.ipynb declares it with const; a parameter is declared with let/);

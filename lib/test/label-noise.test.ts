@@ -19,7 +19,10 @@ test("label noise: exactly round(rate·n) labels wrong, each moved to another cl
   labels.forEach((y, i) => shifts[(noisy[i] - y + classes) % classes]++);
   assert.equal(shifts[0], 12000);
   for (let u = 1; u < classes; u++) assert.ok(Math.abs(shifts[u] - 8000 / 9) < 120, `shift ${u}: ${shifts[u]}`);
-  assert.equal(noisyLabels(labels, 0.2, classes, 7).reduce((c, y, i) => c + (y !== labels[i] ? 1 : 0), 0), 4000);
+  assert.equal(
+    noisyLabels(labels, 0.2, classes, 7).reduce((c, y, i) => c + (y !== labels[i] ? 1 : 0), 0),
+    4000,
+  );
   assert.deepEqual(noisyLabels(labels, 0, classes, 7), labels);
 });
 
@@ -46,7 +49,11 @@ test("a noisy run trains on the subset's noisy labels (all labels too), early-st
   const n = 300;
   const rng = new Rng(1);
   const train = points(Array.from({ length: n }, () => [rng.normal(), rng.normal()]));
-  const labels = { train: Int32Array.from({ length: n }, (_, i) => i % 5), val: Int32Array.from({ length: 100 }, (_, i) => i % 5), test: Int32Array.from({ length: 50 }, (_, i) => i % 5) };
+  const labels = {
+    train: Int32Array.from({ length: n }, (_, i) => i % 5),
+    val: Int32Array.from({ length: 100 }, (_, i) => i % 5),
+    test: Int32Array.from({ length: 50 }, (_, i) => i % 5),
+  };
   const features = { name: "toy", train, val: points(Array.from({ length: 100 }, () => [0, 0])), test: points(Array.from({ length: 50 }, () => [0, 0])) };
   for (const count of [40, n]) {
     const order = labelledSubset(n, 2, count);
@@ -55,13 +62,26 @@ test("a noisy run trains on the subset's noisy labels (all labels too), early-st
     // Whatever the order of x, image order[i] carries noisy[i].
     order.forEach((image, i) => assert.equal(set.y[count === n ? image : i], noisy[i], `${count} labels, image ${image}`));
     if (count === n) assert.equal(set.x, train, "all labels: the training set itself");
-    assert.equal(set.y.reduce((c, y, i) => c + (y !== labels.train[count === n ? i : order[i]] ? 1 : 0), 0), Math.round(0.4 * count));
+    assert.equal(
+      set.y.reduce((c, y, i) => c + (y !== labels.train[count === n ? i : order[i]] ? 1 : 0), 0),
+      Math.round(0.4 * count),
+    );
     assert.deepEqual(set.yVal, noisyLabels(labels.val, 0.4, 5, 2, "val"));
-    assert.equal(set.yVal.reduce((c, y, i) => c + (y !== labels.val[i] ? 1 : 0), 0), 40);
+    assert.equal(
+      set.yVal.reduce((c, y, i) => c + (y !== labels.val[i] ? 1 : 0), 0),
+      40,
+    );
   }
-  assert.deepEqual(labels.test, Int32Array.from({ length: 50 }, (_, i) => i % 5), "test labels untouched");
+  assert.deepEqual(
+    labels.test,
+    Int32Array.from({ length: 50 }, (_, i) => i % 5),
+    "test labels untouched",
+  );
   const clean = labelledTrainingSet(features, labels, 2, 40);
-  assert.deepEqual(clean.y, Int32Array.from(labelledSubset(n, 2, 40), (i) => labels.train[i]));
+  assert.deepEqual(
+    clean.y,
+    Int32Array.from(labelledSubset(n, 2, 40), (i) => labels.train[i]),
+  );
   assert.equal(clean.yVal, labels.val);
 });
 
@@ -76,15 +96,36 @@ test("k-NN with noisy labels equals k-NN on each noisy labelled subset alone", (
   for (const r of all) {
     const subset = labelledSubset(200, r.seed, r.labels);
     const x = points(Array.from(subset, (i) => Array.from(train.row(i))));
-    const [alone] = knnLabelBudgets(x, noisySubsetLabels(labels, subset, r.labelNoise, 3, r.seed), test, testLabels, { budgets: [r.labels], seeds: [0], ks: [r.k] });
+    const [alone] = knnLabelBudgets(x, noisySubsetLabels(labels, subset, r.labelNoise, 3, r.seed), test, testLabels, {
+      budgets: [r.labels],
+      seeds: [0],
+      ks: [r.k],
+    });
     assert.deepEqual(r.predictions, alone.predictions, `seed ${r.seed}, ${r.labels} labels, noise ${r.labelNoise}, k ${r.k}`);
   }
-  assert.ok(all.some((r) => r.labelNoise === 0.4 && r.k === 1 && all.find((c) => c.labelNoise === 0 && c.k === 1 && c.seed === r.seed && c.labels === r.labels)!.accuracy !== r.accuracy), "noise changes 1-NN's answers");
+  assert.ok(
+    all.some(
+      (r) =>
+        r.labelNoise === 0.4 &&
+        r.k === 1 &&
+        all.find((c) => c.labelNoise === 0 && c.k === 1 && c.seed === r.seed && c.labels === r.labels)!.accuracy !== r.accuracy,
+    ),
+    "noise changes 1-NN's answers",
+  );
 });
 
 test("k-NN: equal distances go to the smaller training index, on any number of threads", () => {
   // (0, 0) is 1 from both training points: k = 1 takes index 0 (label 1), not the smaller label.
-  const [tie] = knnLabelBudgets(points([[1, 0], [-1, 0]]), Int32Array.from([1, 0]), points([[0, 0]]), Int32Array.from([1]), { budgets: [2], seeds: [0], ks: [1] });
+  const [tie] = knnLabelBudgets(
+    points([
+      [1, 0],
+      [-1, 0],
+    ]),
+    Int32Array.from([1, 0]),
+    points([[0, 0]]),
+    Int32Array.from([1]),
+    { budgets: [2], seeds: [0], ks: [1] },
+  );
   assert.deepEqual([...tie.predictions], [1]);
   // Random points on a coarse grid with duplicates: many exact ties, inside and at the edge of the k nearest.
   const rng = new Rng(9);
@@ -104,7 +145,10 @@ test("k-NN: equal distances go to the smaller training index, on any number of t
     const subset = Array.from(labelledSubset(400, r.seed, r.labels));
     for (let t = 0; t < test.rows; t++) {
       const d2 = (j: number): number => Array.from(train.row(j)).reduce((s, v, c) => s + (v - test.get(t, c)) ** 2, 0);
-      const nearest = subset.map((j) => [d2(j), j]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).slice(0, r.k);
+      const nearest = subset
+        .map((j) => [d2(j), j])
+        .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+        .slice(0, r.k);
       const votes = new Array<number>(6).fill(0);
       for (const [, j] of nearest) votes[labels[j]]++;
       assert.equal(r.predictions[t], votes.indexOf(Math.max(...votes)), `seed ${r.seed}, ${r.labels} labels, k ${r.k}, test ${t}`);

@@ -10,7 +10,14 @@ test("softmax cross-entropy of uniform logits is log(C)", () => {
 
 test("softmax cross-entropy stays finite for logits of ±1e4 and its gradient rows sum to 0", () => {
   for (const dtype of ["float32", "float64"] as const) {
-    const logits = Matrix.fromRows([[1e4, -1e4, 0], [-1e4, 1e4, 1e4], [0, 0, -1e4]], dtype);
+    const logits = Matrix.fromRows(
+      [
+        [1e4, -1e4, 0],
+        [-1e4, 1e4, 1e4],
+        [0, 0, -1e4],
+      ],
+      dtype,
+    );
     const labels = Int32Array.from([1, 0, 2]);
     const { loss, grad } = softmaxCrossEntropy(logits, labels);
     assert.ok(Number.isFinite(loss), `${dtype}: loss ${loss}`);
@@ -37,8 +44,20 @@ test("softmax cross-entropy rejects labels out of range or of the wrong length",
 });
 
 test("MSE averages over every element", () => {
-  const pred = Matrix.fromRows([[1, 2], [3, 4]], "float64");
-  const target = Matrix.fromRows([[1, 0], [0, 4]], "float64");
+  const pred = Matrix.fromRows(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    "float64",
+  );
+  const target = Matrix.fromRows(
+    [
+      [1, 0],
+      [0, 4],
+    ],
+    "float64",
+  );
   const { loss, grad } = meanSquaredError(pred, target);
   assert.equal(loss, (0 + 4 + 9 + 0) / 4);
   assert.deepEqual(Array.from(grad.data), [0, 1, 1.5, 0]);

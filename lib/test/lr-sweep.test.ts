@@ -11,7 +11,10 @@ const settings = { epochs: 6, batchSize: 9, seed: 4 };
 
 test("each lr gets a fresh run scored by the mean of its last validation accuracies; the best is the highest", () => {
   const { rows, best } = lrSweep({ lrs: [0.01, 0.3, 1e30], model, optimizer, data, fit: settings, lastEpochs: 3 });
-  assert.deepEqual(rows.map((r) => r.lr), [0.01, 0.3, 1e30]);
+  assert.deepEqual(
+    rows.map((r) => r.lr),
+    [0.01, 0.3, 1e30],
+  );
   // The same run by hand: a fresh model per lr, so a row does not depend on the ones before it.
   const byHand = fit(model(), data.train, { ...settings, optimizer: optimizer(0.3), val: data.val });
   assert.deepEqual(rows[1].history!.valMetric, byHand.valMetric);
@@ -24,5 +27,8 @@ test("each lr gets a fresh run scored by the mean of its last validation accurac
 test("bad lrs are refused, and a sweep where every lr diverges says so", () => {
   assert.throws(() => lrSweep({ lrs: [], model, optimizer, data, fit: settings }), ConfigError);
   assert.throws(() => lrSweep({ lrs: [0.1, -1], model, optimizer, data, fit: settings }), /lrs must be a non-empty list of numbers > 0/);
-  assert.throws(() => lrSweep({ lrs: [1e30, 1e35], model, optimizer, data, fit: settings }), (err: unknown) => err instanceof DivergenceError && /every lr diverged/.test(err.message));
+  assert.throws(
+    () => lrSweep({ lrs: [1e30, 1e35], model, optimizer, data, fit: settings }),
+    (err: unknown) => err instanceof DivergenceError && /every lr diverged/.test(err.message),
+  );
 });

@@ -30,13 +30,19 @@ function assertAllBelow(reports: GradientReport[], what: string): void {
 
 test("dropout puts a Dropout after every hidden activation; 0 (the default) adds none", () => {
   const mlp = new MLPClassifier({ inputDim: 3, hiddenDims: [6, 5], numClasses: 4, useBatchNorm: true, dropout: 0.25, seed: 1 });
-  assert.deepEqual(mlp.net.layers.map((l) => l.label.replace(/\(.*/, "")), ["Linear", "BatchNorm1d", "ReLU", "Dropout", "Linear", "BatchNorm1d", "ReLU", "Dropout", "Linear"]);
+  assert.deepEqual(
+    mlp.net.layers.map((l) => l.label.replace(/\(.*/, "")),
+    ["Linear", "BatchNorm1d", "ReLU", "Dropout", "Linear", "BatchNorm1d", "ReLU", "Dropout", "Linear"],
+  );
   assert.ok(dropouts(mlp.net.layers).every((d) => d.p === 0.25));
   const ae = new Autoencoder({ inputDim: 6, encDims: [5, 3], decDims: [4], dropout: 0.1 });
   // The latent layer is a hidden layer too: the encoder ends with its Dropout (the identity in eval).
   assert.deepEqual([dropouts(ae.encoder.layers).length, dropouts(ae.decoder.layers).length], [2, 1]);
   assert.equal(ae.encoder.layers[ae.encoder.layers.length - 1] instanceof Dropout, true);
-  for (const model of [new MLPRegressor({ inputDim: 2, hiddenDims: [4], outputDim: 1 }), new MLPRegressor({ inputDim: 2, hiddenDims: [4], outputDim: 1, dropout: 0 })]) {
+  for (const model of [
+    new MLPRegressor({ inputDim: 2, hiddenDims: [4], outputDim: 1 }),
+    new MLPRegressor({ inputDim: 2, hiddenDims: [4], outputDim: 1, dropout: 0 }),
+  ]) {
     assert.equal(dropouts(model.net.layers).length, 0);
     assert.equal(model.config.dropout, 0);
   }
@@ -62,7 +68,11 @@ test("each Dropout has its own seed from the model's: the same seed repeats the 
   assert.notDeepEqual(out(make(3)), out(make(4)));
   const seeds = [0, 1, 2, 3].map((i) => dropoutSeed(3, i));
   assert.equal(new Set(seeds).size, 4, "one seed per layer");
-  assert.deepEqual(seeds, [0, 1, 2, 3].map((i) => dropoutSeed(3, i)), "a function of the model's seed and the index alone");
+  assert.deepEqual(
+    seeds,
+    [0, 1, 2, 3].map((i) => dropoutSeed(3, i)),
+    "a function of the model's seed and the index alone",
+  );
   assert.notEqual(dropoutSeed(3, 0), dropoutSeed(4, 0));
   // Two layers with the same seed would drop the same units: the masks must differ between layers.
   const m = make(3);
@@ -88,7 +98,11 @@ test("an MLP classifier with BatchNorm and dropout: every gradient matches, the 
   const model = new MLPClassifier({ inputDim: 3, hiddenDims: [6, 5], numClasses: 4, useBatchNorm: true, dropout: 0.3, dtype: "float64", seed: 11 });
   fixMasks(model.net.layers);
   const rng = new Rng(7);
-  const reports = checkModelGradients(model, randomMatrix(10, 3, rng), Int32Array.from({ length: 10 }, (_, i) => i % 4));
+  const reports = checkModelGradients(
+    model,
+    randomMatrix(10, 3, rng),
+    Int32Array.from({ length: 10 }, (_, i) => i % 4),
+  );
   assert.equal(reports.length, 9);
   assertAllBelow(reports, "MLPClassifier(dropout 0.3)");
 });

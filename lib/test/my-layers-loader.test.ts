@@ -38,14 +38,19 @@ test("loadMyLayers hands the learner's file the nnfs module it was given", () =>
 
 test("loadMyLayers says what to do when the file is missing, stubbed or incomplete", () => {
   withFile(null, (file) => assert.match(loadMyLayers(nnfs, file).reason ?? "", /is not there yet/));
-  withFile(`export class Linear { forward() { throw new Error("not implemented"); } }\n`, (file) => assert.match(loadMyLayers(nnfs, file).reason ?? "", /"not implemented" stubs/));
+  withFile(`export class Linear { forward() { throw new Error("not implemented"); } }\n`, (file) =>
+    assert.match(loadMyLayers(nnfs, file).reason ?? "", /"not implemented" stubs/),
+  );
   withFile(SOURCE.replace("export const SGD", "const SGD"), (file) => assert.match(loadMyLayers(nnfs, file).reason ?? "", /exports no SGD/));
 });
 
 test("loadMyLayers without the nnfs module is a ConfigError naming the parameter", () => {
   withFile(SOURCE, (file) => {
     for (const bad of [undefined, null, {}, "nnfs"]) {
-      assert.throws(() => loadMyLayers(bad as unknown as object, file), (e: unknown) => e instanceof ConfigError && /nnfs must be the nnfs module/.test(e.message));
+      assert.throws(
+        () => loadMyLayers(bad as unknown as object, file),
+        (e: unknown) => e instanceof ConfigError && /nnfs must be the nnfs module/.test(e.message),
+      );
     }
   });
 });

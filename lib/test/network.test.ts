@@ -39,9 +39,18 @@ test("fit steps with any object that has lr, weightDecay and step", () => {
 
 test("fit refuses an optimiser given with lr, or one that cannot step", () => {
   const net = new Classifier(layers(1));
-  assert.throws(() => fit(net, spirals, { epochs: 1, batchSize: 8, lr: 0.1, optimizer: new SGD({ lr: 0.1 }) }), /give either optimizer or lr\/weightDecay, not both/);
-  assert.throws(() => fit(net, spirals, { epochs: 1, batchSize: 8, optimizer: { lr: 0.1, weightDecay: 0 } as unknown as Optimizer }), /optimizer must be an object with a step\(params\) method/);
-  assert.throws(() => fit(net, spirals, { epochs: 1, batchSize: 8, optimizer: { lr: -1, weightDecay: 0, step: () => undefined } }), (e: Error) => e instanceof ConfigError && /optimizer.lr must be a finite number > 0 \(got -1\)/.test(e.message));
+  assert.throws(
+    () => fit(net, spirals, { epochs: 1, batchSize: 8, lr: 0.1, optimizer: new SGD({ lr: 0.1 }) }),
+    /give either optimizer or lr\/weightDecay, not both/,
+  );
+  assert.throws(
+    () => fit(net, spirals, { epochs: 1, batchSize: 8, optimizer: { lr: 0.1, weightDecay: 0 } as unknown as Optimizer }),
+    /optimizer must be an object with a step\(params\) method/,
+  );
+  assert.throws(
+    () => fit(net, spirals, { epochs: 1, batchSize: 8, optimizer: { lr: -1, weightDecay: 0, step: () => undefined } }),
+    (e: Error) => e instanceof ConfigError && /optimizer.lr must be a finite number > 0 \(got -1\)/.test(e.message),
+  );
   assert.throws(() => fit(net, spirals, { epochs: 1, batchSize: 8 }), /lr must be a finite number > 0 \(got undefined\)/);
 });
 

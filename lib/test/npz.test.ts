@@ -13,7 +13,11 @@ const CHECK = path.resolve(__dirname, "..", "..", "..", "scripts", "test", "chec
 const tempFile = (name: string): string => path.join(tempDir("nnfs-npz-"), name);
 
 const arrays = {
-  Z: Matrix.fromRows([[1.5, -2], [0.25, 1e-8], [3, 4]]),
+  Z: Matrix.fromRows([
+    [1.5, -2],
+    [0.25, 1e-8],
+    [3, 4],
+  ]),
   mse: Float32Array.from([0.5, 0.125, 2]),
   y: Int32Array.from([0, 9, -3]),
   pixels: Uint8Array.from([0, 128, 255]),
@@ -64,7 +68,10 @@ test("loadNpz reads numpy's compressed archives", (t) => {
 });
 
 test("missing or damaged archives say what is wrong and who writes them", () => {
-  assert.throws(() => io.loadNpz("/nonexistent/x.npz", "03-ae-process-test.ipynb"), (e: unknown) => e instanceof DataError && /no such file; run 03-ae-process-test\.ipynb first/.test(e.message));
+  assert.throws(
+    () => io.loadNpz("/nonexistent/x.npz", "03-ae-process-test.ipynb"),
+    (e: unknown) => e instanceof DataError && /no such file; run 03-ae-process-test\.ipynb first/.test(e.message),
+  );
   const file = tempFile("bad.npz");
   fs.writeFileSync(file, "not a zip");
   assert.throws(() => io.loadNpz(file), /not a valid \.npz \(zip\) file/);
@@ -81,18 +88,22 @@ function archiveWithDataset(): { file: string; bytes: Buffer; localName: number;
   const bytes = fs.readFileSync(file);
   const localName = bytes.indexOf("dataset.npy");
   const centralName = bytes.indexOf("dataset.npy", localName + 1);
-  assert.ok(localName > 0 && centralName > localName && bytes.readUInt32LE(localName - 30) === 0x04034b50 && bytes.readUInt32LE(centralName - 46) === 0x02014b50);
+  assert.ok(
+    localName > 0 && centralName > localName && bytes.readUInt32LE(localName - 30) === 0x04034b50 && bytes.readUInt32LE(centralName - 46) === 0x02014b50,
+  );
   return { file, bytes, localName, centralName };
 }
 
-const refusedNaming = (file: string, what: RegExp) => (e: unknown) => e instanceof DataError && e.message.startsWith(`${file}: not a valid .npz (zip) file`) && what.test(e.message);
+const refusedNaming = (file: string, what: RegExp) => (e: unknown) =>
+  e instanceof DataError && e.message.startsWith(`${file}: not a valid .npz (zip) file`) && what.test(e.message);
 
 test("a name the local header and the central directory disagree on is refused, naming the file and the entry", () => {
   for (const where of ["central", "local"] as const) {
     const { file, bytes, localName, centralName } = archiveWithDataset();
     bytes[(where === "local" ? localName : centralName) + 3] ^= 0x40; // dataset.npy -> dat!set.npy
     fs.writeFileSync(file, bytes);
-    const entry = where === "local" ? /entry dataset\.npy: its local header names it dat!set\.npy/ : /entry dat!set\.npy: its local header names it dataset\.npy/;
+    const entry =
+      where === "local" ? /entry dataset\.npy: its local header names it dat!set\.npy/ : /entry dat!set\.npy: its local header names it dataset\.npy/;
     assert.throws(() => io.loadNpz(file), refusedNaming(file, entry), where);
   }
 });
@@ -112,7 +123,11 @@ test("sizes the local header and the central directory disagree on are refused",
     bytes.writeUInt32LE(155, field);
     fs.writeFileSync(file, bytes);
     const message = `entry dataset.npy: the central directory gives ${sizes} (damaged)`;
-    assert.throws(() => io.loadNpz(file), (e: unknown) => e instanceof DataError && e.message.includes(message) && e.message.startsWith(`${file}: `), `${where} +${offset}`);
+    assert.throws(
+      () => io.loadNpz(file),
+      (e: unknown) => e instanceof DataError && e.message.includes(message) && e.message.startsWith(`${file}: `),
+      `${where} +${offset}`,
+    );
   }
   // And the compression method: deflated in the local header, stored in the central directory.
   const { file, bytes, localName } = archiveWithDataset();
@@ -133,7 +148,8 @@ test("a local header whose sizes follow the data (bit 3, a streaming writer's) i
   assert.deepEqual(io.loadNpz(file).dataset.data, ["fashion"]);
   // And an archive Python's zipfile streamed that way (to a pipe: it cannot seek back), with numpy arrays.
   if (!requirePython(t, "numpy")) return;
-  const script = "import io, sys, zipfile, numpy as np\nwith zipfile.ZipFile(sys.stdout.buffer, 'w', zipfile.ZIP_DEFLATED) as z:\n  for k, v in {'a': np.arange(5, dtype='<f4'), 'b': np.array([3, -1], '<i4')}.items():\n    with z.open(k + '.npy', 'w') as f: np.save(f, v)\n";
+  const script =
+    "import io, sys, zipfile, numpy as np\nwith zipfile.ZipFile(sys.stdout.buffer, 'w', zipfile.ZIP_DEFLATED) as z:\n  for k, v in {'a': np.arange(5, dtype='<f4'), 'b': np.array([3, -1], '<i4')}.items():\n    with z.open(k + '.npy', 'w') as f: np.save(f, v)\n";
   const run = spawnSync(PYTHON, ["-c", script], { maxBuffer: 1 << 20 });
   assert.equal(run.status, 0, String(run.stderr));
   const streamed = tempFile("streamed.npz");

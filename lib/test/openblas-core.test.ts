@@ -36,7 +36,11 @@ test("OpenBLAS's own choice stays when it is not generic, when it is unknown, or
 });
 
 test("a value the user set always wins, with a warning when it is generic on a capable CPU", () => {
-  assert.deepEqual(chooseCoretype({ userValue: "Haswell", flags: XEON_AMX, reported: "Prescott" }), { coretype: "Haswell", source: "user", note: "set by the user's OPENBLAS_CORETYPE" });
+  assert.deepEqual(chooseCoretype({ userValue: "Haswell", flags: XEON_AMX, reported: "Prescott" }), {
+    coretype: "Haswell",
+    source: "user",
+    note: "set by the user's OPENBLAS_CORETYPE",
+  });
   assert.match(chooseCoretype({ userValue: "Prescott", flags: XEON_AMX, reported: null }).note, /warning: a generic kernel, this CPU could run SkylakeX/);
 });
 

@@ -91,11 +91,19 @@ function assertClose(actual: number[][], expected: number[][], tolerance: number
 
 const CASES: Array<{ what: string; make: () => Optimizer; ref: Reference }> = [
   { what: "Momentum", make: () => new Momentum({ lr: 0.1, momentum: 0.9, weightDecay: 0.05 }), ref: momentumRef(0.1, 0.9, false, 0, 0.05) },
-  { what: "Momentum with dampening", make: () => new Momentum({ lr: 0.1, momentum: 0.8, dampening: 0.3, weightDecay: 0.05 }), ref: momentumRef(0.1, 0.8, false, 0.3, 0.05) },
+  {
+    what: "Momentum with dampening",
+    make: () => new Momentum({ lr: 0.1, momentum: 0.8, dampening: 0.3, weightDecay: 0.05 }),
+    ref: momentumRef(0.1, 0.8, false, 0.3, 0.05),
+  },
   { what: "Nesterov", make: () => new Momentum({ lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.05 }), ref: momentumRef(0.1, 0.9, true, 0, 0.05) },
   { what: "RMSProp", make: () => new RMSProp({ lr: 0.01, alpha: 0.9, eps: 1e-3, weightDecay: 0.05 }), ref: rmspropRef(0.01, 0.9, 1e-3, 0.05) },
   { what: "Adam", make: () => new Adam({ lr: 0.01, beta1: 0.8, beta2: 0.9, eps: 1e-3, weightDecay: 0.05 }), ref: adamRef(0.01, 0.8, 0.9, 1e-3, 0.05, false) },
-  { what: "AdamW", make: () => new Adam({ lr: 0.01, beta1: 0.8, beta2: 0.9, eps: 1e-3, weightDecay: 0.5, decoupled: true }), ref: adamRef(0.01, 0.8, 0.9, 1e-3, 0.5, true) },
+  {
+    what: "AdamW",
+    make: () => new Adam({ lr: 0.01, beta1: 0.8, beta2: 0.9, eps: 1e-3, weightDecay: 0.5, decoupled: true }),
+    ref: adamRef(0.01, 0.8, 0.9, 1e-3, 0.5, true),
+  },
 ];
 
 test("first steps match their closed forms (float64)", () => {
@@ -105,7 +113,12 @@ test("first steps match their closed forms (float64)", () => {
   const mu = 0.9;
   // Classical, no decay: w1 = w0 − lr·g1, w2 = w1 − lr·(μ·g1 + g2).
   const classical = runSteps(new Momentum({ lr, momentum: mu }), tinyParams(), GRADS.slice(0, 2));
-  assertClose(classical, [W0.map((w, i) => w - lr * g[i] - lr * (mu * g[i] + g2[i])), [B0[0] - lr * gb[0] - lr * (mu * gb[0] + GRADS[1][1][0])]], 1e-15, "classical");
+  assertClose(
+    classical,
+    [W0.map((w, i) => w - lr * g[i] - lr * (mu * g[i] + g2[i])), [B0[0] - lr * gb[0] - lr * (mu * gb[0] + GRADS[1][1][0])]],
+    1e-15,
+    "classical",
+  );
   // Nesterov: w1 = w0 − lr·(1 + μ)·g1, w2 = w1 − lr·(g2 + μ·(μ·g1 + g2)).
   const nesterov = runSteps(new Momentum({ lr, momentum: mu, nesterov: true }), tinyParams(), GRADS.slice(0, 2));
   assertClose([nesterov[0]], [W0.map((w, i) => w - lr * (1 + mu) * g[i] - lr * (g2[i] + mu * (mu * g[i] + g2[i])))], 1e-15, "nesterov");
@@ -117,13 +130,24 @@ test("first steps match their closed forms (float64)", () => {
   assertClose([rms[0]], [W0.map((w, i) => w - (0.01 * g[i]) / (Math.sqrt(0.1) * Math.abs(g[i]) + 1e-3))], 1e-15, "rmsprop");
   // AdamW's first step shrinks w by lr·λ first and leaves b (no decay) alone.
   const adamw = runSteps(new Adam({ lr: 0.01, eps: 1e-3, weightDecay: 0.5, decoupled: true }), tinyParams(), GRADS.slice(0, 1));
-  assertClose(adamw, [W0.map((w, i) => w * (1 - 0.01 * 0.5) - (0.01 * g[i]) / (Math.abs(g[i]) + 1e-3)), [B0[0] - (0.01 * gb[0]) / (Math.abs(gb[0]) + 1e-3)]], 1e-15, "adamw");
+  assertClose(
+    adamw,
+    [W0.map((w, i) => w * (1 - 0.01 * 0.5) - (0.01 * g[i]) / (Math.abs(g[i]) + 1e-3)), [B0[0] - (0.01 * gb[0]) / (Math.abs(gb[0]) + 1e-3)]],
+    1e-15,
+    "adamw",
+  );
 });
 
 test("three steps match the textbook formulas in float64, decay on weights only", () => {
   for (const { what, make, ref } of CASES) {
     const actual = runSteps(make(), tinyParams(), GRADS);
-    const expected = [W0, B0].map((w0, k) => ref(w0, GRADS.map((s) => s[k]), DECAY[k]));
+    const expected = [W0, B0].map((w0, k) =>
+      ref(
+        w0,
+        GRADS.map((s) => s[k]),
+        DECAY[k],
+      ),
+    );
     assertClose(actual, expected, 1e-14, what);
   }
 });
@@ -132,7 +156,13 @@ test("float32 params keep float32 state and follow the float64 reference to floa
   for (const { what, make, ref } of CASES) {
     const optimizer = make() as Stateful;
     const actual = runSteps(optimizer, tinyParams("float32"), GRADS);
-    const expected = [W0, B0].map((w0, k) => ref(w0, GRADS.map((s) => s[k]), DECAY[k]));
+    const expected = [W0, B0].map((w0, k) =>
+      ref(
+        w0,
+        GRADS.map((s) => s[k]),
+        DECAY[k],
+      ),
+    );
     assertClose(actual, expected, 1e-6, `${what} float32`);
     for (const [key, value] of Object.entries(optimizer.state())) {
       if (typeof value !== "number") assert.ok(value instanceof Float32Array, `${what}: ${key} is ${value.constructor.name}`);
@@ -160,7 +190,12 @@ test("options are checked with ConfigErrors that name the field", () => {
 
 test("fit trains with each optimiser given as an object", () => {
   const data = makeSpirals({ pointsPerClass: 20, classes: 3, seed: 1 });
-  for (const make of [() => new Momentum({ lr: 0.05 }), () => new RMSProp({ lr: 0.005 }), () => new Adam({ lr: 0.01, weightDecay: 1e-4 }), () => new Adam({ lr: 0.01, weightDecay: 1e-2, decoupled: true })]) {
+  for (const make of [
+    () => new Momentum({ lr: 0.05 }),
+    () => new RMSProp({ lr: 0.005 }),
+    () => new Adam({ lr: 0.01, weightDecay: 1e-4 }),
+    () => new Adam({ lr: 0.01, weightDecay: 1e-2, decoupled: true }),
+  ]) {
     const optimizer = make();
     const model = new MLPClassifier({ inputDim: 2, hiddenDims: [16], numClasses: 3, seed: 2 });
     const before = evaluate(model, data).loss;
@@ -216,7 +251,11 @@ test("N + M steps equal N steps, a save and a load into a fresh model and optimi
     }
   };
   const dir = tempDir("nnfs-optim-");
-  for (const make of [() => new Momentum({ lr: 0.1, nesterov: true, weightDecay: 1e-3 }), () => new RMSProp({ lr: 0.01, weightDecay: 1e-3 }), () => new Adam({ lr: 0.01, weightDecay: 1e-2, decoupled: true })] as Array<() => Stateful>) {
+  for (const make of [
+    () => new Momentum({ lr: 0.1, nesterov: true, weightDecay: 1e-3 }),
+    () => new RMSProp({ lr: 0.01, weightDecay: 1e-3 }),
+    () => new Adam({ lr: 0.01, weightDecay: 1e-2, decoupled: true }),
+  ] as Array<() => Stateful>) {
     const straight = new Autoencoder(config);
     train(straight, make(), 0, 7);
 
@@ -228,7 +267,9 @@ test("N + M steps equal N steps, a save and a load into a fresh model and optimi
     const file = path.join(dir, `${firstOptimizer.constructor.name}.safetensors`);
     io.saveAutoencoder(first, file);
     const state = firstOptimizer.state();
-    const tensors = Object.entries(state).flatMap(([name, value]) => (typeof value === "number" ? [] : [{ name, shape: [value.length], data: value as Float32Array }]));
+    const tensors = Object.entries(state).flatMap(([name, value]) =>
+      typeof value === "number" ? [] : [{ name, shape: [value.length], data: value as Float32Array }],
+    );
     const counters = Object.fromEntries(Object.entries(state).flatMap(([name, value]) => (typeof value === "number" ? [[name, String(value)]] : [])));
     const decoded = io.decodeSafetensors(io.encodeSafetensors(tensors, counters), "optimizer state");
     const loaded: OptimizerState = {};

@@ -13,7 +13,11 @@ test("a pool task covers [0, count) once, split over the threads", () => {
     const context = { out: new SharedArrayBuffer(count * 8), who: new SharedArrayBuffer(count * 4) };
     new Int32Array(context.who).fill(-1);
     runTask({ module: FIXTURE, name: "squares", context }, count, threads);
-    assert.deepEqual(Array.from(new Float64Array(context.out)), Array.from({ length: count }, (_, i) => i * i), `${threads} threads`);
+    assert.deepEqual(
+      Array.from(new Float64Array(context.out)),
+      Array.from({ length: count }, (_, i) => i * i),
+      `${threads} threads`,
+    );
     const who = new Set(new Int32Array(context.who));
     assert.equal(who.has(-1), false);
     assert.equal(who.size, threads, `${threads} threads computed it (thread ids ${[...who]})`);
@@ -37,6 +41,9 @@ test("an error on this thread's range comes after the workers finished theirs", 
   const count = 30;
   const context = { out: new SharedArrayBuffer(count * 8), who: new SharedArrayBuffer(count * 4) };
   runTask({ module: FIXTURE, name: "squaresSlowly", context }, count, 3);
-  assert.deepEqual(Array.from(new Float64Array(context.out)), Array.from({ length: count }, (_, i) => i * i));
+  assert.deepEqual(
+    Array.from(new Float64Array(context.out)),
+    Array.from({ length: count }, (_, i) => i * i),
+  );
   assert.equal(new Set(new Int32Array(context.who)).size, 3, "the workers are still in service");
 });

@@ -35,7 +35,10 @@ test("uniform is in [0, 1) with mean 1/2; normal has mean 0 and std 1", () => {
 
 test("permutation is a shuffle of 0..n-1", () => {
   const p = new Rng(3).permutation(1000);
-  assert.deepEqual(Array.from(p).sort((a, b) => a - b), Array.from({ length: 1000 }, (_, i) => i));
+  assert.deepEqual(
+    Array.from(p).sort((a, b) => a - b),
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
   assert.notDeepEqual(Array.from(p.subarray(0, 10)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
 

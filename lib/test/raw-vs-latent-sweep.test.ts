@@ -8,7 +8,11 @@ import { ConfigError } from "../src/errors";
 const settings: ClassifierSettings = { hiddenDims: [8], lr: 0.5, batchSize: 16, weightDecay: 0, epochs: 10, patience: 3 };
 
 test("confusion matrix counts (true, predicted) pairs", () => {
-  assert.deepEqual(confusionMatrix(Int32Array.from([0, 1, 1, 2, 0]), Int32Array.from([0, 1, 2, 2, 1]), 3), [[1, 0, 0], [1, 1, 0], [0, 1, 1]]);
+  assert.deepEqual(confusionMatrix(Int32Array.from([0, 1, 1, 2, 0]), Int32Array.from([0, 1, 2, 2, 1]), 3), [
+    [1, 0, 0],
+    [1, 1, 0],
+    [0, 1, 1],
+  ]);
 });
 
 test("fewer labels get more epochs, up to maxEpochs (200 by default)", () => {
@@ -52,13 +56,30 @@ test("the sweep has one row per features × classifier × budget × seed, and re
   const train = make(120, 3);
   const test = make(60, 3);
   const labels = { train: train.y, val: test.y, test: test.y };
-  const sets = [{ name: "a", train: train.x, val: test.x, test: test.x }, { name: "b", train: train.x, val: test.x, test: test.x }];
+  const sets = [
+    { name: "a", train: train.x, val: test.x, test: test.x },
+    { name: "b", train: train.x, val: test.x, test: test.x },
+  ];
   const done = [{ features: "a", classifier: "linear", labels: 20, labelNoise: 0, seed: 0, testAccuracy: 0.123 }];
-  const rows = rawVsLatentSweep(sets, labels, { budgets: [20, 1000], seeds: [0, 1], classifiers: { linear: { ...settings, hiddenDims: [] } }, knn: [1, 5], done, progress: false });
+  const rows = rawVsLatentSweep(sets, labels, {
+    budgets: [20, 1000],
+    seeds: [0, 1],
+    classifiers: { linear: { ...settings, hiddenDims: [] } },
+    knn: [1, 5],
+    done,
+    progress: false,
+  });
   assert.equal(rows.length, 2 * 3 * 2 * 2, "2 feature sets × (linear, 1-NN, 5-NN) × 2 budgets × 2 seeds");
-  assert.deepEqual([...new Set(rows.map((r) => r.labels))].sort((p, q) => p - q), [20, 120], "a budget above the training set means all of it");
+  assert.deepEqual(
+    [...new Set(rows.map((r) => r.labels))].sort((p, q) => p - q),
+    [20, 120],
+    "a budget above the training set means all of it",
+  );
   assert.equal(rows.filter((r) => r.features === "a" && r.classifier === "linear" && r.labels === 20 && r.seed === 0).map((r) => r.testAccuracy)[0], 0.123);
-  assert.ok(rows.filter((r) => r.labels === 120).every((r) => r.testAccuracy > 0.85), "with all labels every classifier separates the two blobs");
+  assert.ok(
+    rows.filter((r) => r.labels === 120).every((r) => r.testAccuracy > 0.85),
+    "with all labels every classifier separates the two blobs",
+  );
 });
 
 test("the sweep summary is a mean and a sample standard deviation per features × classifier × labels", () => {
@@ -74,10 +95,21 @@ test("the sweep summary is a mean and a sample standard deviation per features �
 });
 
 test("the pivot has a row per classifier × noise × label count with runs and a mean ± std column per feature set", () => {
-  const row = (features: string, classifier: string, labels: number, labelNoise: number, seed: number, testAccuracy: number) => ({ features, classifier, labels, labelNoise, seed, testAccuracy });
+  const row = (features: string, classifier: string, labels: number, labelNoise: number, seed: number, testAccuracy: number) => ({
+    features,
+    classifier,
+    labels,
+    labelNoise,
+    seed,
+    testAccuracy,
+  });
   const rows = [
-    row("raw", "MLP", 1000, 0, 0, 0.6), row("raw", "MLP", 1000, 0, 1, 0.8), row("codes", "MLP", 1000, 0, 0, 0.7),
-    row("raw", "MLP", 100, 0, 0, 0.5), row("raw", "1-NN", 100, 0.4, 0, 0.25), row("codes", "1-NN", 100, 0.4, 0, 0.125),
+    row("raw", "MLP", 1000, 0, 0, 0.6),
+    row("raw", "MLP", 1000, 0, 1, 0.8),
+    row("codes", "MLP", 1000, 0, 0, 0.7),
+    row("raw", "MLP", 100, 0, 0, 0.5),
+    row("raw", "1-NN", 100, 0.4, 0, 0.25),
+    row("codes", "1-NN", 100, 0.4, 0, 0.125),
   ];
   const pivot = sweepPivot(rows, { classifiers: ["1-NN", "MLP", "linear"], labelNoise: [0, 0.4], features: ["raw", "codes"] });
   assert.deepEqual(pivot, [
@@ -88,11 +120,17 @@ test("the pivot has a row per classifier × noise × label count with runs and a
 });
 
 test("trainClassifier takes its run as an options object and names what is wrong in it", () => {
-  const x = Matrix.fromRows([[0, 1], [1, 0]]);
+  const x = Matrix.fromRows([
+    [0, 1],
+    [1, 0],
+  ]);
   const features = { name: "toy", train: x, val: x, test: x };
   const labels = { train: Int32Array.from([0, 1]), val: Int32Array.from([0, 1]), test: Int32Array.from([0, 1]) };
   const fails = (run: unknown, message: RegExp) =>
-    assert.throws(() => trainClassifier(features, labels, settings, run as { seed: number }), (e: unknown) => e instanceof ConfigError && message.test(e.message));
+    assert.throws(
+      () => trainClassifier(features, labels, settings, run as { seed: number }),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message),
+    );
   fails(3, /run must be an object/);
   fails({ seed: 0, labels: 100 }, /has no field "labels"/);
   fails({ labelCount: 2 }, /run\.seed/);
@@ -100,17 +138,33 @@ test("trainClassifier takes its run as an options object and names what is wrong
 
 test("the sweep crosses label noise with the budgets, for a trained classifier only where asked", () => {
   const options = { budgets: [20, 50, 1000], seeds: [0, 1], classifiers: {}, knn: [1], labelNoise: [0, 0.4], noisyBudgets: { MLP: [50] } };
-  assert.deepEqual(sweepRuns(options, "MLP").map((r) => `${r.budget}/${r.labelNoise}`), ["20/0", "50/0", "1000/0", "50/0.4"]);
-  assert.deepEqual(sweepRuns(options, "linear").map((r) => `${r.budget}/${r.labelNoise}`), ["20/0", "50/0", "1000/0", "20/0.4", "50/0.4", "1000/0.4"]);
+  assert.deepEqual(
+    sweepRuns(options, "MLP").map((r) => `${r.budget}/${r.labelNoise}`),
+    ["20/0", "50/0", "1000/0", "50/0.4"],
+  );
+  assert.deepEqual(
+    sweepRuns(options, "linear").map((r) => `${r.budget}/${r.labelNoise}`),
+    ["20/0", "50/0", "1000/0", "20/0.4", "50/0.4", "1000/0.4"],
+  );
   const rng = new Rng(4);
   const x = new Matrix(100, 2);
   const y = Int32Array.from({ length: 100 }, (_, i) => i % 2);
   for (let i = 0; i < 100; i++) x.set(i, 0, rng.normal() + 4 * y[i]);
   const sets = [{ name: "a", train: x, val: x, test: x }];
-  const rows = rawVsLatentSweep(sets, { train: y, val: y, test: y }, { ...options, classifiers: { MLP: { ...settings, epochs: 2, maxEpochs: 4 } }, progress: false });
+  const rows = rawVsLatentSweep(
+    sets,
+    { train: y, val: y, test: y },
+    { ...options, classifiers: { MLP: { ...settings, epochs: 2, maxEpochs: 4 } }, progress: false },
+  );
   assert.equal(rows.length, 3 * 2 * 2 + 4 * 2, "1-NN: 3 budgets × 2 noise levels × 2 seeds; MLP: 4 runs × 2 seeds");
-  assert.deepEqual(rows.filter((r) => r.classifier === "MLP" && r.labelNoise > 0).map((r) => r.labels), [50, 50]);
+  assert.deepEqual(
+    rows.filter((r) => r.classifier === "MLP" && r.labelNoise > 0).map((r) => r.labels),
+    [50, 50],
+  );
   const noisy = rows.filter((r) => r.classifier === "1-NN" && r.labelNoise === 0.4 && r.labels === 100);
-  assert.ok(noisy.every((r) => r.testAccuracy < 0.8), `40 % wrong labels: 1-NN repeats them on the training images (${noisy.map((r) => r.testAccuracy)})`);
+  assert.ok(
+    noisy.every((r) => r.testAccuracy < 0.8),
+    `40 % wrong labels: 1-NN repeats them on the training images (${noisy.map((r) => r.testAccuracy)})`,
+  );
   assert.ok(rows.filter((r) => r.classifier === "1-NN" && r.labelNoise === 0 && r.labels === 100).every((r) => r.testAccuracy === 1));
 });

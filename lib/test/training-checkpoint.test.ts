@@ -84,9 +84,11 @@ test("a run with a cosine schedule interrupted after epoch 3 continues on the sa
   assert.deepEqual(curves(history), curves(wholeHistory));
   assert.deepEqual(stateOf(resumed), stateOf(whole));
   // The schedule spans the epochs asked for: resuming with another count is refused.
-  assert.throws(() => fit(makeModel(), data.train, { ...cosine(new Adam({ lr: 0.01 })), epochs: 8, resume: file }), /is from another run \(epochs 6 there, 8 here\)/);
+  assert.throws(
+    () => fit(makeModel(), data.train, { ...cosine(new Adam({ lr: 0.01 })), epochs: 8, resume: file }),
+    /is from another run \(epochs 6 there, 8 here\)/,
+  );
 });
-
 
 test("a checkpoint from another optimiser, settings, model or run is refused, naming the file, and changes nothing", () => {
   const dir = tempDir("nnfs-resume-");
@@ -94,15 +96,20 @@ test("a checkpoint from another optimiser, settings, model or run is refused, na
   fit(makeModel(), data.train, { ...settings(new Adam({ lr: 0.01 }), 2), checkpoint: file });
   const model = makeModel();
   const before = stateOf(model);
-  const resume = (optimizer: Optimizer, changes: Partial<FitOptions<Int32Array>> = {}, target = model) => () =>
-    fit(target, data.train, { ...settings(optimizer, 4), resume: file, ...changes });
+  const resume =
+    (optimizer: Optimizer, changes: Partial<FitOptions<Int32Array>> = {}, target = model) =>
+    () =>
+      fit(target, data.train, { ...settings(optimizer, 4), resume: file, ...changes });
   const named = (pattern: string): RegExp => new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: ${pattern}`);
   assert.throws(resume(new Momentum({ lr: 0.01 })), named("written by a run with Adam; it cannot continue with Momentum"));
   assert.throws(resume(new SGD({ lr: 0.01 })), named("written by a run with Adam; it cannot continue with SGD"));
   assert.throws(resume(new Adam({ lr: 0.02 })), named("written by a run with Adam lr=0.01, this Adam has lr=0.02"));
   assert.throws(resume(new Adam({ lr: 0.01, decoupled: true })), named("written by a run with Adam decoupled=false, this Adam has decoupled=true"));
   assert.throws(resume(new Adam({ lr: 0.01 }), {}, makeModel("float32", 3, [12, 8])), named("model tensor 3 is param/3/.*it was written for another model"));
-  assert.throws(resume(new Adam({ lr: 0.01 }), {}, makeModel("float64")), named("model tensor 0 is param/0/.* \\(float32 \\[2,12\\]\\), this model has .* \\(float64"));
+  assert.throws(
+    resume(new Adam({ lr: 0.01 }), {}, makeModel("float64")),
+    named("model tensor 0 is param/0/.* \\(float32 \\[2,12\\]\\), this model has .* \\(float64"),
+  );
   assert.throws(resume(new Adam({ lr: 0.01 }), { seed: 5 }), /is from another run \(seed 4 there, 5 here\); resume with the checkpoint's settings/);
   assert.throws(resume(new Adam({ lr: 0.01 }), { batchSize: 16 }), /is from another run \(batchSize 8 there, 16 here\)/);
   assert.throws(resume(new Adam({ lr: 0.01 }), { val: undefined }), /was written by a run with val data; resume it the same way/);
@@ -114,7 +121,13 @@ test("a checkpoint from another optimiser, settings, model or run is refused, na
   assert.throws(resume(new Adam({ lr: 0.01 }), { resume: other }), /other.safetensors: header length \d+ does not fit/);
   assert.throws(resume(new Adam({ lr: 0.01 }), { resume: path.join(dir, "missing.safetensors") }), /missing.safetensors: no such training checkpoint/);
   // What cannot be saved is refused up front.
-  assert.throws(() => fit(makeModel(), data.train, { ...settings(new Adam(), 2), checkpoint: file, earlyStopping: { patience: 2 } }), /checkpoint cannot be used with earlyStopping/);
+  assert.throws(
+    () => fit(makeModel(), data.train, { ...settings(new Adam(), 2), checkpoint: file, earlyStopping: { patience: 2 } }),
+    /checkpoint cannot be used with earlyStopping/,
+  );
   const bare: Optimizer = { lr: 0.1, weightDecay: 0, step: () => undefined };
-  assert.throws(() => fit(makeModel(), data.train, { ...settings(bare, 2), checkpoint: file }), /checkpoint\/resume need an optimizer with config\(\), state\(\) and loadState\(\)/);
+  assert.throws(
+    () => fit(makeModel(), data.train, { ...settings(bare, 2), checkpoint: file }),
+    /checkpoint\/resume need an optimizer with config\(\), state\(\) and loadState\(\)/,
+  );
 });

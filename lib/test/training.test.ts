@@ -2,7 +2,23 @@
 // bit, weight decay shrinks weights but not biases, divergence is reported.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { Autoencoder, DivergenceError, MLPClassifier, MLPRegressor, Matrix, Rng, SGD, batchBounds, evaluate, fit, kernels, l2Penalty, makeCurve, makeSpirals, trainValSplit } from "../src";
+import {
+  Autoencoder,
+  DivergenceError,
+  MLPClassifier,
+  MLPRegressor,
+  Matrix,
+  Rng,
+  SGD,
+  batchBounds,
+  evaluate,
+  fit,
+  kernels,
+  l2Penalty,
+  makeCurve,
+  makeSpirals,
+  trainValSplit,
+} from "../src";
 
 test("an MLP overfits a tiny dataset to 100% training accuracy", () => {
   const data = makeSpirals({ pointsPerClass: 10, classes: 3, seed: 1 });
@@ -49,7 +65,12 @@ test("two runs of a short autoencoder training give bit-identical weights, on ev
       };
       const a = train();
       const b = train();
-      a.forEach((w, i) => assert.ok(Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(b[i].buffer, b[i].byteOffset, b[i].byteLength)), `${name}: tensor ${i} differs between two runs`));
+      a.forEach((w, i) =>
+        assert.ok(
+          Buffer.from(w.buffer, w.byteOffset, w.byteLength).equals(Buffer.from(b[i].buffer, b[i].byteOffset, b[i].byteLength)),
+          `${name}: tensor ${i} differs between two runs`,
+        ),
+      );
     }
   } finally {
     kernels.useBackend(before);
@@ -65,9 +86,20 @@ test("weight decay shrinks weights and leaves biases alone", () => {
   new SGD({ lr: 0.5, weightDecay: 0.1 }).step(model.params());
   for (const p of model.params()) {
     const expected = p.decay ? 1 - 0.5 * 0.1 : 1;
-    assert.ok(p.value.data.every((v) => Math.abs(v - expected) < 1e-7), `${p.name}: ${p.value.data[0]}`);
+    assert.ok(
+      p.value.data.every((v) => Math.abs(v - expected) < 1e-7),
+      `${p.name}: ${p.value.data[0]}`,
+    );
   }
-  assert.deepEqual(model.params().map((p) => [p.name, p.decay]), [["fc0.weight", true], ["fc0.bias", false], ["fc1.weight", true], ["fc1.bias", false]]);
+  assert.deepEqual(
+    model.params().map((p) => [p.name, p.decay]),
+    [
+      ["fc0.weight", true],
+      ["fc0.bias", false],
+      ["fc1.weight", true],
+      ["fc1.bias", false],
+    ],
+  );
 });
 
 test("a regressor learns the noisy curve and the history has one entry per epoch", () => {
@@ -105,10 +137,20 @@ test("NaN or Infinity in the inputs is refused before training, with its positio
 });
 
 test("batches cover every row once and never end with less than half a batch", () => {
-  assert.deepEqual(batchBounds(10, 4), [[0, 4], [4, 8], [8, 10]]);
-  assert.deepEqual(batchBounds(9, 4), [[0, 4], [4, 9]]);
+  assert.deepEqual(batchBounds(10, 4), [
+    [0, 4],
+    [4, 8],
+    [8, 10],
+  ]);
+  assert.deepEqual(batchBounds(9, 4), [
+    [0, 4],
+    [4, 9],
+  ]);
   assert.deepEqual(batchBounds(1, 4), [[0, 1]]);
-  assert.deepEqual(batchBounds(10000, 128).slice(-2), [[9728, 9856], [9856, 10000]]);
+  assert.deepEqual(batchBounds(10000, 128).slice(-2), [
+    [9728, 9856],
+    [9856, 10000],
+  ]);
   assert.equal(batchBounds(54000, 128).length, 422, "a last batch of 112 of 128 stays on its own");
 });
 
@@ -116,14 +158,20 @@ test("inputs of the wrong width or dtype are refused before any arithmetic", () 
   const model = new MLPClassifier({ inputDim: 2, hiddenDims: [4], numClasses: 3 });
   assert.throws(() => model.predict(new Matrix(5, 3)), /expects inputs with 2 columns \(inputDim\), got \(5, 3\)/);
   assert.throws(() => model.predict(new Matrix(5, 2, "float64")), /model is float32 but the inputs are float64/);
-  assert.throws(() => fit(model, { x: new Matrix(5, 2), y: new Int32Array(4) }, { epochs: 1, batchSize: 2, lr: 0.1 }), /training data: 5 input rows but 4 targets/);
+  assert.throws(
+    () => fit(model, { x: new Matrix(5, 2), y: new Int32Array(4) }, { epochs: 1, batchSize: 2, lr: 0.1 }),
+    /training data: 5 input rows but 4 targets/,
+  );
 });
 
 test("with weight decay the reported loss is the data loss plus λ/2·Σ‖W‖²", () => {
   const data = makeCurve({ n: 32, seed: 2 });
   const model = new MLPRegressor({ inputDim: 1, hiddenDims: [8], outputDim: 1, seed: 2 });
   const history = fit(model, data, { epochs: 2, batchSize: 32, lr: 0.01, weightDecay: 0.5, seed: 1, val: data });
-  const weights = model.params().filter((p) => p.decay).flatMap((p) => Array.from(p.value.data));
+  const weights = model
+    .params()
+    .filter((p) => p.decay)
+    .flatMap((p) => Array.from(p.value.data));
   const penalty = 0.25 * weights.reduce((s, w) => s + w * w, 0);
   assert.ok(penalty > 0.1);
   assert.ok(Math.abs(history.valLoss[1] - (history.valMetric[1] + penalty)) < 1e-6, `${history.valLoss[1]} vs ${history.valMetric[1]} + ${penalty}`);
@@ -134,14 +182,29 @@ test("a cosine schedule decays the learning rate epoch by epoch, and the history
   const data = makeSpirals({ pointsPerClass: 10, seed: 1 });
   const model = new MLPClassifier({ inputDim: 2, hiddenDims: [8], numClasses: 3, seed: 1 });
   const history = fit(model, data, { epochs: 4, batchSize: 10, lr: 0.2, lrSchedule: "cosine" });
-  assert.deepEqual(history.lr.map((v) => +v.toFixed(6)), [0.2, 0.170711, 0.1, 0.029289]);
+  assert.deepEqual(
+    history.lr.map((v) => +v.toFixed(6)),
+    [0.2, 0.170711, 0.1, 0.029289],
+  );
   assert.deepEqual(fit(model, data, { epochs: 2, batchSize: 10, lr: 0.2 }).lr, [0.2, 0.2]);
   // An SGD given as an object follows the schedule from its own lr and gets that lr back.
   const sgd = new SGD({ lr: 0.2 });
   assert.deepEqual(fit(model, data, { epochs: 4, batchSize: 10, optimizer: sgd, lrSchedule: "cosine" }).lr, history.lr);
   assert.equal(sgd.lr, 0.2);
   // An optimiser whose lr cannot be set is refused by name, not trained at a constant lr.
-  const fixed = { get lr() { return 0.1; }, weightDecay: 0, step: (params: Parameters<SGD["step"]>[0]) => sgd.step(params) };
-  assert.throws(() => fit(model, data, { epochs: 2, batchSize: 10, optimizer: fixed, lrSchedule: "cosine" }), /lrSchedule sets optimizer.lr before every epoch, but this optimizer's lr cannot be set/);
-  assert.throws(() => fit(model, data, { epochs: 2, batchSize: 10, lr: 0.1, lrSchedule: "linear" as "cosine" }), /lrSchedule must be one of "constant", "cosine" \(got "linear"\)/);
+  const fixed = {
+    get lr() {
+      return 0.1;
+    },
+    weightDecay: 0,
+    step: (params: Parameters<SGD["step"]>[0]) => sgd.step(params),
+  };
+  assert.throws(
+    () => fit(model, data, { epochs: 2, batchSize: 10, optimizer: fixed, lrSchedule: "cosine" }),
+    /lrSchedule sets optimizer.lr before every epoch, but this optimizer's lr cannot be set/,
+  );
+  assert.throws(
+    () => fit(model, data, { epochs: 2, batchSize: 10, lr: 0.1, lrSchedule: "linear" as "cosine" }),
+    /lrSchedule must be one of "constant", "cosine" \(got "linear"\)/,
+  );
 });

@@ -27,7 +27,11 @@ test("exactKnn matches a brute-force search, self first", () => {
   for (let i = 0; i < x.rows; i++) {
     const d = Array.from({ length: x.rows }, (_, j) => Math.hypot(...Array.from(x.row(i), (v, c) => v - x.get(j, c))));
     const order = d.map((v, j) => [v, j]).sort((a, b) => a[0] - b[0] || (a[1] === i ? -1 : b[1] === i ? 1 : a[1] - b[1]));
-    assert.deepEqual(Array.from(indices.subarray(i * 4, i * 4 + 4)), order.slice(0, 4).map((o) => o[1]), `row ${i}`);
+    assert.deepEqual(
+      Array.from(indices.subarray(i * 4, i * 4 + 4)),
+      order.slice(0, 4).map((o) => o[1]),
+      `row ${i}`,
+    );
     for (let p = 1; p < 4; p++) assert.ok(Math.abs(distances[i * 4 + p] - order[p][0]) < 1e-4);
   }
 });
@@ -54,7 +58,8 @@ test("trustworthiness agrees with scikit-learn", (t) => {
   const low = randomPoints(300, 2, 3);
   const file = path.join(tempDir("nnfs-tw-"), "pts.npz");
   io.saveNpz(file, { high, low });
-  const script = "import sys,numpy as np\nfrom sklearn.manifold import trustworthiness as t\nz=np.load(sys.argv[1])\nprint(t(z['high'],z['low'],n_neighbors=10))";
+  const script =
+    "import sys,numpy as np\nfrom sklearn.manifold import trustworthiness as t\nz=np.load(sys.argv[1])\nprint(t(z['high'],z['low'],n_neighbors=10))";
   const run = spawnSync(PYTHON, ["-c", script, file], { encoding: "utf8" });
   assert.equal(run.status, 0, run.stderr);
   assert.ok(Math.abs(Number(run.stdout) - trustworthiness(high, low, 10)) < 1e-6, `${run.stdout} vs ${trustworthiness(high, low, 10)}`);

@@ -12,14 +12,33 @@ import { missing } from "./support/requirements";
 test("NNFS_THREADS: a positive integer, else every core", () => {
   assert.equal(kernels.threadCount({ NNFS_THREADS: "3" }), 3);
   assert.ok(kernels.threadCount({}) >= 1);
-  for (const bad of ["0", "two", "1.5", "-2", "999"]) assert.throws(() => kernels.threadCount({ NNFS_THREADS: bad }), /NNFS_THREADS must be an integer from 1 to 256/);
+  for (const bad of ["0", "two", "1.5", "-2", "999"])
+    assert.throws(() => kernels.threadCount({ NNFS_THREADS: bad }), /NNFS_THREADS must be an integer from 1 to 256/);
 });
 
 test("rows are split into ranges that start on tile boundaries and cover every row once", () => {
-  assert.deepEqual(kernels.splitRows(128, 2, 4), [[0, 64], [64, 128]]);
-  assert.deepEqual(kernels.splitRows(10, 3, 4), [[0, 4], [4, 8], [8, 10]]);
-  assert.deepEqual(kernels.splitRows(5, 8, 4), [[0, 4], [4, 5]], "no more ranges than tiles");
-  for (const [m, parts] of [[1, 4], [77, 3], [1000, 7]]) {
+  assert.deepEqual(kernels.splitRows(128, 2, 4), [
+    [0, 64],
+    [64, 128],
+  ]);
+  assert.deepEqual(kernels.splitRows(10, 3, 4), [
+    [0, 4],
+    [4, 8],
+    [8, 10],
+  ]);
+  assert.deepEqual(
+    kernels.splitRows(5, 8, 4),
+    [
+      [0, 4],
+      [4, 5],
+    ],
+    "no more ranges than tiles",
+  );
+  for (const [m, parts] of [
+    [1, 4],
+    [77, 3],
+    [1000, 7],
+  ]) {
     const ranges = kernels.splitRows(m, parts, 4);
     assert.equal(ranges[0][0], 0);
     assert.equal(ranges[ranges.length - 1][1], m);
@@ -38,7 +57,11 @@ test("the wasm gemm gives bit-identical results on 1, 2 and 3 threads", (t) => {
       if ("reason" in loaded) return missing(t, "the WebAssembly backend", loaded.reason);
       const rng = new Rng(4); // the same inputs for every thread count
       const out: Float32Array[] = [];
-      for (const [transA, transB, m, n, k] of [[false, false, 128, 256, 784], [true, false, 784, 256, 128], [false, true, 129, 77, 256]] as const) {
+      for (const [transA, transB, m, n, k] of [
+        [false, false, 128, 256, 784],
+        [true, false, 784, 256, 128],
+        [false, true, 129, 77, 256],
+      ] as const) {
         const A = Float32Array.from({ length: m * k }, () => rng.normal());
         const B = Float32Array.from({ length: k * n }, () => rng.normal());
         const C = Float32Array.from({ length: m * n }, () => rng.normal());

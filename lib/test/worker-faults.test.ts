@@ -15,7 +15,11 @@ const THREADS = 3;
 const FIXTURE = path.join(__dirname, "support", "pool_task_fixture.js");
 /** How long the pool waits for a worker that exited (the default is a minute). */
 const SHORT_WAIT_MS = 300;
-const SHAPES = [[false, false, 128, 256, 784], [true, false, 130, 96, 256], [false, true, 129, 77, 512]] as const;
+const SHAPES = [
+  [false, false, 128, 256, 784],
+  [true, false, 130, 96, 256],
+  [false, true, 129, 77, 512],
+] as const;
 
 /** The products of SHAPES on float32 (or float64) inputs from one seed, computed by `gemm`. */
 function products(gemm: GemmFunction, float64 = false): Array<Float32Array | Float64Array> {
@@ -116,7 +120,11 @@ test("a pool task whose worker exits mid-range is finished here", () => {
       const count = 301;
       const context = { out: new SharedArrayBuffer(count * 8), who: new SharedArrayBuffer(count * 4) };
       runTask({ module: FIXTURE, name: "squares", context }, count, THREADS);
-      assert.deepEqual(Array.from(new Float64Array(context.out)), Array.from({ length: count }, (_, i) => i * i), `fault ${fault}`);
+      assert.deepEqual(
+        Array.from(new Float64Array(context.out)),
+        Array.from({ length: count }, (_, i) => i * i),
+        `fault ${fault}`,
+      );
       resetJsPool();
     }
   } finally {
@@ -128,7 +136,11 @@ test("a worker whose setup fails has its jobs done here, and its pool is dead", 
   const pool = new WorkerPool(path.join(__dirname, "support", "worker_setup_fails.js"), 3, 1);
   try {
     let ran = 0;
-    assert.deepEqual(pool.run(() => ran++), [1, 2], "both workers' rows come back to this thread");
+    assert.deepEqual(
+      pool.run(() => ran++),
+      [1, 2],
+      "both workers' rows come back to this thread",
+    );
     assert.equal(ran, 1);
     for (let waited = 0; pool.dead === null && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.match(pool.dead ?? "", /worker \d exited/);

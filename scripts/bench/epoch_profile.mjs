@@ -17,10 +17,22 @@ const rng = new nn.Rng(1);
 const x = new nn.Matrix(rows, 784);
 for (let i = 0; i < x.data.length; i++) x.data[i] = rng.uniform();
 const labels = Int32Array.from({ length: rows }, () => Math.floor(rng.uniform() * 10));
-const setup = kind === "ae"
-  ? { model: new nn.Autoencoder({ encDims: [256, 128], decDims: [256], activation: "relu", outputActivation: "sigmoid", seed: 1 }), data: { x, y: x }, settings: { epochs: 1, batchSize: 128, lr: 0.1, seed: 1 } }
-  : { model: new nn.MLPClassifier({ hiddenDims: [256, 128], activation: "relu", init: "he", inputDim: 784, numClasses: 10, seed: 1 }), data: { x, y: labels }, settings: { epochs: 1, batchSize: 64, lr: 0.1, weightDecay: 1e-4, lrSchedule: "cosine", seed: 1 } };
-const warm = nn.takeRows(x, Int32Array.from({ length: 1280 }, (_, i) => i));
+const setup =
+  kind === "ae"
+    ? {
+        model: new nn.Autoencoder({ encDims: [256, 128], decDims: [256], activation: "relu", outputActivation: "sigmoid", seed: 1 }),
+        data: { x, y: x },
+        settings: { epochs: 1, batchSize: 128, lr: 0.1, seed: 1 },
+      }
+    : {
+        model: new nn.MLPClassifier({ hiddenDims: [256, 128], activation: "relu", init: "he", inputDim: 784, numClasses: 10, seed: 1 }),
+        data: { x, y: labels },
+        settings: { epochs: 1, batchSize: 64, lr: 0.1, weightDecay: 1e-4, lrSchedule: "cosine", seed: 1 },
+      };
+const warm = nn.takeRows(
+  x,
+  Int32Array.from({ length: 1280 }, (_, i) => i),
+);
 nn.fit(setup.model, { x: warm, y: kind === "ae" ? warm : labels.subarray(0, 1280) }, setup.settings); // JIT, buffers, BLAS threads
 
 const session = new Session();

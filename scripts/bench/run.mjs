@@ -27,7 +27,20 @@ const ROUNDS = 3;
 const SECONDS_PER_SHAPE = 0.5;
 const AE_ROWS = 60000;
 const UMAP_ROUNDS = 2;
-const TARGETS = { blasVsNumpy: 0.8, aeVsNumpy: 1.0, aeStretch: 0.8, wasmVsNumpy: 5, wasmStretch: 4, wasmGflops: 25, jsGflops: 4, peakRssMb: 1024, umapVsLearn: 1.0, umapStretch: 0.7, umapTrustGap: 0.005, umapPeakRssMb: 400 };
+const TARGETS = {
+  blasVsNumpy: 0.8,
+  aeVsNumpy: 1.0,
+  aeStretch: 0.8,
+  wasmVsNumpy: 5,
+  wasmStretch: 4,
+  wasmGflops: 25,
+  jsGflops: 4,
+  peakRssMb: 1024,
+  umapVsLearn: 1.0,
+  umapStretch: 0.7,
+  umapTrustGap: 0.005,
+  umapPeakRssMb: 400,
+};
 
 const mode = process.argv[2] ?? "all";
 if (!["all", "matmul", "ae", "umap"].includes(mode)) {
@@ -67,14 +80,28 @@ function conditions(backends) {
   const ownKernel = { ...process.env };
   for (const v of KERNEL_VARIABLES) delete ownKernel[v];
   return [
-    { key: "environment", title: `as the environment is (${set.length > 0 ? set.join(", ") : `${KERNEL_VARIABLES.join(" and ")} not set`})`, env: { ...process.env }, backends },
-    { key: "own_kernel", title: `${KERNEL_VARIABLES.join(" and ")} unset for both sides: each library on its own best kernel`, env: ownKernel, backends: backends.filter((b) => b === "blas") },
+    {
+      key: "environment",
+      title: `as the environment is (${set.length > 0 ? set.join(", ") : `${KERNEL_VARIABLES.join(" and ")} not set`})`,
+      env: { ...process.env },
+      backends,
+    },
+    {
+      key: "own_kernel",
+      title: `${KERNEL_VARIABLES.join(" and ")} unset for both sides: each library on its own best kernel`,
+      env: ownKernel,
+      backends: backends.filter((b) => b === "blas"),
+    },
   ];
 }
 
 function benchMatmul(python, condition) {
-  const runners = condition.backends.map((b) => [b, () => runJson("node", [path.join(HERE, "matmul.mjs"), b, JSON.stringify(SHAPES), String(SECONDS_PER_SHAPE)], condition.env)]);
-  if (python) runners.push(["numpy", () => runJson(python, [path.join(HERE, "matmul_numpy.py"), JSON.stringify(SHAPES), String(SECONDS_PER_SHAPE)], condition.env)]);
+  const runners = condition.backends.map((b) => [
+    b,
+    () => runJson("node", [path.join(HERE, "matmul.mjs"), b, JSON.stringify(SHAPES), String(SECONDS_PER_SHAPE)], condition.env),
+  ]);
+  if (python)
+    runners.push(["numpy", () => runJson(python, [path.join(HERE, "matmul_numpy.py"), JSON.stringify(SHAPES), String(SECONDS_PER_SHAPE)], condition.env)]);
   const best = {}; // runner → shape name → best GFLOP/s
   const details = {};
   for (let round = 1; round <= ROUNDS; round++) {
@@ -101,7 +128,11 @@ function benchMatmul(python, condition) {
 function benchAutoencoder(python, condition) {
   const backends = condition.backends;
   const best = {};
-  const keep = (name, r) => (best[name] = best[name] === undefined || r.seconds < best[name].seconds ? { ...r, peak_rss_mb: Math.max(r.peak_rss_mb, best[name]?.peak_rss_mb ?? 0) } : { ...best[name], peak_rss_mb: Math.max(r.peak_rss_mb, best[name].peak_rss_mb) });
+  const keep = (name, r) =>
+    (best[name] =
+      best[name] === undefined || r.seconds < best[name].seconds
+        ? { ...r, peak_rss_mb: Math.max(r.peak_rss_mb, best[name]?.peak_rss_mb ?? 0) }
+        : { ...best[name], peak_rss_mb: Math.max(r.peak_rss_mb, best[name].peak_rss_mb) });
   for (let round = 1; round <= ROUNDS; round++) {
     for (const backend of backends) {
       process.stderr.write(`autoencoder epoch (${condition.key}) round ${round}/${ROUNDS}: ${backend}\n`);
@@ -113,7 +144,16 @@ function benchAutoencoder(python, condition) {
   const ratio = Object.fromEntries(backends.map((b) => [b, numpy ? best[b].seconds / numpy.seconds : null]));
   // "typescript" is the engine with its default backend, as earlier reports had it.
   const engine = best[nn.backendStatus().name] ?? null;
-  return { condition: condition.title, rows: AE_ROWS, batch: 128, typescript: engine, ...Object.fromEntries(backends.map((b) => [b, best[b]])), numpy, ratio_to_numpy: numpy && engine ? engine.seconds / numpy.seconds : null, ratios_to_numpy: ratio };
+  return {
+    condition: condition.title,
+    rows: AE_ROWS,
+    batch: 128,
+    typescript: engine,
+    ...Object.fromEntries(backends.map((b) => [b, best[b]])),
+    numpy,
+    ratio_to_numpy: numpy && engine ? engine.seconds / numpy.seconds : null,
+    ratios_to_numpy: ratio,
+  };
 }
 
 /**
@@ -154,7 +194,10 @@ function benchUmap() {
   for (let round = 1; round <= UMAP_ROUNDS; round++) {
     process.stderr.write(`umap round ${round}/${UMAP_ROUNDS}: nnfs (umap-js)\n`);
     const o = runJson("node", [path.join(HERE, "umap.mjs"), input.file, path.join(dir, "ours.npz")]);
-    ours = ours === null || o.seconds < ours.seconds ? { ...o, peak_rss_mb: Math.max(o.peak_rss_mb, ours?.peak_rss_mb ?? 0) } : { ...ours, peak_rss_mb: Math.max(o.peak_rss_mb, ours.peak_rss_mb) };
+    ours =
+      ours === null || o.seconds < ours.seconds
+        ? { ...o, peak_rss_mb: Math.max(o.peak_rss_mb, ours?.peak_rss_mb ?? 0) }
+        : { ...ours, peak_rss_mb: Math.max(o.peak_rss_mb, ours.peak_rss_mb) };
     if (learnPython) {
       process.stderr.write(`umap round ${round}/${UMAP_ROUNDS}: umap-learn (a cold and a warm fit)\n`);
       const l = runJson(learnPython, [path.join(HERE, "umap_learn.py"), input.file, path.join(dir, `learn${round}.npz`)]);
@@ -167,17 +210,30 @@ function benchUmap() {
     delete learn.file;
   }
   fs.rmSync(dir, { recursive: true, force: true });
-  return { input: input.source, points: z.rows, dims: z.cols, nnfs: ours, umap_learn: learn, ratio_to_umap_learn_warm: learn ? ours.seconds / learn.seconds : null };
+  return {
+    input: input.source,
+    points: z.rows,
+    dims: z.cols,
+    nnfs: ours,
+    umap_learn: learn,
+    ratio_to_umap_learn_warm: learn ? ours.seconds / learn.seconds : null,
+  };
 }
 
 function printUmap(u) {
   console.log(`\nUMAP of ${u.points} points in ${u.dims}-D (15 neighbours, min_dist 0.1; best of ${UMAP_ROUNDS} interleaved rounds); input: ${u.input}`);
   const p = u.nnfs.phases;
-  console.log(`  nnfs (umap-js 1.4.0, exact kNN): ${fmt(u.nnfs.seconds, 1)} s (neighbours ${fmt(p.neighbors, 1)}, graph ${fmt(p.graph, 1)}, ${u.nnfs.epochs} epochs ${fmt(p.layout, 1)}), peak RSS ${fmt(u.nnfs.peak_rss_mb, 0)} MB, trustworthiness ${fmt(u.nnfs.trustworthiness, 4)}, 5-NN accuracy ${fmt(u.nnfs.knn5_accuracy, 4)}`);
+  console.log(
+    `  nnfs (umap-js 1.4.0, exact kNN): ${fmt(u.nnfs.seconds, 1)} s (neighbours ${fmt(p.neighbors, 1)}, graph ${fmt(p.graph, 1)}, ${u.nnfs.epochs} epochs ${fmt(p.layout, 1)}), peak RSS ${fmt(u.nnfs.peak_rss_mb, 0)} MB, trustworthiness ${fmt(u.nnfs.trustworthiness, 4)}, 5-NN accuracy ${fmt(u.nnfs.knn5_accuracy, 4)}`,
+  );
   if (u.umap_learn) {
     const l = u.umap_learn;
-    console.log(`  umap-learn ${l.version}: ${fmt(l.seconds, 1)} s warm (${fmt(l.first_seconds, 1)} s first call), peak RSS ${fmt(l.peak_rss_mb, 0)} MB, trustworthiness ${fmt(l.trustworthiness, 4)}, 5-NN accuracy ${fmt(l.knn5_accuracy, 4)}`);
-    console.log(`  ratio nnfs / umap-learn warm: ${fmt(u.ratio_to_umap_learn_warm, 2)}×; trustworthiness gap ${fmt(Math.abs(u.nnfs.trustworthiness - l.trustworthiness), 4)}  (targets ≤ ${TARGETS.umapVsLearn}×, stretch ≤ ${TARGETS.umapStretch}×; gap ≤ ${TARGETS.umapTrustGap}; RSS < ${TARGETS.umapPeakRssMb} MB)`);
+    console.log(
+      `  umap-learn ${l.version}: ${fmt(l.seconds, 1)} s warm (${fmt(l.first_seconds, 1)} s first call), peak RSS ${fmt(l.peak_rss_mb, 0)} MB, trustworthiness ${fmt(l.trustworthiness, 4)}, 5-NN accuracy ${fmt(l.knn5_accuracy, 4)}`,
+    );
+    console.log(
+      `  ratio nnfs / umap-learn warm: ${fmt(u.ratio_to_umap_learn_warm, 2)}×; trustworthiness gap ${fmt(Math.abs(u.nnfs.trustworthiness - l.trustworthiness), 4)}  (targets ≤ ${TARGETS.umapVsLearn}×, stretch ≤ ${TARGETS.umapStretch}×; gap ≤ ${TARGETS.umapTrustGap}; RSS < ${TARGETS.umapPeakRssMb} MB)`,
+    );
   } else {
     console.log("  umap-learn: not installed (bash scripts/setup.sh puts it in the project venv), so no ratio");
   }
@@ -186,9 +242,23 @@ function printUmap(u) {
 function printMatmul(rows, condition) {
   const runners = Object.keys(rows[0].gflops);
   console.log(`\nMatmul, float32, GFLOP/s (best of ${ROUNDS} interleaved rounds of ${SECONDS_PER_SHAPE} s per shape); ${condition.title}`);
-  console.log(pad("shape", 30) + runners.map((r) => padLeft(r, 9)).join("") + (rows[0].ratio_to_numpy ? runners.filter((r) => r !== "numpy").map((r) => padLeft(`${r}/numpy`, 12)).join("") : ""));
+  console.log(
+    pad("shape", 30) +
+      runners.map((r) => padLeft(r, 9)).join("") +
+      (rows[0].ratio_to_numpy
+        ? runners
+            .filter((r) => r !== "numpy")
+            .map((r) => padLeft(`${r}/numpy`, 12))
+            .join("")
+        : ""),
+  );
   for (const row of rows) {
-    const ratios = row.ratio_to_numpy ? runners.filter((r) => r !== "numpy").map((r) => padLeft(fmt(row.ratio_to_numpy[r], 2) + "×", 12)).join("") : "";
+    const ratios = row.ratio_to_numpy
+      ? runners
+          .filter((r) => r !== "numpy")
+          .map((r) => padLeft(fmt(row.ratio_to_numpy[r], 2) + "×", 12))
+          .join("")
+      : "";
     console.log(pad(row.shape, 30) + runners.map((r) => padLeft(fmt(row.gflops[r]), 9)).join("") + ratios);
   }
   for (const [name, detail] of Object.entries(rows[0].details)) console.log(`  ${name}: ${detail}`);
@@ -204,7 +274,9 @@ function printAutoencoder(ae, condition) {
   }
   if (ae.numpy) {
     console.log(`  numpy ${fmt(ae.numpy.seconds, 2)} s, peak RSS ${fmt(ae.numpy.peak_rss_mb, 0)} MB  (${ae.numpy.detail ?? `NumPy ${ae.numpy.numpy}`})`);
-    console.log(`  targets: the default backend ≤ ${TARGETS.aeVsNumpy}× NumPy (stretch ≤ ${TARGETS.aeStretch}×); wasm ≤ ${TARGETS.wasmVsNumpy}× (stretch ≤ ${TARGETS.wasmStretch}×); peak RSS < ${TARGETS.peakRssMb} MB`);
+    console.log(
+      `  targets: the default backend ≤ ${TARGETS.aeVsNumpy}× NumPy (stretch ≤ ${TARGETS.aeStretch}×); wasm ≤ ${TARGETS.wasmVsNumpy}× (stretch ≤ ${TARGETS.wasmStretch}×); peak RSS < ${TARGETS.peakRssMb} MB`,
+    );
   } else {
     console.log("  NumPy: not available (no python3 with numpy), so no ratio");
   }
@@ -253,7 +325,9 @@ if (mode === "all" || mode === "umap") {
   printUmap(report.umap);
 }
 report.load_average_after = os.loadavg();
-console.log(`\nCPU: ${report.cpu} (${report.cores} cores), Node ${report.node}; load average ${report.load_average.map((l) => l.toFixed(2)).join(" ")} before, ${report.load_average_after.map((l) => l.toFixed(2)).join(" ")} after; ${nn.describeBackend()}`);
+console.log(
+  `\nCPU: ${report.cpu} (${report.cores} cores), Node ${report.node}; load average ${report.load_average.map((l) => l.toFixed(2)).join(" ")} before, ${report.load_average_after.map((l) => l.toFixed(2)).join(" ")} after; ${nn.describeBackend()}`,
+);
 const file = path.join(ROOT, "outputs", "bench.json");
 // Keep the other part's figures when only one part was run.
 const previous = mode === "all" || !fs.existsSync(file) ? {} : JSON.parse(fs.readFileSync(file, "utf8"));

@@ -38,7 +38,7 @@ fs.writeFileSync = (target, data, ...rest) => {
   writeAll(target, bytes.subarray(half));
 };
 function writeAll(fd, bytes) {
-  for (let at = 0; at < bytes.length; ) at += fs.writeSync(fd, bytes, at, bytes.length - at);
+  for (let at = 0; at < bytes.length;) at += fs.writeSync(fd, bytes, at, bytes.length - at);
 }
 /** The path of an open file (Linux), for the report. */
 function pathOf(fd) {

@@ -21,7 +21,10 @@ test("the student notebooks run headless and every check cell fails with its 'no
   makeStudentVersions(dir, "--quiet");
   // As in notebooks/exercises: `import "nnfs"` resolves through the project's node_modules.
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
-  const notebooks = fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort();
+  const notebooks = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort();
   assert.equal(notebooks.length, 9);
   let checks = 0;
   for (const nb of notebooks) {
@@ -31,7 +34,10 @@ test("the student notebooks run headless and every check cell fails with its 'no
       timeout: 300_000,
     });
     assert.equal(run.status, 0, `${nb}: ${run.stderr}`);
-    const cells = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const cells = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     for (const c of cells) {
       const where = `${nb} cell ${c.index + 1} (${c.grade_id})`;
       if (c.grade) {
@@ -96,8 +102,15 @@ test("E6 picks up an exercise changed and saved while its kernel runs", { timeou
     timeout: 240_000,
   });
   assert.equal(run.status, 0, run.stderr);
-  const out = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
-  assert.deepEqual(out.map((c) => c.status), Array(cells.length).fill("ok"), out.map((c) => c.error?.text ?? c.stderr).join("\n"));
+  const out = run.stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+  assert.deepEqual(
+    out.map((c) => c.status),
+    Array(cells.length).fill("ok"),
+    out.map((c) => c.error?.text ?? c.stderr).join("\n"),
+  );
   assert.equal(out[3].stdout.trim(), "ReLU");
   assert.equal(out[7].stdout.trim(), "ReLU, edited");
 });

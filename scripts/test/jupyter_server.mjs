@@ -80,8 +80,16 @@ export async function startJupyter(kind, { root } = {}) {
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(scratch, "node_modules"));
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
-  const args = [kind, "--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--ServerApp.port_retries=0", `--IdentityProvider.token=${token}`,
-    `--ServerApp.root_dir=${scratch}`, KINDS[kind].expose];
+  const args = [
+    kind,
+    "--no-browser",
+    "--ip=127.0.0.1",
+    `--port=${port}`,
+    "--ServerApp.port_retries=0",
+    `--IdentityProvider.token=${token}`,
+    `--ServerApp.root_dir=${scratch}`,
+    KINDS[kind].expose,
+  ];
   if (process.getuid?.() === 0) args.push("--allow-root");
   const child = spawn("jupyter", args, {
     env: {
@@ -143,7 +151,7 @@ async function waitForServer(server, exited) {
   const status = `${server.base}api/status?token=${server.token}`;
   let gone = false;
   exited.then(() => (gone = true));
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline && !gone; ) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline && !gone;) {
     try {
       if ((await fetch(status)).ok) return;
     } catch {

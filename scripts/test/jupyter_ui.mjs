@@ -7,8 +7,16 @@
 import { createRequire } from "node:module";
 import { CHROMIUM, KINDS } from "./jupyter_server.mjs";
 
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-dev-shm-usage",
+];
 
 // One Lab workspace per page, so that a page does not reopen the notebooks of the pages before it.
 let pagesOpened = 0;
@@ -48,7 +56,10 @@ export function prompts(page) {
 /** Clicks `item` in the menu bar's menu `title`, e.g. ("Run", "Run All Cells"). */
 export async function menu(page, title, item) {
   await page.locator(".lm-MenuBar-item", { hasText: new RegExp(`^${title}$`) }).click();
-  await page.locator(".lm-Menu-item", { hasText: new RegExp(`^${item}`) }).first().click();
+  await page
+    .locator(".lm-Menu-item", { hasText: new RegExp(`^${item}`) })
+    .first()
+    .click();
 }
 
 /** Waits until some prompt differs from `before` and none is pending, then for an idle kernel. */
@@ -121,7 +132,12 @@ export async function watchKernelMessages(page) {
     kernel.anyMessage.connect((_, { msg, direction }) => {
       if (direction !== "recv") return;
       const { header, content } = msg;
-      window.__nnfsKernelMessages.push({ type: header.msg_type, displayId: content?.transient?.display_id ?? null, sent: Date.parse(header.date), arrived: Date.now() });
+      window.__nnfsKernelMessages.push({
+        type: header.msg_type,
+        displayId: content?.transient?.display_id ?? null,
+        sent: Date.parse(header.date),
+        arrived: Date.now(),
+      });
     });
   });
   return () => page.evaluate(() => window.__nnfsKernelMessages);

@@ -45,12 +45,24 @@ export async function checkLab2cHoverInJupyterLab(t, root) {
  */
 async function hoveredImage(page, panel) {
   const canvas = await panel.locator("canvas").elementHandle();
-  await page.waitForFunction(
-    (canvas) => /#\d+$/.test(canvas.parentNode.querySelector(".nnfs-hover-caption").textContent) && canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data.some((v, k) => k % 4 !== 3 && v > 0),
-    canvas,
-    { timeout: 10_000 },
-  ).catch(async () => assert.fail(`hovering a point of the map drew no image (caption "${await panel.locator(".nnfs-hover-caption").textContent()}")`));
-  return canvas.evaluate((c) => ({ caption: c.parentNode.querySelector(".nnfs-hover-caption").textContent, width: c.width, height: c.height, rgba: Array.from(c.getContext("2d").getImageData(0, 0, c.width, c.height).data) }));
+  await page
+    .waitForFunction(
+      (canvas) =>
+        /#\d+$/.test(canvas.parentNode.querySelector(".nnfs-hover-caption").textContent) &&
+        canvas
+          .getContext("2d")
+          .getImageData(0, 0, canvas.width, canvas.height)
+          .data.some((v, k) => k % 4 !== 3 && v > 0),
+      canvas,
+      { timeout: 10_000 },
+    )
+    .catch(async () => assert.fail(`hovering a point of the map drew no image (caption "${await panel.locator(".nnfs-hover-caption").textContent()}")`));
+  return canvas.evaluate((c) => ({
+    caption: c.parentNode.querySelector(".nnfs-hover-caption").textContent,
+    width: c.width,
+    height: c.height,
+    rgba: Array.from(c.getContext("2d").getImageData(0, 0, c.width, c.height).data),
+  }));
 }
 
 /** Test image `index` of Fashion-MNIST (Lab 2C's default dataset) as gray bytes, and its class. */
@@ -58,7 +70,12 @@ function testImage(index) {
   const nn = createRequire(import.meta.url)("nnfs");
   const test = nn.loadImageDataset("fashion", "test", { limit: index + 1 });
   const row = test.x.row(index);
-  return { width: test.width, height: test.height, className: nn.DATASETS.fashion.classNames[test.y[index]], pixels: Array.from(row, (v) => Math.round(255 * Math.min(1, Math.max(0, v)))) };
+  return {
+    width: test.width,
+    height: test.height,
+    className: nn.DATASETS.fashion.classNames[test.y[index]],
+    pixels: Array.from(row, (v) => Math.round(255 * Math.min(1, Math.max(0, v)))),
+  };
 }
 
 /** The gray value at the centre of each of the width×height blocks a magnified tile fills on `canvas`. */

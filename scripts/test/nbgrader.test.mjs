@@ -85,7 +85,13 @@ return dX;`,
 // Classic mistakes: dW and db averaged over the batch (dOut already carries the 1/N), and the
 // sigmoid written as e^x / (1 + e^x), NaN at x = 1000. The ReLU is right: E2 gets partial credit.
 const MISTAKES = {
-  "E1-linear.ipynb": [CORRECT["E1-linear.ipynb"][0], CORRECT["E1-linear.ipynb"][1].replace("return dX;", "for (let i = 0; i < dW.data.length; i++) dW.data[i] /= x.rows;\nfor (let i = 0; i < db.data.length; i++) db.data[i] /= x.rows;\nreturn dX;")],
+  "E1-linear.ipynb": [
+    CORRECT["E1-linear.ipynb"][0],
+    CORRECT["E1-linear.ipynb"][1].replace(
+      "return dX;",
+      "for (let i = 0; i < dW.data.length; i++) dW.data[i] /= x.rows;\nfor (let i = 0; i < db.data.length; i++) db.data[i] /= x.rows;\nreturn dX;",
+    ),
+  ],
   "E2-activations.ipynb": [
     ...CORRECT["E2-activations.ipynb"].slice(0, 2),
     `const y = new nn.Matrix(x.rows, x.cols, x.dtype);
@@ -102,7 +108,12 @@ function typedInto(released, answers) {
   let next = 0;
   for (const cell of nb.cells) {
     if (cell.cell_type !== "code" || !cell.metadata.nbgrader?.solution) continue;
-    cell.source = source(cell).replace(STUB, (_, indent) => answers[next++].split("\n").map((l) => indent + l).join("\n"));
+    cell.source = source(cell).replace(STUB, (_, indent) =>
+      answers[next++]
+        .split("\n")
+        .map((l) => indent + l)
+        .join("\n"),
+    );
   }
   assert.equal(next, answers.length, "one answer per stub");
   return nb;
@@ -140,7 +151,8 @@ test("nbgrader: release E1 and E2 from the answer keys, autograde three students
   } catch {
     return missing(t, "Jupyter (nbclient, nbconvert)", "bash scripts/setup.sh makes the project venv");
   }
-  if (spawnSync(python, ["-c", "import nbgrader"]).status !== 0) return missing(t, "nbgrader", "bash scripts/setup.sh installs it into the project venv (requirements.txt)");
+  if (spawnSync(python, ["-c", "import nbgrader"]).status !== 0)
+    return missing(t, "nbgrader", "bash scripts/setup.sh installs it into the project venv (requirements.txt)");
   const course = scratchDir("nnfs-nbgrader-");
   // nbgrader runs alembic from PATH. JUPYTER_PATH is left out: the track's config adds the
   // project's kernel spec itself, and this proves it does.
@@ -170,14 +182,23 @@ test("nbgrader: release E1 and E2 from the answer keys, autograde three students
     const key = readNotebook(path.join(KEYS, file));
     assert.doesNotMatch(text, /solutions\/|answer[ -]?key|BEGIN SOLUTION|END SOLUTION/i, `${file}: points at the solutions`);
     // Every line of the key's solution regions, unless the text around the regions has it too.
-    const keyLines = (inside) => key.cells.flatMap((c) => source(c).split("\n").filter((_, i, lines) => inside === insideRegion(lines, i)).map((l) => l.trim()));
+    const keyLines = (inside) =>
+      key.cells.flatMap((c) =>
+        source(c)
+          .split("\n")
+          .filter((_, i, lines) => inside === insideRegion(lines, i))
+          .map((l) => l.trim()),
+      );
     const around = keyLines(false).join("\n");
     const releasedText = nb.cells.map(source).join("\n");
     const leaked = keyLines(true).filter((l) => l !== "" && !around.includes(l) && releasedText.includes(l));
     assert.deepEqual(leaked, [], `${file}: solution code in the student version`);
     const stubs = nb.cells.map((c) => [...source(c).matchAll(STUB)].length).reduce((a, b) => a + b, 0);
     assert.equal(stubs, CORRECT[file].length, `${file}: one stub per solution region`);
-    assert.ok(nb.cells.every((c) => (c.outputs ?? []).length === 0), `${file}: released with outputs`);
+    assert.ok(
+      nb.cells.every((c) => (c.outputs ?? []).length === 0),
+      `${file}: released with outputs`,
+    );
   }
 
   // Three submissions: the work typed into the released notebooks, the stubs untouched, classic mistakes.
@@ -217,7 +238,10 @@ test("nbgrader: release E1 and E2 from the answer keys, autograde three students
   }
   const errorOf = (cell) => cell.outputs.find((o) => o.output_type === "error");
   assert.equal(errorOf(check("alice", "E2-activations.ipynb", "e2_check_sigmoid")), undefined);
-  assert.match(errorOf(check("bob", "E1-linear.ipynb", "e1_check_linear")).evalue, /^E1 · Linear: not implemented: Linear\.forward\. Write the code where it says YOUR CODE HERE/);
+  assert.match(
+    errorOf(check("bob", "E1-linear.ipynb", "e1_check_linear")).evalue,
+    /^E1 · Linear: not implemented: Linear\.forward\. Write the code where it says YOUR CODE HERE/,
+  );
   assert.equal(errorOf(check("carol", "E2-activations.ipynb", "e2_check_sigmoid")).ename, "ExerciseError");
 
   // Feedback: one page per notebook and student, with the scores and what failed.
@@ -230,7 +254,13 @@ test("nbgrader: release E1 and E2 from the answer keys, autograde three students
   shows("alice", "E2-activations.ipynb", /E2-activations \(Score: 4\.0 \/ 4\.0\)/);
   shows("bob", "E1-linear.ipynb", /E1-linear \(Score: 0\.0 \/ 4\.0\)/, /E1 · Linear: not implemented: Linear\.forward\. Write the code/);
   shows("carol", "E1-linear.ipynb", /E1-linear \(Score: 0\.0 \/ 4\.0\)/, /✗ backward: dW \(this\.weight\.grad\) [^✓✗]* hint: dW is divided by N/);
-  shows("carol", "E2-activations.ipynb", /E2-activations \(Score: 2\.0 \/ 4\.0\)/, /E2 · ReLU: all 5 checks passed/, /✗ forward at x = ±1000: 0 and 1, no NaN [^✓✗]*y has NaN[^✓✗]* hint: e\^x \/ \(1 \+ e\^x\) is Infinity \/ Infinity = NaN/);
+  shows(
+    "carol",
+    "E2-activations.ipynb",
+    /E2-activations \(Score: 2\.0 \/ 4\.0\)/,
+    /E2 · ReLU: all 5 checks passed/,
+    /✗ forward at x = ±1000: 0 and 1, no NaN [^✓✗]*y has NaN[^✓✗]* hint: e\^x \/ \(1 \+ e\^x\) is Infinity \/ Infinity = NaN/,
+  );
 });
 
 test("nbgrader_course.mjs keeps what is there and refuses E6 without E1–E5", () => {

@@ -72,7 +72,11 @@ function studentE1() {
 async function runAllStopsAtCheck(page) {
   const after = await runAll(page);
   assert.match(after[cells.check], /^\[\d+\]:$/, "the check ran");
-  assert.deepEqual(after.slice(cells.check + 1).filter((p) => p !== ""), ["[ ]:"], "no code cell after the check ran");
+  assert.deepEqual(
+    after.slice(cells.check + 1).filter((p) => p !== ""),
+    ["[ ]:"],
+    "no code cell after the check ran",
+  );
   const check = await cellOutput(page, cells.check);
   assert.ok(check.types.includes("error"), `the check ends in an error output: ${check.types}`);
   assert.match(check.text, /✗ forward: y = x·W \+ b\s+Linear\.forward threw Error: not implemented: Linear\.forward/);
@@ -106,21 +110,30 @@ test("E1 in JupyterLab: Run All stops at the check, which says what is missing; 
     assert.notEqual(transposedDW, answer, "the answer key still computes dW with dW.set(k, j, sum)");
     const wrong = await typeAndCheck(page, transposedDW);
     assert.ok(wrong.types.includes("error"), wrong.text);
-    assert.match(wrong.text, /✗ backward: dW \(this\.weight\.grad\)\s+N=\d+, in=\d+, out=\d+: dW is off[^\n]*\s+hint: dW is transposed: it has W's shape \(in, out\) and is xᵀ·dOut, not dOutᵀ·x/);
+    assert.match(
+      wrong.text,
+      /✗ backward: dW \(this\.weight\.grad\)\s+N=\d+, in=\d+, out=\d+: dW is off[^\n]*\s+hint: dW is transposed: it has W's shape \(in, out\) and is xᵀ·dOut, not dOutᵀ·x/,
+    );
     assert.match(wrong.text, /ExerciseError: E1 · Linear: \d+ of 8 checks failed: backward: dW \(this\.weight\.grad\)/);
-  }));
+  }),
+);
 
 test("E1 in Notebook 7: the check says what is missing, and passes once the layer is typed in", { timeout: 180_000 }, (t) =>
   withNotebook(t, "notebook", E1, studentE1(), async (page) => {
     await runAllStopsAtCheck(page);
     assertPasses(await typeAndCheck(page, answer));
-  }));
+  }),
+);
 
 // ---- Lab 1 and live charts ----
 
 /** Waits until at least `count` charts have drawn (Plotly makes a few svg.main-svg each); returns each one's number of traces. */
 async function drawnCharts(page, count) {
-  await page.waitForFunction((n) => [...document.querySelectorAll(".jp-OutputArea .nnfs-plot")].filter((p) => p.querySelector("svg.main-svg")).length >= n, count, { timeout: 60_000 });
+  await page.waitForFunction(
+    (n) => [...document.querySelectorAll(".jp-OutputArea .nnfs-plot")].filter((p) => p.querySelector("svg.main-svg")).length >= n,
+    count,
+    { timeout: 60_000 },
+  );
   return page.$$eval(".jp-OutputArea .nnfs-plot", (els) => els.map((e) => e.querySelectorAll("g.trace").length));
 }
 
@@ -129,8 +142,10 @@ async function watchChartDraws(page, index) {
   await page.evaluate((i) => {
     window.__nnfsDraws = new Set();
     const cell = document.querySelectorAll(".jp-Notebook .jp-Cell")[i];
-    new MutationObserver(() => cell.querySelectorAll(".nnfs-plot").forEach((p) => p.querySelector("svg.main-svg") && window.__nnfsDraws.add(p.id)))
-      .observe(cell, { childList: true, subtree: true });
+    new MutationObserver(() => cell.querySelectorAll(".nnfs-plot").forEach((p) => p.querySelector("svg.main-svg") && window.__nnfsDraws.add(p.id))).observe(
+      cell,
+      { childList: true, subtree: true },
+    );
   }, index);
   return () => page.evaluate(() => window.__nnfsDraws.size);
 }
@@ -153,17 +168,27 @@ test("Lab 1 in JupyterLab: Run All succeeds, the live curves redraw in place whi
     const received = await messages();
     const live = received.filter((m) => m.displayId !== null);
     assert.equal(new Set(live.map((m) => m.displayId)).size, 1, "one live chart");
-    assert.deepEqual(live.map((m) => m.type), ["display_data", ...Array(live.length - 1).fill("update_display_data")]);
+    assert.deepEqual(
+      live.map((m) => m.type),
+      ["display_data", ...Array(live.length - 1).fill("update_display_data")],
+    );
     assert.ok(live.length >= 4 && live.length <= 2 * LIVE_EPOCHS, `${live.length} draws: each run's first and last epoch, and some in between`);
     const { types } = await cellOutput(page, LIVE_CELL);
     assert.equal(types.filter((type) => type === "display_data").length, 1, `one chart output in the training cell: ${types}`);
     assert.ok((await draws()) >= live.length - 1, `the page drew the live chart ${await draws()} times for ${live.length} draws sent`);
     // The last draw shows both runs' every epoch.
-    const points = await page.evaluate((i) => [...document.querySelectorAll(".jp-Notebook .jp-Cell")[i].querySelector(".nnfs-plot").data].map((trace) => trace.x.length), LIVE_CELL);
+    const points = await page.evaluate(
+      (i) => [...document.querySelectorAll(".jp-Notebook .jp-Cell")[i].querySelector(".nnfs-plot").data].map((trace) => trace.x.length),
+      LIVE_CELL,
+    );
     assert.deepEqual(points, Array(points.length).fill(LIVE_EPOCHS), `epochs per curve in the final chart: ${points}`);
     assert.equal(points.length, 4, "train and validation curves of two runs");
     const traces = await drawnCharts(page, 9);
     assert.equal(traces.length, 9, "the live chart, six learning-curve charts, decision regions, fitted curves");
-    assert.ok(traces.every((n) => n >= 3), `traces per chart: ${traces}`);
+    assert.ok(
+      traces.every((n) => n >= 3),
+      `traces per chart: ${traces}`,
+    );
     assert.deepEqual(errors, []);
-  }));
+  }),
+);

@@ -13,7 +13,11 @@ import { checkLab2cHoverInJupyterLab } from "./lab2c_hover.mjs";
 
 const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-nb-"));
 // What the runner runs by default: the labs, then the exercises' answer keys.
-const ipynbIn = (...dir) => fs.readdirSync(path.join(ROOT, ...dir)).filter((f) => f.endsWith(".ipynb")).sort();
+const ipynbIn = (...dir) =>
+  fs
+    .readdirSync(path.join(ROOT, ...dir))
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort();
 const LABS = ipynbIn("notebooks");
 const SOLVED_EXERCISES = ipynbIn("notebooks", "exercises", "solutions");
 // The quick run's artifacts, shared with the browser check of its reports below.
@@ -40,10 +44,19 @@ test("every notebook runs headless in the quick profile without a cell error", (
     assert.match(html, /Plotly\.newPlot/, `${name}.html has no chart`);
   }
   // Lab 2A: results table, a real PNG, and its four checkpoints as safetensors files (the dropout one with its rate).
-  const csv = fs.readFileSync(path.join(root, "outputs", "ae_fashion_grid_results.csv"), "utf8").trim().split("\n");
-  assert.match(csv[0], /^run,encDims,decDims,latent,activation,batchNorm,lr,weightDecay,dropout,status,bestEpoch,epochsRun,bestValRecon,worstSpike,stable,trainSeconds,note$/);
+  const csv = fs
+    .readFileSync(path.join(root, "outputs", "ae_fashion_grid_results.csv"), "utf8")
+    .trim()
+    .split("\n");
+  assert.match(
+    csv[0],
+    /^run,encDims,decDims,latent,activation,batchNorm,lr,weightDecay,dropout,status,bestEpoch,epochsRun,bestValRecon,worstSpike,stable,trainSeconds,note$/,
+  );
   assert.ok(csv.length >= 7, `${csv.length - 1} grid rows`);
-  assert.ok(csv.slice(1).some((line) => Number(line.split(",")[8]) > 0), "the grid has dropout runs");
+  assert.ok(
+    csv.slice(1).some((line) => Number(line.split(",")[8]) > 0),
+    "the grid has dropout runs",
+  );
   const png = fs.readFileSync(path.join(root, "graphs_exp", "ae_fashion_recon_grid.png"));
   assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
   for (const name of ["ae_fashion_best", "ae_fashion_best_reg", "ae_fashion_best_dropout", "ae_fashion_k32"]) {
@@ -58,11 +71,19 @@ test("every notebook runs headless in the quick profile without a cell error", (
     assert.deepEqual([...fs.readFileSync(path.join(root, "graphs_exp", `${name}.png`)).subarray(0, 4)], [137, 80, 78, 71], name);
   }
   const npz = (name) => {
-    const run = spawnSync(process.env.NNFS_PYTHON || "python3", [path.join(ROOT, "scripts", "test", "check_npz.py"), path.join(root, "outputs", name)], { encoding: "utf8", maxBuffer: 1 << 30 });
+    const run = spawnSync(process.env.NNFS_PYTHON || "python3", [path.join(ROOT, "scripts", "test", "check_npz.py"), path.join(root, "outputs", name)], {
+      encoding: "utf8",
+      maxBuffer: 1 << 30,
+    });
     assert.equal(run.status, 0, `${name}: ${run.stderr}`);
     return JSON.parse(run.stdout);
   };
-  for (const name of ["ae_fashion_test_processed.npz", "ae_fashion_test_processed_base.npz", "ae_fashion_test_processed_reg.npz", "ae_fashion_test_processed_dropout.npz"]) {
+  for (const name of [
+    "ae_fashion_test_processed.npz",
+    "ae_fashion_test_processed_base.npz",
+    "ae_fashion_test_processed_reg.npz",
+    "ae_fashion_test_processed_dropout.npz",
+  ]) {
     const arrays = npz(name);
     const n = arrays.y.shape[0];
     assert.deepEqual(arrays.Z.dtype, "<f4", name);
@@ -70,15 +91,27 @@ test("every notebook runs headless in the quick profile without a cell error", (
     assert.deepEqual(arrays.mse.shape, [n], name);
     assert.equal(arrays.y.dtype, "<i4", name);
     assert.deepEqual(arrays.dataset.values, ["fashion"], name);
-    assert.ok(arrays.Yhat.values.every((v) => v >= 0 && v <= 1), `${name}: Yhat outside [0, 1]`);
+    assert.ok(
+      arrays.Yhat.values.every((v) => v >= 0 && v <= 1),
+      `${name}: Yhat outside [0, 1]`,
+    );
   }
   const umap = npz("ae_fashion_umap.npz");
   assert.equal(umap.embedding.shape[1], 2);
   // Lab 2E's charts and its long-format table: every features × classifier × labels × label noise × seed.
-  for (const name of ["ft_val_acc_fashion_verbose", "ft_test_acc_fashion_verbose", "ft_codes_minus_raw_mlp_fashion", "ft_codes_minus_raw_5nn_fashion", "ft_noise_raw_minus_codes_loss_linear_fashion"]) {
+  for (const name of [
+    "ft_val_acc_fashion_verbose",
+    "ft_test_acc_fashion_verbose",
+    "ft_codes_minus_raw_mlp_fashion",
+    "ft_codes_minus_raw_5nn_fashion",
+    "ft_noise_raw_minus_codes_loss_linear_fashion",
+  ]) {
     assert.match(fs.readFileSync(path.join(root, "graphs_exp", `${name}.html`), "utf8"), /Plotly\.newPlot/, name);
   }
-  const sweep = fs.readFileSync(path.join(root, "outputs", "raw_vs_latent.csv"), "utf8").trim().split("\n");
+  const sweep = fs
+    .readFileSync(path.join(root, "outputs", "raw_vs_latent.csv"), "utf8")
+    .trim()
+    .split("\n");
   assert.equal(sweep[0], "dataset,features,classifier,labels,label_noise,seed,test_accuracy");
   assert.ok(sweep.slice(1).every((line) => line.startsWith("fashion,")));
   const cells = new Set(sweep.slice(1).map((line) => line.split(",").slice(1, 6).join(",")));
@@ -107,7 +140,11 @@ test("the reports and the chart pages draw all their charts and images in a brow
     assert.ok(fs.statSync(r.screenshot).size > 10_000, `${r.screenshot} is a real screenshot`);
   }
   // Charts and images each report must show.
-  assert.equal(results["01-lab1-mlp"].charts, 9, "Lab 1: the live curves, six learning-curve charts (classifiers, optimisers, regressors), decision regions, fitted curves");
+  assert.equal(
+    results["01-lab1-mlp"].charts,
+    9,
+    "Lab 1: the live curves, six learning-curve charts (classifiers, optimisers, regressors), decision regions, fitted curves",
+  );
   assert.equal(results["02-ae-grid-search"].charts, 3, "Lab 2A: the live grid chart, the best run's curves, the L2 and dropout runs");
   assert.equal(results["02-ae-grid-search"].images, 1, "Lab 2A: the reconstruction grid");
   assert.equal(results["03-ae-process-test"].charts, 2, "Lab 2B: MSE per class and the worst images");
@@ -115,12 +152,21 @@ test("the reports and the chart pages draw all their charts and images in a brow
   assert.deepEqual(results["04-ae-umap"].traces, [10], "Lab 2C: one scatter per class");
   assert.equal(results["04-ae-umap"].hoverPanels, 1, "Lab 2C: the hovered point's image beside the map");
   assert.equal(results["05-ae-compare"].charts, 4, "Lab 2D: three UMAPs (base, L2, dropout) and the box plots");
-  assert.equal(results["06-raw-vs-latent"].charts, 11, "Lab 2E: live curves, test accuracy, two confusion matrices, four codes − raw charts, three label-noise charts (no MLP in the quick profile)");
-  assert.equal(results["E6-networks"].charts, 6, "E6: learning curve and decision regions for the MLP and for the MLP with BatchNorm, learning curve and fit for the curve");
+  assert.equal(
+    results["06-raw-vs-latent"].charts,
+    11,
+    "Lab 2E: live curves, test accuracy, two confusion matrices, four codes − raw charts, three label-noise charts (no MLP in the quick profile)",
+  );
+  assert.equal(
+    results["E6-networks"].charts,
+    6,
+    "E6: learning curve and decision regions for the MLP and for the MLP with BatchNorm, learning curve and fit for the curve",
+  );
   // The chart pages share one plotly.js beside them and still draw offline, the UMAP's hover images included.
   const graphs = path.join(quickRun, "graphs_exp");
   const pages = fs.readdirSync(graphs).filter((f) => f.endsWith(".html"));
-  for (const page of pages) assert.match(fs.readFileSync(path.join(graphs, page), "utf8"), /<script type="text\/javascript" src="plotly\.min\.js"><\/script>/, page);
+  for (const page of pages)
+    assert.match(fs.readFileSync(path.join(graphs, page), "utf8"), /<script type="text\/javascript" src="plotly\.min\.js"><\/script>/, page);
   assert.ok(fs.statSync(path.join(graphs, "plotly.min.js")).size > 1e6);
   const screenshots = fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-pages-"));
   const charts = await checkReports(graphs, screenshots);
@@ -136,7 +182,8 @@ test("the reports and the chart pages draw all their charts and images in a brow
 });
 
 test("Lab 2C in JupyterLab, on the quick run's artifacts: hovering a point of the map shows its test image", { timeout: 240_000 }, (t) =>
-  checkLab2cHoverInJupyterLab(t, quickRun));
+  checkLab2cHoverInJupyterLab(t, quickRun),
+);
 
 test("run again, Lab 2A reuses its finished runs and writes the same table and checkpoints", () => {
   const root = quickRun;
@@ -146,7 +193,10 @@ test("run again, Lab 2A reuses its finished runs and writes the same table and c
   const out = path.join(root, "rerun");
   const result = runNotebooks(["--profile", "quick", "--out", out, path.join(ROOT, "notebooks", "02-ae-grid-search.ipynb")], root);
   assert.equal(result.status, 0, `runner failed:\n${result.stdout}\n${result.stderr}`);
-  assert.match(cellText(path.join(out, "02-ae-grid-search.ipynb")), /runs 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 reused \(finished in an earlier execution\); 0 trained now/);
+  assert.match(
+    cellText(path.join(out, "02-ae-grid-search.ipynb")),
+    /runs 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 reused \(finished in an earlier execution\); 0 trained now/,
+  );
   const after = [read("outputs", "ae_fashion_grid_results.csv"), ...checkpoints.map((n) => read("saved_models", n))];
   after.forEach((bytes, i) => assert.ok(bytes.equals(before[i]), `${i === 0 ? "the results table" : checkpoints[i - 1]} changed`));
 });

@@ -10,15 +10,25 @@ import * as path from "node:path";
 import { ROOT, missing, scratchDir } from "./support.mjs";
 
 const PYTHON = process.env.NNFS_PYTHON || "python3";
-const LABS = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => /^0[2-9].*\.ipynb$/.test(f)).map((f) => path.join(ROOT, "notebooks", f));
+const LABS = fs
+  .readdirSync(path.join(ROOT, "notebooks"))
+  .filter((f) => /^0[2-9].*\.ipynb$/.test(f))
+  .map((f) => path.join(ROOT, "notebooks", f));
 const havePapermill = () => spawnSync(PYTHON, ["-c", "import papermill, papermill_typescript"]).status === 0;
 
 test("papermill injects the runner's parameters cell into every lab", (t) => {
-  if (!havePapermill()) return missing(t, `papermill with the TypeScript translator for ${PYTHON}`, "bash scripts/setup.sh installs both into the project venv");
-  for (const values of [{ dataset: "mnist", fresh: true, checkpoint: null }, { checkpoint: "saved_models/ae \"odd\" näme.safetensors", fresh: false }]) {
+  if (!havePapermill())
+    return missing(t, `papermill with the TypeScript translator for ${PYTHON}`, "bash scripts/setup.sh installs both into the project venv");
+  for (const values of [
+    { dataset: "mnist", fresh: true, checkpoint: null },
+    { checkpoint: 'saved_models/ae "odd" näme.safetensors', fresh: false },
+  ]) {
     const run = spawnSync(PYTHON, [path.join(ROOT, "scripts", "test", "compare_injection.py"), JSON.stringify(values), ...LABS], { encoding: "utf8" });
     assert.equal(run.status, 0, run.stderr);
-    const results = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const results = run.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     assert.equal(results.length, 5, "Labs 2A–2E");
     for (const r of results) {
       assert.deepEqual(r.papermill, r.runner, r.notebook);
@@ -42,5 +52,8 @@ test("papermill stops at the injected cell when a value has the wrong type", { t
   const cells = JSON.parse(fs.readFileSync(out, "utf8")).cells;
   const at = cells.findIndex((c) => c.metadata.tags?.includes("injected-parameters"));
   assert.equal(cells[at].outputs[0]?.ename, "TypeScriptError");
-  assert.ok(cells.slice(at + 1).every((c) => c.cell_type !== "code" || c.execution_count === null), "nothing ran after the injected cell");
+  assert.ok(
+    cells.slice(at + 1).every((c) => c.cell_type !== "code" || c.execution_count === null),
+    "nothing ran after the injected cell",
+  );
 });

@@ -10,7 +10,10 @@ import * as path from "node:path";
 import { ROOT, cellText, missing, notebookJson as notebook, runNotebooks } from "./support.mjs";
 
 const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-nb-"));
-const LABS = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
+const LABS = fs
+  .readdirSync(path.join(ROOT, "notebooks"))
+  .filter((f) => f.endsWith(".ipynb"))
+  .sort();
 
 test("the runner exits non-zero and prints the failing cell's stderr", () => {
   const root = scratch();
@@ -43,7 +46,8 @@ test("-p dataset mnist runs the labs on MNIST digits end to end, with the values
   const result = runNotebooks(["--profile", "quick", "-p", "dataset", "mnist", "-p", "fresh", "true", "--out", out, ...labs], root);
   assert.equal(result.status, 0, `runner failed:\n${result.stdout}\n${result.stderr}`);
   for (const name of ["ae_mnist_best.safetensors", "ae_mnist_best_reg.safetensors"]) assert.ok(fs.existsSync(path.join(root, "saved_models", name)), name);
-  for (const name of ["ae_mnist_grid_results.csv", "ae_mnist_test_processed.npz", "ae_mnist_umap.npz"]) assert.ok(fs.existsSync(path.join(root, "outputs", name)), name);
+  for (const name of ["ae_mnist_grid_results.csv", "ae_mnist_test_processed.npz", "ae_mnist_umap.npz"])
+    assert.ok(fs.existsSync(path.join(root, "outputs", name)), name);
   assert.ok(fs.existsSync(path.join(root, "graphs_exp", "ft_codes_minus_raw_mlp_mnist.html")));
   assert.match(fs.readFileSync(path.join(root, "outputs", "raw_vs_latent.csv"), "utf8"), /^mnist,"raw pixels",MLP,/m);
   assert.ok(!fs.existsSync(path.join(root, "saved_models", "ae_fashion_best.safetensors")), "nothing ran on Fashion-MNIST");
@@ -66,18 +70,25 @@ function papermillMatchesRunner(t, root, runnerOut) {
   const lab = "03-ae-process-test.ipynb";
   const npz = path.join(root, "outputs", "ae_mnist_test_processed.npz");
   const arrays = () => {
-    const read = spawnSync(process.env.NNFS_PYTHON || "python3", [path.join(ROOT, "scripts", "test", "check_npz.py"), npz], { encoding: "utf8", maxBuffer: 1 << 30 });
+    const read = spawnSync(process.env.NNFS_PYTHON || "python3", [path.join(ROOT, "scripts", "test", "check_npz.py"), npz], {
+      encoding: "utf8",
+      maxBuffer: 1 << 30,
+    });
     assert.equal(read.status, 0, read.stderr);
     return read.stdout;
   };
   const byRunner = arrays();
   fs.rmSync(npz);
   const executed = path.join(root, `papermill-${lab}`);
-  const run = spawnSync("papermill", [path.join(ROOT, "notebooks", lab), executed, "-k", "tslab", "-p", "dataset", "mnist", "--cwd", path.join(ROOT, "notebooks")], {
-    encoding: "utf8",
-    env: { ...process.env, NNFS_ROOT: root, LABS_PROFILE: "quick" },
-    timeout: 10 * 60 * 1000,
-  });
+  const run = spawnSync(
+    "papermill",
+    [path.join(ROOT, "notebooks", lab), executed, "-k", "tslab", "-p", "dataset", "mnist", "--cwd", path.join(ROOT, "notebooks")],
+    {
+      encoding: "utf8",
+      env: { ...process.env, NNFS_ROOT: root, LABS_PROFILE: "quick" },
+      timeout: 10 * 60 * 1000,
+    },
+  );
   assert.equal(run.status, 0, run.stdout + run.stderr);
   const injected = (file) => {
     const cells = JSON.parse(fs.readFileSync(file, "utf8")).cells;

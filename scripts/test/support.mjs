@@ -54,6 +54,8 @@ export function runNotebooks(args, scratch) {
 
 /** The sources and stream outputs of an executed notebook, as one text. */
 export function cellText(file) {
-  const join = (x) => (Array.isArray(x) ? x.join("") : x ?? "");
-  return JSON.parse(fs.readFileSync(file, "utf8")).cells.map((c) => join(c.source) + (c.outputs ?? []).map((o) => join(o.text)).join("")).join("\n");
+  const join = (x) => (Array.isArray(x) ? x.join("") : (x ?? ""));
+  return JSON.parse(fs.readFileSync(file, "utf8"))
+    .cells.map((c) => join(c.source) + (c.outputs ?? []).map((o) => join(o.text)).join(""))
+    .join("\n");
 }

@@ -29,7 +29,8 @@ export const LAB_PARAMETERS: Readonly<Record<string, LabParameter>> = {
     help: "an autoencoder checkpoint written by Lab 2A (a path from the project root), for Labs 2B–2E",
     check: (value) => {
       const file = path.resolve(projectRoot(), value);
-      if (!fs.existsSync(file)) throw new DataError(`checkpoint ${JSON.stringify(value)}: no such file (${file}); run Lab 2A first or give an existing .safetensors file`);
+      if (!fs.existsSync(file))
+        throw new DataError(`checkpoint ${JSON.stringify(value)}: no such file (${file}); run Lab 2A first or give an existing .safetensors file`);
       const format = io.readCheckpointMetadata(file).format;
       if (format !== io.CHECKPOINT_FORMAT) throw new DataError(`checkpoint ${file}: format ${JSON.stringify(format)}, not an nnfs autoencoder checkpoint`);
       return file;
@@ -139,14 +140,21 @@ export interface ParameterPlan {
 export function planParameters(files: readonly string[], given: Readonly<Record<string, string>>): ParameterPlan {
   const declared = files.map((file) => ({ file, declarations: declaredParameters(exercises.readNotebook(file)) }));
   const known = [...new Set(declared.flatMap((d) => d.declarations.map((x) => x.name)))].sort();
-  const unknown = Object.keys(given).filter((name) => !known.includes(name)).sort();
+  const unknown = Object.keys(given)
+    .filter((name) => !known.includes(name))
+    .sort();
   if (unknown.length > 0) {
     throw new ConfigError(`-p ${unknown[0]}: none of these notebooks has such a parameter; they have: ${known.join(", ") || "none"}`);
   }
   for (const { file, declarations: ds } of declared) {
-    const fixed = ds.filter((d) => d.keyword === "const" && d.name in given).map((d) => d.name).sort();
+    const fixed = ds
+      .filter((d) => d.keyword === "const" && d.name in given)
+      .map((d) => d.name)
+      .sort();
     if (fixed.length > 0) {
-      throw new ConfigError(`-p ${fixed[0]}: ${path.basename(file)} declares it with const; a parameter is declared with let, so that a new value can be assigned`);
+      throw new ConfigError(
+        `-p ${fixed[0]}: ${path.basename(file)} declares it with const; a parameter is declared with let, so that a new value can be assigned`,
+      );
     }
   }
   let values: Record<string, string | boolean>;

@@ -35,19 +35,27 @@ export function sourceProblems(nb: Notebook): string[] {
     const regions = regionLabels(text, where, problems);
     if (meta !== undefined) {
       if (meta.schema_version !== 3) problems.push(`${where}: nbgrader schema_version is ${meta.schema_version}, not 3`);
-      if ([meta.grade, meta.solution, meta.locked].some((v) => typeof v !== "boolean")) problems.push(`${where}: nbgrader grade, solution and locked must all be true or false`);
+      if ([meta.grade, meta.solution, meta.locked].some((v) => typeof v !== "boolean"))
+        problems.push(`${where}: nbgrader grade, solution and locked must all be true or false`);
       if (meta.grade || meta.solution || meta.locked) {
-        if (!meta.grade_id || !/^[A-Za-z0-9_-]+$/.test(meta.grade_id)) problems.push(`${where}: nbgrader grade_id ${JSON.stringify(meta.grade_id)} must be letters, digits, _ or -`);
+        if (!meta.grade_id || !/^[A-Za-z0-9_-]+$/.test(meta.grade_id))
+          problems.push(`${where}: nbgrader grade_id ${JSON.stringify(meta.grade_id)} must be letters, digits, _ or -`);
         else if (ids.has(meta.grade_id)) problems.push(`${where}: grade_id "${meta.grade_id}" is also used by cell ${ids.get(meta.grade_id)}`);
         else ids.set(meta.grade_id, i + 1);
       }
       if (meta.grade && !(typeof meta.points === "number" && meta.points > 0)) problems.push(`${where}: a grade cell needs points > 0`);
     }
     const pointer = KEY_POINTER.exec(stubbed(text));
-    if (pointer !== null) problems.push(`${where}: "${pointer[0]}" tells the learner where the answer keys are; learners get this text (here and from nbgrader), so leave that to the README`);
-    if (regions.length > 0 && !(meta?.solution === true && cell.cell_type === "code")) problems.push(`${where}: has a solution region but is not a code cell marked nbgrader solution: true`);
-    if (meta?.solution === true && regions.length === 0) problems.push(`${where}: a solution cell without a // ${BEGIN} region (the whole cell would be replaced)`);
-    if (meta?.solution === true && meta.grade) problems.push(`${where}: a solution cell cannot also be a grade cell here (the check belongs in its own locked cell)`);
+    if (pointer !== null)
+      problems.push(
+        `${where}: "${pointer[0]}" tells the learner where the answer keys are; learners get this text (here and from nbgrader), so leave that to the README`,
+      );
+    if (regions.length > 0 && !(meta?.solution === true && cell.cell_type === "code"))
+      problems.push(`${where}: has a solution region but is not a code cell marked nbgrader solution: true`);
+    if (meta?.solution === true && regions.length === 0)
+      problems.push(`${where}: a solution cell without a // ${BEGIN} region (the whole cell would be replaced)`);
+    if (meta?.solution === true && meta.grade)
+      problems.push(`${where}: a solution cell cannot also be a grade cell here (the check belongs in its own locked cell)`);
     if (cell.cell_type === "code" && CHECK_CALL.test(text) && !(meta?.grade === true && meta.locked === true && meta.solution === false)) {
       problems.push(`${where}: calls nn.exercises.check… but is not a locked grade cell (grade: true, locked: true, solution: false)`);
     }
@@ -121,4 +129,3 @@ function regionLabels(text: string, where: string, problems: string[]): string[]
   if (open !== null) problems.push(`${where}: the region "${open}" has no "${END}"`);
   return labels;
 }
-

@@ -28,7 +28,13 @@ export interface CheckpointAnalysis {
  * UMAP and scores both. `name` labels the progress line and the result.
  */
 export function analyseCheckpoint(
-  name: string, checkpoint: string, x: Matrix, y: Int32Array, dataset: string, npzFile: string, umap: UmapOptions,
+  name: string,
+  checkpoint: string,
+  x: Matrix,
+  y: Int32Array,
+  dataset: string,
+  npzFile: string,
+  umap: UmapOptions,
 ): CheckpointAnalysis {
   const model = loadAutoencoder(checkpoint);
   const processed = processTestSet(model, x, y, dataset, checkpoint);
@@ -56,7 +62,12 @@ export interface ComparedModel {
  * Lab 2A's three checkpoints for `dataset`, base first: `_best` (or `base`), `_best_reg`
  * (L2) and `_best_dropout`, with their NPZ files `ae_<dataset>_test_processed_{base,reg,dropout}.npz`.
  */
-export function comparedModels(dataset: string, base: string | null = null, models = projectPath("saved_models"), outputs = projectPath("outputs")): ComparedModel[] {
+export function comparedModels(
+  dataset: string,
+  base: string | null = null,
+  models = projectPath("saved_models"),
+  outputs = projectPath("outputs"),
+): ComparedModel[] {
   const model = (name: string, pick: string, suffix: string, file: string | null = null): ComparedModel => ({
     name,
     checkpoint: file ?? checkpointPath(dataset, pick, models),
@@ -97,6 +108,9 @@ export function mseComparison(results: readonly CheckpointAnalysis[]): string {
     const change = (100 * (mse - base.reconstruction.mse)) / base.reconstruction.mse;
     return `${change >= 0 ? "+" : "−"}${Math.abs(change).toFixed(1)} % vs ${base.name}`;
   };
-  const parts = [`${base.name} ${base.reconstruction.mse.toFixed(5)}`, ...others.map((r) => `${r.name} ${r.reconstruction.mse.toFixed(5)} (${relative(r.reconstruction.mse)})`)];
+  const parts = [
+    `${base.name} ${base.reconstruction.mse.toFixed(5)}`,
+    ...others.map((r) => `${r.name} ${r.reconstruction.mse.toFixed(5)} (${relative(r.reconstruction.mse)})`),
+  ];
   return `Test MSE: ${parts.join("; ")}.`;
 }

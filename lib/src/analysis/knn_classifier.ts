@@ -49,7 +49,8 @@ export interface KnnResult {
 export function knnLabelBudgets(train: Matrix, trainLabels: Int32Array, test: Matrix, testLabels: Int32Array, options: KnnBudgetOptions): KnnResult[] {
   const n = train.rows;
   if (test.cols !== train.cols) throw new ShapeError(`kNN: test has ${test.cols} features, train ${train.cols}`);
-  if (trainLabels.length !== n || testLabels.length !== test.rows) throw new ShapeError(`kNN: ${n} training rows with ${trainLabels.length} labels, ${test.rows} test rows with ${testLabels.length} labels`);
+  if (trainLabels.length !== n || testLabels.length !== test.rows)
+    throw new ShapeError(`kNN: ${n} training rows with ${trainLabels.length} labels, ${test.rows} test rows with ${testLabels.length} labels`);
   const budgets = [...new Set(options.budgets.map((b) => Math.min(checkInt("budget", b), n)))].sort((a, b) => a - b);
   const kMax = Math.max(...options.ks.map((k) => checkInt("k", k)));
   if (kMax > budgets[0]) throw new ShapeError(`kNN: k = ${kMax} needs at least ${kMax} labelled images; the smallest budget is ${budgets[0]}`);
@@ -76,7 +77,10 @@ export function knnLabelBudgets(train: Matrix, trainLabels: Int32Array, test: Ma
     labelled[s].forEach((image, rank) => (level[image] = budgets.findIndex((budget) => rank < budget)));
     const sorted = Int32Array.from(labelled[s]).sort();
     images.set(sorted, seedStart[s]);
-    levels.set(Array.from(sorted, (image) => level[image]), seedStart[s]);
+    levels.set(
+      Array.from(sorted, (image) => level[image]),
+      seedStart[s],
+    );
     for (const count of budgets) {
       const subset = orders[s].subarray(0, count);
       for (const rate of noise) {
@@ -107,9 +111,19 @@ export function knnLabelBudgets(train: Matrix, trainLabels: Int32Array, test: Ma
     const F = test.dtype === "float64" ? Float64Array : Float32Array;
     matmulTransB(rows, train, new Matrix(end - start, n, new F(dots, 0, (end - start) * n)));
     const scan: ScanBlock = {
-      dots, float64: size === 8, rows: end - start, testNorms: rowNorms(rows), trainNorms: trainNorms.buffer as SharedArrayBuffer,
-      images: images.buffer as SharedArrayBuffer, levels: levels.buffer as SharedArrayBuffer, seedStart,
-      seeds: S, perSeed, kMax, shared, nearest: nearest.buffer as SharedArrayBuffer,
+      dots,
+      float64: size === 8,
+      rows: end - start,
+      testNorms: rowNorms(rows),
+      trainNorms: trainNorms.buffer as SharedArrayBuffer,
+      images: images.buffer as SharedArrayBuffer,
+      levels: levels.buffer as SharedArrayBuffer,
+      seedStart,
+      seeds: S,
+      perSeed,
+      kMax,
+      shared,
+      nearest: nearest.buffer as SharedArrayBuffer,
     };
     runTask({ module: SCAN_MODULE, name: "scanRows", context: scan }, end - start, options.threads);
     for (let r = 0; r < end - start; r++) {

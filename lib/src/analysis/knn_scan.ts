@@ -61,7 +61,15 @@ export function scanRows(block: ScanBlock, from: number, to: number): void {
 }
 
 /** The shared slot at offset o: the kMax nearest of all training images. */
-function scanAll(dot: Float32Array | Float64Array, norm: number, trainNorms: Float64Array, kMax: number, o: number, bestDist: Float64Array, bestIndex: Int32Array): void {
+function scanAll(
+  dot: Float32Array | Float64Array,
+  norm: number,
+  trainNorms: Float64Array,
+  kMax: number,
+  o: number,
+  bestDist: Float64Array,
+  bestIndex: Int32Array,
+): void {
   let worst = bestDist[o + kMax - 1];
   for (let j = 0; j < trainNorms.length; j++) {
     const d = norm + trainNorms[j] - 2 * dot[j];
@@ -78,8 +86,16 @@ function scanAll(dot: Float32Array | Float64Array, norm: number, trainNorms: Flo
  * every image with that test ~10× slower).
  */
 function scanLabelled(
-  dot: Float32Array | Float64Array, norm: number, trainNorms: Float64Array, images: Int32Array, levels: Uint8Array, seedStart: Int32Array,
-  perSeed: number, kMax: number, bestDist: Float64Array, bestIndex: Int32Array,
+  dot: Float32Array | Float64Array,
+  norm: number,
+  trainNorms: Float64Array,
+  images: Int32Array,
+  levels: Uint8Array,
+  seedStart: Int32Array,
+  perSeed: number,
+  kMax: number,
+  bestDist: Float64Array,
+  bestIndex: Int32Array,
 ): void {
   for (let s = 0; s + 1 < seedStart.length; s++) {
     for (let p = seedStart[s]; p < seedStart[s + 1]; p++) {

@@ -46,5 +46,11 @@ export function noisyLabels(labels: Int32Array, rate: number, classes: number, s
 
 /** The labels of `subset` (training indices, in the order labelledSubset gives them), with `rate` of them wrong. */
 export function noisySubsetLabels(labels: Int32Array, subset: Int32Array, rate: number, classes: number, seed: number): Int32Array {
-  return noisyLabels(Int32Array.from(subset, (i) => labels[i]), rate, classes, seed, "train");
+  return noisyLabels(
+    Int32Array.from(subset, (i) => labels[i]),
+    rate,
+    classes,
+    seed,
+    "train",
+  );
 }

@@ -87,7 +87,9 @@ export function exactKnn(x: Matrix, k: number): Neighbors {
   const bad = firstNonFinite(x);
   if (bad >= 0) {
     const row = Math.floor(bad / x.cols);
-    throw new ShapeError(`nearest neighbours: point ${row} has ${x.data[bad]} in column ${bad - row * x.cols}; every coordinate must be finite (drop or fix such rows)`);
+    throw new ShapeError(
+      `nearest neighbours: point ${row} has ${x.data[bad]} in column ${bad - row * x.cols}; every coordinate must be finite (drop or fix such rows)`,
+    );
   }
   const indices = new Int32Array(x.rows * k);
   const distances = new Float32Array(x.rows * k);

@@ -56,8 +56,16 @@ export function noiseRobustness(rows: readonly SweepRow[], raw: string, labelNoi
     const se = Math.sqrt(overSeeds + overTest);
     const verdict = n > 1 && Math.abs(advantage) > 2 * se ? (advantage > 0 ? "codes" : "raw") : "tie";
     return {
-      features, classifier, labels, labelNoise, seeds: n, advantage, se, verdict,
-      rawDrop: mean(rawClean) - mean(rawNoisy), codesDrop: mean(codesClean) - mean(codesNoisy),
+      features,
+      classifier,
+      labels,
+      labelNoise,
+      seeds: n,
+      advantage,
+      se,
+      verdict,
+      rawDrop: mean(rawClean) - mean(rawNoisy),
+      codesDrop: mean(codesClean) - mean(codesNoisy),
     };
   });
 }
@@ -68,7 +76,8 @@ export function noiseRobustness(rows: readonly SweepRow[], raw: string, labelNoi
  * and classifier the budgets where one side loses clearly less.
  */
 export function noiseConclusions(results: readonly NoiseRobustness[]): string[] {
-  if (results.length === 0) return ["Label noise: the table has no setting run both with clean and with noisy labels, for the codes and for raw pixels with the same seeds."];
+  if (results.length === 0)
+    return ["Label noise: the table has no setting run both with clean and with noisy labels, for the codes and for raw pixels with the same seeds."];
   const sentences: string[] = [];
   for (const noise of unique(results.map((r) => r.labelNoise)).sort((a, b) => a - b)) {
     const at = results.filter((r) => r.labelNoise === noise);
@@ -80,10 +89,13 @@ export function noiseConclusions(results: readonly NoiseRobustness[]): string[] 
     );
     const majority = at.length / 2;
     sentences.push(
-      count("codes") > majority ? `So at ${percent(noise)} the codes resist label noise better than raw pixels in most settings.`
-        : count("raw") > majority ? `So at ${percent(noise)} raw pixels resist label noise better than the codes in most settings.`
-        : count("tie") > majority ? `So at ${percent(noise)} neither resists label noise clearly better in most settings.`
-        : `So at ${percent(noise)} the answer depends on the setting.`,
+      count("codes") > majority
+        ? `So at ${percent(noise)} the codes resist label noise better than raw pixels in most settings.`
+        : count("raw") > majority
+          ? `So at ${percent(noise)} raw pixels resist label noise better than the codes in most settings.`
+          : count("tie") > majority
+            ? `So at ${percent(noise)} neither resists label noise clearly better in most settings.`
+            : `So at ${percent(noise)} the answer depends on the setting.`,
     );
     const best = [...at].sort((a, b) => b.advantage - a.advantage);
     if (best[0].verdict === "codes") sentences.push(`The codes' clearest gain: ${describe(best[0])}.`);
@@ -95,7 +107,10 @@ export function noiseConclusions(results: readonly NoiseRobustness[]): string[] 
         const parts = (["codes", "raw", "tie"] as const)
           .map((v) => [v, cells.filter((r) => r.verdict === v)] as const)
           .filter(([, rs]) => rs.length > 0)
-          .map(([v, rs]) => `${v === "codes" ? "codes lose less" : v === "raw" ? "raw pixels lose less" : "no clear difference"} at ${rs.map((r) => `${labelCount(r.labels)} (${signed(r.advantage)})`).join(", ")}`);
+          .map(
+            ([v, rs]) =>
+              `${v === "codes" ? "codes lose less" : v === "raw" ? "raw pixels lose less" : "no clear difference"} at ${rs.map((r) => `${labelCount(r.labels)} (${signed(r.advantage)})`).join(", ")}`,
+          );
         sentences.push(`${features}, ${classifier}, ${percent(noise)} wrong: ${parts.join("; ")}.`);
       }
     }

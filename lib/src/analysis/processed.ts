@@ -24,7 +24,9 @@ export interface ProcessedTestSet {
  */
 export function processTestSet(model: Autoencoder, x: Matrix, y: Int32Array, dataset: string, source = "the model"): ProcessedTestSet {
   if (x.cols !== model.config.inputDim) {
-    throw new DataError(`${source}: the model takes ${model.config.inputDim} pixels per image but the ${dataset} images have ${x.cols}; use a checkpoint trained on ${dataset}`);
+    throw new DataError(
+      `${source}: the model takes ${model.config.inputDim} pixels per image but the ${dataset} images have ${x.cols}; use a checkpoint trained on ${dataset}`,
+    );
   }
   if (y.length !== x.rows) throw new DataError(`${x.rows} images but ${y.length} labels`);
   const Z = model.encode(x);

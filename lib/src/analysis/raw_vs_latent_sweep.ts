@@ -69,7 +69,13 @@ export function epochsFor(settings: ClassifierSettings, labelCount: number, allL
  * them), and the validation labels with the same rate wrong. All labels: x is the training set
  * itself, in its own order.
  */
-export function labelledTrainingSet(features: FeatureSet, labels: Labels, seed: number, labelCount: number, labelNoise = 0): { x: Matrix; y: Int32Array; yVal: Int32Array } {
+export function labelledTrainingSet(
+  features: FeatureSet,
+  labels: Labels,
+  seed: number,
+  labelCount: number,
+  labelNoise = 0,
+): { x: Matrix; y: Int32Array; yVal: Int32Array } {
   checkInt("labelCount", labelCount);
   const n = features.train.rows;
   const all = labelCount >= n;
@@ -100,7 +106,8 @@ export interface ClassifierRunOptions {
  * of the validation labels) wrong (labelledTrainingSet), and scores it on the clean test set.
  */
 export function trainClassifier(features: FeatureSet, labels: Labels, settings: ClassifierSettings, run: ClassifierRunOptions): ClassifierRun {
-  if (typeof run !== "object" || run === null) throw new ConfigError(`trainClassifier: run must be an object like { seed: 0, labelCount: 1000 }, got ${String(run)}`);
+  if (typeof run !== "object" || run === null)
+    throw new ConfigError(`trainClassifier: run must be an object like { seed: 0, labelCount: 1000 }, got ${String(run)}`);
   checkKnownKeys("trainClassifier's run", run, ["seed", "labelCount", "labelNoise", "onEpoch"]);
   const seed = checkSeed("run.seed", run.seed);
   const { labelCount = features.train.rows, labelNoise = 0, onEpoch } = run;
@@ -110,17 +117,21 @@ export function trainClassifier(features: FeatureSet, labels: Labels, settings: 
   const classes = Math.max(...labels.train) + 1;
   const classifier = new MLPClassifier({ ...model, inputDim: x.cols, numClasses: classes, seed });
   const epochs = epochsFor(settings, x.rows, n);
-  const history = fit(classifier, { x, y }, {
-    epochs,
-    batchSize: Math.min(batchSize, x.rows),
-    lr,
-    weightDecay,
-    lrSchedule,
-    seed,
-    val: { x: features.val, y: yVal },
-    earlyStopping: { patience: Math.max(patience, Math.floor(epochs / 10)), monitor: "valMetric", mode: "max" },
-    onEpoch,
-  });
+  const history = fit(
+    classifier,
+    { x, y },
+    {
+      epochs,
+      batchSize: Math.min(batchSize, x.rows),
+      lr,
+      weightDecay,
+      lrSchedule,
+      seed,
+      val: { x: features.val, y: yVal },
+      earlyStopping: { patience: Math.max(patience, Math.floor(epochs / 10)), monitor: "valMetric", mode: "max" },
+      onEpoch,
+    },
+  );
   const testAccuracy = evaluate(classifier, { x: features.test, y: labels.test }).metric;
   return { features: features.name, labelCount: x.rows, labelNoise, seed, model: classifier, history, testAccuracy };
 }
@@ -167,14 +178,21 @@ export function rawVsLatentSweep(featureSets: readonly FeatureSet[], labels: Lab
   let step = 0;
   for (const features of featureSets) {
     line?.update(`${++step}/${total}: ${features.name}, k-NN (k = ${options.knn.join(", ")}) for every budget, noise level and seed`);
-    for (const r of knnLabelBudgets(features.train, labels.train, features.test, labels.test, { budgets: options.budgets, seeds: options.seeds, ks: options.knn, noise })) {
+    for (const r of knnLabelBudgets(features.train, labels.train, features.test, labels.test, {
+      budgets: options.budgets,
+      seeds: options.seeds,
+      ks: options.knn,
+      noise,
+    })) {
       rows.push({ features: features.name, classifier: `${r.k}-NN`, labels: r.labels, labelNoise: r.labelNoise, seed: r.seed, testAccuracy: r.accuracy });
     }
     for (const { name: classifier, settings, runs } of trained) {
       for (const { budget, labelNoise } of runs) {
         for (const seed of options.seeds) {
           const count = Math.min(budget, features.train.rows);
-          line?.update(`${++step}/${total}: ${features.name}, ${classifier}, ${count} labels${labelNoise > 0 ? ` (${Math.round(labelNoise * 100)} % wrong)` : ""}, seed ${seed}`);
+          line?.update(
+            `${++step}/${total}: ${features.name}, ${classifier}, ${count} labels${labelNoise > 0 ? ` (${Math.round(labelNoise * 100)} % wrong)` : ""}, seed ${seed}`,
+          );
           if (has({ features: features.name, classifier, labels: count, labelNoise, seed })) continue;
           const run = trainClassifier(features, labels, settings, { seed, labelCount: count, labelNoise });
           rows.push({ features: features.name, classifier, labels: run.labelCount, labelNoise, seed, testAccuracy: run.testAccuracy });

@@ -60,9 +60,12 @@ export function conclusions(diffs: readonly Difference[]): string[] {
   const sentences = noiseLevels.map((noise) => {
     const at = diffs.filter((d) => d.labelNoise === noise);
     const count = (v: Difference["verdict"]): number => at.filter((d) => d.verdict === v).length;
-    const prefix = noiseLevels.length === 1 && noise === 0 ? "Of" : `${noise === 0 ? "With clean labels, of" : `With ${percent(noise)} of the labels wrong, of`}`;
-    return `${prefix} ${at.length} settings (codes × classifier × label budget), the codes beat raw pixels by more than two standard errors in ${count("win")}, ` +
-      `lose by more than two standard errors in ${count("loss")}, and are within two standard errors in ${count("tie")}.`;
+    const prefix =
+      noiseLevels.length === 1 && noise === 0 ? "Of" : `${noise === 0 ? "With clean labels, of" : `With ${percent(noise)} of the labels wrong, of`}`;
+    return (
+      `${prefix} ${at.length} settings (codes × classifier × label budget), the codes beat raw pixels by more than two standard errors in ${count("win")}, ` +
+      `lose by more than two standard errors in ${count("loss")}, and are within two standard errors in ${count("tie")}.`
+    );
   });
   const wins = diffs.filter((d) => d.verdict === "win").sort((a, b) => b.diff - a.diff);
   const losses = diffs.filter((d) => d.verdict === "loss").sort((a, b) => a.diff - b.diff);
@@ -76,7 +79,10 @@ export function conclusions(diffs: readonly Difference[]): string[] {
       const parts = (["win", "loss", "tie"] as const)
         .map((v) => [v, cells.filter((d) => d.verdict === v)] as const)
         .filter(([, ds]) => ds.length > 0)
-        .map(([v, ds]) => `${v === "win" ? "win" : v === "loss" ? "lose" : "no clear difference"} at ${ds.map((d) => `${labelCount(d.labels)} (${signed(d.diff)})`).join(", ")}`);
+        .map(
+          ([v, ds]) =>
+            `${v === "win" ? "win" : v === "loss" ? "lose" : "no clear difference"} at ${ds.map((d) => `${labelCount(d.labels)} (${signed(d.diff)})`).join(", ")}`,
+        );
       sentences.push(`${features}, ${classifier}${noiseLevels.length > 1 ? " (clean labels)" : ""}: ${parts.join("; ")}.`);
     }
   }

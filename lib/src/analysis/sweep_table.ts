@@ -36,14 +36,25 @@ export function readSweepCsv(file: string): Array<SweepRow & { dataset: string }
   if (!fs.existsSync(file)) return [];
   const lines = fs.readFileSync(file, "utf8").trim().split("\n");
   const noisy = lines[0] === CSV_HEADER;
-  if (!noisy && lines[0] !== CSV_HEADER_CLEAN) throw new DataError(`${file}: not a raw-vs-latent table (its header is ${JSON.stringify(lines[0])}); move it away and run Lab 2E again`);
-  const pattern = noisy ? /^([^,]*),"((?:[^"]|"")*)",([^,]*),(\d+),([\d.eE+-]+),(\d+),([-\d.eE]+)$/ : /^([^,]*),"((?:[^"]|"")*)",([^,]*),(\d+),()(\d+),([-\d.eE]+)$/;
+  if (!noisy && lines[0] !== CSV_HEADER_CLEAN)
+    throw new DataError(`${file}: not a raw-vs-latent table (its header is ${JSON.stringify(lines[0])}); move it away and run Lab 2E again`);
+  const pattern = noisy
+    ? /^([^,]*),"((?:[^"]|"")*)",([^,]*),(\d+),([\d.eE+-]+),(\d+),([-\d.eE]+)$/
+    : /^([^,]*),"((?:[^"]|"")*)",([^,]*),(\d+),()(\d+),([-\d.eE]+)$/;
   return lines.slice(1).map((line, i) => {
     const m = pattern.exec(line);
     if (m === null) throw new DataError(`${file}: line ${i + 2} is not ${lines[0].replace("features", '"features"')}: ${JSON.stringify(line)}`);
     const labelNoise = noisy ? Number(m[5]) : 0;
     if (!(labelNoise >= 0 && labelNoise <= 1)) throw new DataError(`${file}: line ${i + 2} has label_noise ${m[5]}, expected a fraction in [0, 1]`);
-    return { dataset: m[1], features: m[2].replace(/""/g, '"'), classifier: m[3], labels: Number(m[4]), labelNoise, seed: Number(m[6]), testAccuracy: Number(m[7]) };
+    return {
+      dataset: m[1],
+      features: m[2].replace(/""/g, '"'),
+      classifier: m[3],
+      labels: Number(m[4]),
+      labelNoise,
+      seed: Number(m[6]),
+      testAccuracy: Number(m[7]),
+    };
   });
 }
 

@@ -124,6 +124,11 @@ export function runUmap(x: Matrix, options: UmapOptions = {}): UmapResult {
   return {
     embedding,
     epochs,
-    seconds: { neighbors: (afterNeighbors - started) / 1000, graph: (afterGraph - afterNeighbors) / 1000, layout: (end - afterGraph) / 1000, total: (end - started) / 1000 },
+    seconds: {
+      neighbors: (afterNeighbors - started) / 1000,
+      graph: (afterGraph - afterNeighbors) / 1000,
+      layout: (end - afterGraph) / 1000,
+      total: (end - started) / 1000,
+    },
   };
 }

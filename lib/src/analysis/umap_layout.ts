@@ -42,7 +42,10 @@ export class TypedLayout {
   private readonly nextNegative: Float64Array;
   private readonly epochsPerNegative: Float64Array;
 
-  constructor(private readonly state: UmapOptimizationState, private readonly random: () => number) {
+  constructor(
+    private readonly state: UmapOptimizationState,
+    private readonly random: () => number,
+  ) {
     const s = state;
     if (s.dim !== 2 || !s.moveOther || s.headEmbedding !== s.tailEmbedding) {
       throw new Error(`TypedLayout handles a 2-D fit only (dim ${s.dim}, moveOther ${s.moveOther}); use the stock umap-js layout`);

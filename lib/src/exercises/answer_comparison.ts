@@ -82,10 +82,19 @@ export function expectCloseNumber(got: unknown, expected: number, stats: ErrorSt
 export function asMatrix(value: unknown, what: string, where: string): Matrix {
   if (value instanceof Matrix) return value;
   const v = value as { rows?: unknown; cols?: unknown; data?: unknown } | null;
-  if (v !== null && typeof v === "object" && typeof v.rows === "number" && typeof v.cols === "number" && (v.data instanceof Float64Array || v.data instanceof Float32Array)) {
+  if (
+    v !== null &&
+    typeof v === "object" &&
+    typeof v.rows === "number" &&
+    typeof v.cols === "number" &&
+    (v.data instanceof Float64Array || v.data instanceof Float32Array)
+  ) {
     return new Matrix(v.rows, v.cols, v.data);
   }
-  throw new CheckFailure(`${where}: ${what} is ${describeValue(value)}, not an nn.Matrix`, "return a matrix, e.g. new nn.Matrix(rows, cols, x.dtype) filled with the result");
+  throw new CheckFailure(
+    `${where}: ${what} is ${describeValue(value)}, not an nn.Matrix`,
+    "return a matrix, e.g. new nn.Matrix(rows, cols, x.dtype) filled with the result",
+  );
 }
 
 /** The first suspect whose value `got` equals (to 1e-6), as its hint. */
@@ -115,7 +124,15 @@ function closeNumbers(a: number, b: number): boolean {
  * (relative error <= NUMERIC_TOL); else adds its errors to `stats`.
  * @param what e.g. "dW" or "grad"; @param hint what the mismatch means for this function
  */
-export function expectMatchesNumeric(analytic: ArrayLike<number>, numeric: ArrayLike<number>, stats: ErrorStats, what: string, where: string, hint: string, cols?: number): void {
+export function expectMatchesNumeric(
+  analytic: ArrayLike<number>,
+  numeric: ArrayLike<number>,
+  stats: ErrorStats,
+  what: string,
+  where: string,
+  hint: string,
+  cols?: number,
+): void {
   const rel = relError(analytic, numeric);
   if (!(rel <= NUMERIC_TOL)) {
     const k = argMaxAbsDiff(analytic, numeric);

@@ -50,7 +50,11 @@ export function batchNormDx(dOut: Matrix, xHat: Matrix, gamma: Matrix, invStd: r
 }
 
 /** Running statistics after `batches`, from mean 0 and variance 1, under a given update rule. */
-export function runningAfter(batches: readonly Matrix[], update: (old: number, batch: number) => number, unbiased: boolean): { mean: Matrix; variance: Matrix } {
+export function runningAfter(
+  batches: readonly Matrix[],
+  update: (old: number, batch: number) => number,
+  unbiased: boolean,
+): { mean: Matrix; variance: Matrix } {
   const d = batches[0].cols;
   const mean = new Matrix(1, d, "float64");
   const variance = new Matrix(1, d, "float64");
@@ -69,7 +73,8 @@ export function runningAfter(batches: readonly Matrix[], update: (old: number, b
 export const decoyOf = (c: BatchNormCase): Matrix => c.batches[1];
 
 /** Running statistics under the check's momentum after `batches` in training mode. */
-export const runningAfterBatches = (batches: readonly Matrix[]): { mean: Matrix; variance: Matrix } => runningAfter(batches, (old, batch) => CHECK_MOMENTUM * old + (1 - CHECK_MOMENTUM) * batch, false);
+export const runningAfterBatches = (batches: readonly Matrix[]): { mean: Matrix; variance: Matrix } =>
+  runningAfter(batches, (old, batch) => CHECK_MOMENTUM * old + (1 - CHECK_MOMENTUM) * batch, false);
 
 /** Running statistics after the decoy and the first batch (what a fresh layer holds at backward). */
 export const runningAfterTwo = (c: BatchNormCase): { mean: Matrix; variance: Matrix } => runningAfterBatches([decoyOf(c), c.batches[0]]);

@@ -18,7 +18,11 @@ import type { BatchNormCase } from "./check_cases";
 
 function batchNormCases(seed: number): BatchNormCase[] {
   const rng = new Rng(seed);
-  const shapes = [[5 + rng.int(4), 3 + rng.int(3)], [3 + rng.int(3), 2 + rng.int(3)], [2, 2 + rng.int(3)]];
+  const shapes = [
+    [5 + rng.int(4), 3 + rng.int(3)],
+    [3 + rng.int(3), 2 + rng.int(3)],
+    [2, 2 + rng.int(3)],
+  ];
   return shapes.map(([n, d]) => {
     // Columns with their own offset and spread, so means and variances are far from 0 and 1.
     const offset = randomMatrix(1, d, rng);
@@ -60,10 +64,18 @@ function build(BatchNorm: BatchNormClass, c: BatchNormCase): Built {
     throw new CheckFailure(`${c.label}: buffers() returned ${describeValue(buffers)}`, "buffers() returns [this.runningMean, this.runningVar], as given");
   }
   const [runningMean, runningVar] = buffers;
-  const starts: Array<[string, Matrix | undefined, number]> = [["γ", gamma?.value, 1], ["β", beta?.value, 0], ["running mean", runningMean.value, 0], ["running var", runningVar.value, 1]];
+  const starts: Array<[string, Matrix | undefined, number]> = [
+    ["γ", gamma?.value, 1],
+    ["β", beta?.value, 0],
+    ["running mean", runningMean.value, 0],
+    ["running var", runningVar.value, 1],
+  ];
   for (const [what, m, start] of starts) {
     if (m === undefined || m.rows !== 1 || m.cols !== c.d || m.dtype !== "float64" || m.data.some((v) => v !== start)) {
-      throw new CheckFailure(`${c.label}: ${what} should be a (1, ${c.d}) float64 matrix of ${start}s, got ${m === undefined ? "nothing" : `${m.shape} ${m.dtype}`}`, "keep the constructor the exercise gives you");
+      throw new CheckFailure(
+        `${c.label}: ${what} should be a (1, ${c.d}) float64 matrix of ${start}s, got ${m === undefined ? "nothing" : `${m.shape} ${m.dtype}`}`,
+        "keep the constructor the exercise gives you",
+      );
     }
   }
   gamma.value.data.set(c.gamma.data);

@@ -24,7 +24,10 @@ export const OVERFIT = { points: 20, steps: 500, loss: 0.05 } as const;
 export function gradeBeforeTraining(setup: SetupFunction<Int32Array>, mine: MyLayers): ExerciseReport {
   const data = spiralData();
   const classes = 3;
-  const g = new Grader("E6 · before training: your spirals network", `${data.train.x.rows} training points, ${classes} classes; ${OVERFIT.points} of them for the overfit test`);
+  const g = new Grader(
+    "E6 · before training: your spirals network",
+    `${data.train.x.rows} training points, ${classes} classes; ${OVERFIT.points} of them for the overfit test`,
+  );
   if (!g.requireFunction(setup, "your network function", "checkBeforeTraining(spiralNetwork, mine)") || !ownClasses(g, mine)) return g.report();
   const returns = "spiralNetwork() returns { model, optimizer }";
   let first: NetworkSetup<Int32Array> | null = null;
@@ -49,9 +52,12 @@ export function gradeBeforeTraining(setup: SetupFunction<Int32Array>, mine: MyLa
     const loss = lossOf(fresh.model, logits, data.train.y);
     const detail = `initial loss ${loss.toFixed(3)} on the ${data.train.x.rows} training points = ${(loss / lnC).toFixed(2)} × ln ${classes} (the logits' rms ${std.toFixed(2)})`;
     if (!(Math.abs(loss - lnC) <= INITIAL_LOSS_TOLERANCE * lnC)) {
-      throw new CheckFailure(detail, loss > lnC
-        ? `an untrained classifier should be unsure: all ${classes} classes about equally likely, a loss near ln ${classes}. Yours is confidently wrong: its logits are too large. Start from smaller weights (He or Xavier init, nothing scaled up), and check that your loss is the mean over the batch, not the sum`
-        : `no untrained network can do better than guessing; a loss below ln ${classes} means the loss is wrong: softmax must normalise each row (exp(z − max) / Σ exp(z − max)) and the loss is −log of the true class's probability`);
+      throw new CheckFailure(
+        detail,
+        loss > lnC
+          ? `an untrained classifier should be unsure: all ${classes} classes about equally likely, a loss near ln ${classes}. Yours is confidently wrong: its logits are too large. Start from smaller weights (He or Xavier init, nothing scaled up), and check that your loss is the mean over the batch, not the sum`
+          : `no untrained network can do better than guessing; a loss below ln ${classes} means the loss is wrong: softmax must normalise each row (exp(z − max) / Σ exp(z − max)) and the loss is −log of the true class's probability`,
+      );
     }
     return detail;
   });
@@ -66,10 +72,17 @@ export function gradeBeforeTraining(setup: SetupFunction<Int32Array>, mine: MyLa
     if (!Number.isFinite(end)) throw new CheckFailure(detail, "the loss overflowed: the lr is far too large");
     if (end > OVERFIT.loss) {
       const lnC = Math.log(classes);
-      if (start > (1 + INITIAL_LOSS_TOLERANCE) * lnC) throw new CheckFailure(detail, `it starts from a loss of ${start.toFixed(1)}, far above ln ${classes}: make the initial loss right first (the check above), then this one`);
-      throw new CheckFailure(detail, end > start / 2
-        ? `the loss hardly fell: the gradients do not lower it. Look for a bug in a backward (do all of E1–E5 pass in the checkAll cell above? re-collect after fixing them) or an lr far too small`
-        : `it learns, but too slowly to memorise ${OVERFIT.points} points: raise the lr (yours is ${fresh.optimizer.lr}; try 2 to 3 times larger) or widen the layers. A network that cannot overfit ${OVERFIT.points} points will not fit ${data.train.x.rows}`);
+      if (start > (1 + INITIAL_LOSS_TOLERANCE) * lnC)
+        throw new CheckFailure(
+          detail,
+          `it starts from a loss of ${start.toFixed(1)}, far above ln ${classes}: make the initial loss right first (the check above), then this one`,
+        );
+      throw new CheckFailure(
+        detail,
+        end > start / 2
+          ? `the loss hardly fell: the gradients do not lower it. Look for a bug in a backward (do all of E1–E5 pass in the checkAll cell above? re-collect after fixing them) or an lr far too small`
+          : `it learns, but too slowly to memorise ${OVERFIT.points} points: raise the lr (yours is ${fresh.optimizer.lr}; try 2 to 3 times larger) or widen the layers. A network that cannot overfit ${OVERFIT.points} points will not fit ${data.train.x.rows}`,
+      );
     }
     return detail;
   });
@@ -94,18 +107,26 @@ function overfit(setup: NetworkSetup<Int32Array>, x: Matrix, y: Int32Array): { s
 function validSetup<Y extends Matrix | Int32Array>(result: unknown): NetworkSetup<Y> {
   const r = result as { model?: unknown; optimizer?: { step?: unknown; lr?: unknown } } | null;
   if (!validModel<Y>(r?.model) || typeof r?.optimizer?.step !== "function" || typeof r.optimizer.lr !== "number") {
-    throw new CheckFailure(`it returned ${describeValue(result)}`, "return { model, optimizer }: model a new, untrained nn.Classifier of your layers, optimizer new SGD({ lr, weightDecay }) (yours)");
+    throw new CheckFailure(
+      `it returned ${describeValue(result)}`,
+      "return { model, optimizer }: model a new, untrained nn.Classifier of your layers, optimizer new SGD({ lr, weightDecay }) (yours)",
+    );
   }
   return { model: r.model, optimizer: r.optimizer as Optimizer };
 }
 
 function forwardOf<Y extends Matrix | Int32Array>(model: Network<Y>, x: Matrix, training: boolean): Matrix {
-  return asMatrix(learner("the model's forward", () => model.forward(x, { training })), "the model's output", `${x.rows} inputs`);
+  return asMatrix(
+    learner("the model's forward", () => model.forward(x, { training })),
+    "the model's output",
+    `${x.rows} inputs`,
+  );
 }
 
 function lossOf(model: Network<Int32Array>, out: Matrix, y: Int32Array): number {
   const { loss } = learner("the model's loss", () => model.loss(out, y));
-  if (typeof loss !== "number") throw new CheckFailure(`the loss returned loss = ${describeValue(loss)}`, "your loss returns { loss, grad } with loss a number");
+  if (typeof loss !== "number")
+    throw new CheckFailure(`the loss returned loss = ${describeValue(loss)}`, "your loss returns { loss, grad } with loss a number");
   return loss;
 }
 

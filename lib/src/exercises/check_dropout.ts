@@ -43,7 +43,16 @@ function fractionTolerance(q: number, n: number): number {
 }
 
 /** Compares the learner's `got` with `expected`, offering the catalogue's mistakes that show in `shows`. */
-function expectCase(got: Matrix, expected: Matrix, stats: ErrorStats, shows: DropoutShows, c: Omit<DropoutCase, "got">, what: string, where: string, hint: string): void {
+function expectCase(
+  got: Matrix,
+  expected: Matrix,
+  stats: ErrorStats,
+  shows: DropoutShows,
+  c: Omit<DropoutCase, "got">,
+  what: string,
+  where: string,
+  hint: string,
+): void {
   expectClose(got, expected, stats, { what, where, suspects: suspectsFor(DROPOUT_MISTAKES, shows, { ...c, got }), hint });
 }
 
@@ -67,7 +76,10 @@ function expectKeptFraction(kept: Matrix, p: number, where: string): string {
 export function gradeDropout(Dropout: DropoutClass, options: GradeOptions = {}): ExerciseReport {
   const seed = options.seed ?? 0;
   const rng = new Rng(seed);
-  const g = new Grader("E7 · Dropout", `p = ${P} on a (4, 6) batch and a (200, 50) one in float64; p = 0 and p = 0.99; seeds 5 and 6`, { methods: ["Dropout.forward", "Dropout.backward"], engine: "nn.Dropout" });
+  const g = new Grader("E7 · Dropout", `p = ${P} on a (4, 6) batch and a (200, 50) one in float64; p = 0 and p = 0.99; seeds 5 and 6`, {
+    methods: ["Dropout.forward", "Dropout.backward"],
+    engine: "nn.Dropout",
+  });
   if (!g.requireFunction(Dropout, "Dropout", "checkDropout(Dropout)")) return g.report();
   const make = (p: number, layerSeed = 1): Layer => construct("Dropout", () => new Dropout(p, { seed: layerSeed }));
   const small = batch(4, 6, rng);
@@ -97,7 +109,16 @@ export function gradeDropout(Dropout: DropoutClass, options: GradeOptions = {}):
     expectInputKept(layer, "Dropout", large, true, where);
     const y = forwardCopy(layer, "Dropout", large, true, where);
     const kept = keptOf(y);
-    expectCase(y, scaled(times(large, kept), 1 / (1 - P)), stats, "train y", { base: large, p: P, kept, decoyKept: null }, "y", where, "each output is 0 (dropped) or its x divided by (1 − p) (kept)");
+    expectCase(
+      y,
+      scaled(times(large, kept), 1 / (1 - P)),
+      stats,
+      "train y",
+      { base: large, p: P, kept, decoyKept: null },
+      "y",
+      where,
+      "each output is 0 (dropped) or its x divided by (1 − p) (kept)",
+    );
     return "each output 0 or x/(1 − p)";
   });
   g.check("training forward: the fraction kept", () => {
@@ -110,7 +131,16 @@ export function gradeDropout(Dropout: DropoutClass, options: GradeOptions = {}):
     const decoyKept = keptOf(forwardCopy(layer, "Dropout", decoy, true, where));
     const kept = keptOf(forwardCopy(layer, "Dropout", large, true, where));
     const dX = backwardCopy(layer, "Dropout", largeDOut, where);
-    expectCase(dX, scaled(times(largeDOut, kept), 1 / (1 - P)), stats, "train dX", { base: largeDOut, p: P, kept, decoyKept }, "dX", where, "dX is dOut times the mask of the last forward: 0 where it dropped, dOut/(1 − p) where it kept");
+    expectCase(
+      dX,
+      scaled(times(largeDOut, kept), 1 / (1 - P)),
+      stats,
+      "train dX",
+      { base: largeDOut, p: P, kept, decoyKept },
+      "dX",
+      where,
+      "dX is dOut times the mask of the last forward: 0 where it dropped, dOut/(1 − p) where it kept",
+    );
     expectBackwardOverwrites(layer, "Dropout", largeDOut, [], where, stats);
   });
   g.check("a new mask on every training forward", () => {
@@ -119,13 +149,21 @@ export function gradeDropout(Dropout: DropoutClass, options: GradeOptions = {}):
     const first = keptOf(forwardCopy(layer, "Dropout", large, true, where));
     const second = keptOf(forwardCopy(layer, "Dropout", large, true, where));
     const same = first.data.every((v, i) => v === second.data[i]);
-    if (same) throw new CheckFailure(`${where}: both calls dropped exactly the same ${first.data.length - fraction(first) * first.data.length} entries`, hintFor("new mask per call"));
+    if (same)
+      throw new CheckFailure(
+        `${where}: both calls dropped exactly the same ${first.data.length - fraction(first) * first.data.length} entries`,
+        hintFor("new mask per call"),
+      );
     return "the two masks differ";
   });
   g.check("p = 0: nothing dropped", (stats) => {
     const where = "training, p = 0, (4, 6)";
     const layer = make(0);
-    expectClose(forwardCopy(layer, "Dropout", small, true, where), small, stats, { what: "y", where, hint: "with p = 0 no entry is dropped and 1/(1 − p) = 1: y = x" });
+    expectClose(forwardCopy(layer, "Dropout", small, true, where), small, stats, {
+      what: "y",
+      where,
+      hint: "with p = 0 no entry is dropped and 1/(1 − p) = 1: y = x",
+    });
     expectClose(backwardCopy(layer, "Dropout", smallDOut, where), smallDOut, stats, { what: "dX", where, hint: "with p = 0, dX = dOut" });
   });
   g.check("p = 0.99: finite, few survivors", (stats) => {
@@ -134,9 +172,27 @@ export function gradeDropout(Dropout: DropoutClass, options: GradeOptions = {}):
     const layer = make(p);
     const y = forwardCopy(layer, "Dropout", large, true, where);
     const kept = keptOf(y);
-    expectCase(y, scaled(times(large, kept), 1 / (1 - p)), stats, "train y", { base: large, p, kept, decoyKept: null }, "y", where, "each output is 0 (dropped) or its x divided by (1 − p) (kept); at p = 0.99 a survivor is 100·x");
+    expectCase(
+      y,
+      scaled(times(large, kept), 1 / (1 - p)),
+      stats,
+      "train y",
+      { base: large, p, kept, decoyKept: null },
+      "y",
+      where,
+      "each output is 0 (dropped) or its x divided by (1 − p) (kept); at p = 0.99 a survivor is 100·x",
+    );
     const dX = backwardCopy(layer, "Dropout", largeDOut, where);
-    expectCase(dX, scaled(times(largeDOut, kept), 1 / (1 - p)), stats, "train dX", { base: largeDOut, p, kept, decoyKept: null }, "dX", where, "dX is dOut times the mask of the last forward");
+    expectCase(
+      dX,
+      scaled(times(largeDOut, kept), 1 / (1 - p)),
+      stats,
+      "train dX",
+      { base: largeDOut, p, kept, decoyKept: null },
+      "dX",
+      where,
+      "dX is dOut times the mask of the last forward",
+    );
     return expectKeptFraction(kept, p, where);
   });
   g.check("the seed decides the mask", () => {
@@ -160,7 +216,11 @@ export function gradeDropout(Dropout: DropoutClass, options: GradeOptions = {}):
       }
       if (thrown === null) throw new CheckFailure(`new Dropout(${p}) made a layer`, hintFor("invalid p"));
       const message = thrown instanceof Error ? thrown.message : String(thrown);
-      if (!/\bp\b/.test(message)) throw new CheckFailure(`new Dropout(${p}) threw "${message}", which does not name p`, "say which parameter is wrong and what was expected, e.g. \"p must be a number in [0, 1)\"");
+      if (!/\bp\b/.test(message))
+        throw new CheckFailure(
+          `new Dropout(${p}) threw "${message}", which does not name p`,
+          'say which parameter is wrong and what was expected, e.g. "p must be a number in [0, 1)"',
+        );
     }
     return "p = 1, 1.5, −0.1 and NaN refused";
   });

@@ -37,12 +37,18 @@ const BROKEN_REL = 1e-2;
 /** The step numericGradient takes by default, as in the engine. */
 const H = 1e-5;
 
-const FORWARD_DIFF_HINT = "these are forward differences, (f(x + h) − f(x)) / h: their error is O(h), about 1e-5 on a curved function; centred differences (f(x + h) − f(x − h)) / 2h are O(h²)";
+const FORWARD_DIFF_HINT =
+  "these are forward differences, (f(x + h) − f(x)) / h: their error is O(h), about 1e-5 on a curved function; centred differences (f(x + h) − f(x − h)) / 2h are O(h²)";
 const ROUND_OFF_HINT =
-  "round-off: the step h is lost when x is float32 (a float32 copy of x, or new nn.Matrix(rows, cols) without \"float64\") or when h is far below 1e-5 in float64; perturb x itself in float64 with h ≈ 1e-5";
+  'round-off: the step h is lost when x is float32 (a float32 copy of x, or new nn.Matrix(rows, cols) without "float64") or when h is far below 1e-5 in float64; perturb x itself in float64 with h ≈ 1e-5';
 
 /** A numeric gradient on a `dtype` copy of x with step H; `quotient` (from f(x + h), f(x − h), f(x)) makes it right or wrong. */
-function variantGradient(f: (x: Matrix) => number, x: Matrix, dtype: "float64" | "float32", quotient: (fPlus: () => number, fMinus: () => number, f0: () => number) => number): Matrix {
+function variantGradient(
+  f: (x: Matrix) => number,
+  x: Matrix,
+  dtype: "float64" | "float32",
+  quotient: (fPlus: () => number, fMinus: () => number, f0: () => number) => number,
+): Matrix {
   const copy = x.astype(dtype);
   const g = new Matrix(x.rows, x.cols, "float64");
   for (let i = 0; i < copy.data.length; i++) {
@@ -61,12 +67,24 @@ function variantGradient(f: (x: Matrix) => number, x: Matrix, dtype: "float64" |
 function numericSuspects(f: (x: Matrix) => number, x: Matrix): Suspect[] {
   const suspects: Suspect[] = [
     { hint: FORWARD_DIFF_HINT, value: () => variantGradient(f, x, "float64", (plus, _minus, f0) => (plus() - f0()) / H) },
-    { hint: FORWARD_DIFF_HINT.replace("forward differences, (f(x + h) − f(x)) / h", "backward differences, (f(x) − f(x − h)) / h"), value: () => variantGradient(f, x, "float64", (_plus, minus, f0) => (f0() - minus()) / H) },
-    { hint: "the difference is divided by h instead of 2h: x + h and x − h are 2h apart, (f(x + h) − f(x − h)) / 2h", value: () => variantGradient(f, x, "float64", (plus, minus) => (plus() - minus()) / H) },
-    { hint: `${ROUND_OFF_HINT} (this matches centred differences on a float32 copy of x)`, value: () => variantGradient(f, x, "float32", (plus, minus) => (plus() - minus()) / (2 * H)) },
+    {
+      hint: FORWARD_DIFF_HINT.replace("forward differences, (f(x + h) − f(x)) / h", "backward differences, (f(x) − f(x − h)) / h"),
+      value: () => variantGradient(f, x, "float64", (_plus, minus, f0) => (f0() - minus()) / H),
+    },
+    {
+      hint: "the difference is divided by h instead of 2h: x + h and x − h are 2h apart, (f(x + h) − f(x − h)) / 2h",
+      value: () => variantGradient(f, x, "float64", (plus, minus) => (plus() - minus()) / H),
+    },
+    {
+      hint: `${ROUND_OFF_HINT} (this matches centred differences on a float32 copy of x)`,
+      value: () => variantGradient(f, x, "float32", (plus, minus) => (plus() - minus()) / (2 * H)),
+    },
   ];
   for (const h of [1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13]) {
-    suspects.push({ hint: "h is too small (far below 1e-5): f(x + h) − f(x − h) keeps only a few digits, a round-off of about 1e-16·|f| / h; use h ≈ 1e-5 in float64", value: () => referenceGradient(f, x, h) });
+    suspects.push({
+      hint: "h is too small (far below 1e-5): f(x + h) − f(x − h) keeps only a few digits, a round-off of about 1e-16·|f| / h; use h ≈ 1e-5 in float64",
+      value: () => referenceGradient(f, x, h),
+    });
   }
   return suspects;
 }
@@ -76,7 +94,10 @@ function callNumeric(tools: GradientCheckTools, f: (x: Matrix) => number, x: Mat
   const got = learner("numericGradient", () => (h === undefined ? tools.numericGradient(f, x) : tools.numericGradient(f, x, h)));
   const m = asMatrix(got, "numericGradient(f, x)", "");
   if (m.dtype !== "float64") {
-    throw new CheckFailure(`numericGradient returned a ${m.dtype} matrix for a float64 x`, `${ROUND_OFF_HINT}; make the result with new nn.Matrix(x.rows, x.cols, "float64")`);
+    throw new CheckFailure(
+      `numericGradient returned a ${m.dtype} matrix for a float64 x`,
+      `${ROUND_OFF_HINT}; make the result with new nn.Matrix(x.rows, x.cols, "float64")`,
+    );
   }
   return m;
 }
@@ -95,19 +116,32 @@ function describeChange(before: Matrix, after: Matrix, h: number): { detail: str
   }
   if (changed === 0) return null;
   const detail = `${changed} of ${before.data.length} entries of x differ afterwards`;
-  if (byH === changed) return { detail: `${detail}, each by ±h`, hint: "x[i] is not restored: after evaluating f(x + h) and f(x − h), put the old value back (x[i] = old), or the next entries are differentiated at a shifted point" };
-  if (tiny === changed) return { detail: `${detail}, by round-off (about 1e-16)`, hint: "x[i] drifts by round-off: x[i] + h − 2h + h is not exactly x[i]; save the old value and put it back (x[i] = old)" };
+  if (byH === changed)
+    return {
+      detail: `${detail}, each by ±h`,
+      hint: "x[i] is not restored: after evaluating f(x + h) and f(x − h), put the old value back (x[i] = old), or the next entries are differentiated at a shifted point",
+    };
+  if (tiny === changed)
+    return {
+      detail: `${detail}, by round-off (about 1e-16)`,
+      hint: "x[i] drifts by round-off: x[i] + h − 2h + h is not exactly x[i]; save the old value and put it back (x[i] = old)",
+    };
   return { detail, hint: "numericGradient must leave x as it found it: perturb one entry, evaluate f, and put the old value back before the next" };
 }
 
 /** The learner's checkLayerDX on a spied layer, with everything it returned checked for type. */
 function callLayerCheck(tools: GradientCheckTools, layer: Spy, x: Matrix, seed: number, where: string): LayerGradientCheck {
   const got = learner("checkLayerDX", () => tools.checkLayerDX(layer, x, seed)) as unknown;
-  if (got === null || typeof got !== "object") throw new CheckFailure(`${where}: checkLayerDX returned ${describeValue(got)}`, "return { analytic, numeric, relError }");
+  if (got === null || typeof got !== "object")
+    throw new CheckFailure(`${where}: checkLayerDX returned ${describeValue(got)}`, "return { analytic, numeric, relError }");
   const r = got as Record<string, unknown>;
   const analytic = asMatrix(r.analytic, "analytic", where);
   const numeric = asMatrix(r.numeric, "numeric", where);
-  if (typeof r.relError !== "number") throw new CheckFailure(`${where}: relError is ${describeValue(r.relError)}, not a number`, "return { analytic, numeric, relError: relativeError(analytic, numeric) }");
+  if (typeof r.relError !== "number")
+    throw new CheckFailure(
+      `${where}: relError is ${describeValue(r.relError)}, not a number`,
+      "return { analytic, numeric, relError: relativeError(analytic, numeric) }",
+    );
   return { analytic, numeric, relError: r.relError };
 }
 
@@ -119,10 +153,15 @@ function expectLayerCheck(tools: GradientCheckTools, make: () => Layer, x: Matri
   const spy = new Spy(make(), probe);
   const before = x.clone();
   const out = callLayerCheck(tools, spy, x, seed, where);
-  if (spy.backwards.length === 0) throw new CheckFailure(`${where}: checkLayerDX never called layer.backward`, "analytic is what the layer's own backward(R) returns: call layer.forward(x) then layer.backward(R)");
+  if (spy.backwards.length === 0)
+    throw new CheckFailure(
+      `${where}: checkLayerDX never called layer.backward`,
+      "analytic is what the layer's own backward(R) returns: call layer.forward(x) then layer.backward(R)",
+    );
   const { dOut: R, after } = spy.backwards.at(-1)!;
   const y = make().forward(x, { training: false });
-  if (R.rows !== y.rows || R.cols !== y.cols) throw new CheckFailure(`${where}: backward got R of shape ${R.shape}; y has shape ${y.shape}`, "R must have y's shape: one random number per output entry");
+  if (R.rows !== y.rows || R.cols !== y.cols)
+    throw new CheckFailure(`${where}: backward got R of shape ${R.shape}; y has shape ${y.shape}`, "R must have y's shape: one random number per output entry");
   if (isConstant(R)) {
     throw new CheckFailure(
       `${where}: backward got an R whose entries are all ${R.data[0]}`,
@@ -140,17 +179,36 @@ function expectLayerCheck(tools: GradientCheckTools, make: () => Layer, x: Matri
   const truth = make();
   truth.forward(x, { training: false });
   const expectedAnalytic = truth.backward(R.clone()).clone();
-  expectClose(out.analytic, expectedAnalytic, stats, { what: "analytic", where, hint: "analytic is what backward(R) returns, for the same R as in f; copy it (.clone()): a layer may reuse that matrix" });
+  expectClose(out.analytic, expectedAnalytic, stats, {
+    what: "analytic",
+    where,
+    hint: "analytic is what backward(R) returns, for the same R as in f; copy it (.clone()): a layer may reuse that matrix",
+  });
   const expectedNumeric = referenceGradient(sumYR(make, R), x);
   expectClose(out.numeric, expectedNumeric, stats, {
     what: "numeric (∂(Σ y·R)/∂x)",
     where,
     tol: NUMERIC_MATCH_TOL,
-    suspects: [{ hint: "that is the gradient of Σ y, not Σ y·R: multiply each y entry by R's", value: () => referenceGradient(sumYR(make, mapMatrix(R, () => 1)), x) }],
+    suspects: [
+      {
+        hint: "that is the gradient of Σ y, not Σ y·R: multiply each y entry by R's",
+        value: () =>
+          referenceGradient(
+            sumYR(
+              make,
+              mapMatrix(R, () => 1),
+            ),
+            x,
+          ),
+      },
+    ],
     hint: "numeric must be the centred differences of f(x) = Σ y·R for the SAME R that went to backward: draw R once, before f, not redrawn inside f at every call",
   });
   if (!(out.relError <= CORRECT_REL)) {
-    throw new CheckFailure(`${where}: relError is ${sci(out.relError)} on a correct layer (analytic and numeric agree to ${sci(relError(out.analytic.data, out.numeric.data))})`, "relError should be relativeError(analytic, numeric)");
+    throw new CheckFailure(
+      `${where}: relError is ${sci(out.relError)} on a correct layer (analytic and numeric agree to ${sci(relError(out.analytic.data, out.numeric.data))})`,
+      "relError should be relativeError(analytic, numeric)",
+    );
   }
 }
 
@@ -184,7 +242,9 @@ export function gradeGradientCheck(
     const method = learnerMethodNow();
     if (helper !== null && method !== undefined) g.noteEngineUse(method, helper);
   };
-  const probed = (f: (x: Matrix) => number) => (m: Matrix): number => (probe(), f(m));
+  const probed =
+    (f: (x: Matrix) => number) =>
+    (m: Matrix): number => (probe(), f(m));
   const haveNumeric = g.requireFunction(numericGradient, "numericGradient", CALL);
   const haveRel = g.requireFunction(relativeError, "relativeError", CALL);
   const haveLayer = g.requireFunction(checkLayerDX, "checkLayerDX", CALL);
@@ -230,7 +290,10 @@ export function gradeGradientCheck(
         tol: 1e-10,
         suspects: [
           { hint: "numericGradient ignores its h argument: use the h it is called with (its default is 1e-5)", value: () => referenceGradient(cube, x, 1e-5) },
-          { hint: "the difference is divided by h instead of 2h: x + h and x − h are 2h apart, (f(x + h) − f(x − h)) / 2h", value: () => mapMatrix(referenceGradient(cube, x, 1e-3), (v) => 2 * v) },
+          {
+            hint: "the difference is divided by h instead of 2h: x + h and x − h are 2h apart, (f(x + h) − f(x − h)) / 2h",
+            value: () => mapMatrix(referenceGradient(cube, x, 1e-3), (v) => 2 * v),
+          },
         ],
         hint: "(f(x + h) − f(x − h)) / 2h with the h passed in",
       });
@@ -241,8 +304,18 @@ export function gradeGradientCheck(
   if (haveRel) {
     const m = (values: number[]): Matrix => Matrix.fromValues(1, values.length, values, "float64");
     const cases: Array<{ a: number[]; b: number[]; label: string; suspects: Array<{ hint: string; value: number }> }> = [
-      { label: "[1, 2, −3] vs [1.1, 2, −3]", a: [1, 2, -3], b: [1.1, 2, -3], suspects: [{ hint: "divided by |a| only: the error must not depend on which argument comes first, divide by max(|a|, |b|, tiny)", value: 0.1 }] },
-      { label: "[1.1, 2, −3] vs [1, 2, −3] (the other order)", a: [1.1, 2, -3], b: [1, 2, -3], suspects: [{ hint: "divided by |b| only: the error must not depend on which argument comes first, divide by max(|a|, |b|, tiny)", value: 0.1 }] },
+      {
+        label: "[1, 2, −3] vs [1.1, 2, −3]",
+        a: [1, 2, -3],
+        b: [1.1, 2, -3],
+        suspects: [{ hint: "divided by |a| only: the error must not depend on which argument comes first, divide by max(|a|, |b|, tiny)", value: 0.1 }],
+      },
+      {
+        label: "[1.1, 2, −3] vs [1, 2, −3] (the other order)",
+        a: [1.1, 2, -3],
+        b: [1, 2, -3],
+        suspects: [{ hint: "divided by |b| only: the error must not depend on which argument comes first, divide by max(|a|, |b|, tiny)", value: 0.1 }],
+      },
       {
         label: "[1, 5] vs [2, 5]",
         a: [1, 5],
@@ -268,19 +341,29 @@ export function gradeGradientCheck(
       for (const c of cases) {
         const expected = c.a.reduce((worst, ai, i) => Math.max(worst, Math.abs(ai - c.b[i]) / Math.max(Math.abs(ai), Math.abs(c.b[i]), 1e-8)), 0);
         const got = learner("relativeError", () => tools.relativeError(m(c.a), m(c.b))) as unknown;
-        if (typeof got !== "number") throw new CheckFailure(`relativeError(${c.label}) is ${describeValue(got)}, not a number`, "return one number: the largest relative error over the entries");
+        if (typeof got !== "number")
+          throw new CheckFailure(
+            `relativeError(${c.label}) is ${describeValue(got)}, not a number`,
+            "return one number: the largest relative error over the entries",
+          );
         // |a − b| / (|a| + |b|) (CS231n's) is up to 2× smaller and as good: accept [expected / 2, expected].
         if (got >= expected / 2 - 1e-12 && got <= expected + 1e-12) continue;
         let hint = c.suspects.find((s) => Math.abs(got - s.value) <= 1e-9)?.hint;
-        if (hint === undefined && Number.isNaN(got)) hint = "0 / 0 is NaN where both are exactly 0: floor the denominator with a tiny number, max(|aᵢ|, |bᵢ|, 1e-8)";
-        if (hint === undefined && (got < 0 || got > 1e6)) hint = "gradients can be negative: use abs on both sides, |aᵢ − bᵢ| / max(|aᵢ|, |bᵢ|, tiny) (max(aᵢ, bᵢ, tiny) without abs is the tiny floor when both are negative)";
+        if (hint === undefined && Number.isNaN(got))
+          hint = "0 / 0 is NaN where both are exactly 0: floor the denominator with a tiny number, max(|aᵢ|, |bᵢ|, 1e-8)";
+        if (hint === undefined && (got < 0 || got > 1e6))
+          hint =
+            "gradients can be negative: use abs on both sides, |aᵢ − bᵢ| / max(|aᵢ|, |bᵢ|, tiny) (max(aᵢ, bᵢ, tiny) without abs is the tiny floor when both are negative)";
         failures.push({ detail: `relativeError(${c.label}) is ${got}, expected ${expected.toPrecision(4)}`, hint });
       }
       if (failures.length > 0) {
         // The first case that failed, with the first hint any failed case gives (they name one mistake).
         const hinted = failures.find((f) => f.hint !== undefined);
         const detail = [failures[0].detail, ...(hinted && hinted !== failures[0] ? [hinted.detail] : [])].join("; ");
-        throw new CheckFailure(`${detail}${failures.length > 2 ? ` (${failures.length} of ${cases.length} cases wrong)` : ""}`, hinted?.hint ?? "for each entry |aᵢ − bᵢ| / max(|aᵢ|, |bᵢ|, 1e-8); return the largest");
+        throw new CheckFailure(
+          `${detail}${failures.length > 2 ? ` (${failures.length} of ${cases.length} cases wrong)` : ""}`,
+          hinted?.hint ?? "for each entry |aᵢ − bᵢ| / max(|aᵢ|, |bᵢ|, 1e-8); return the largest",
+        );
       }
       return `${cases.length} cases, symmetric, zero-safe, negative values`;
     });
@@ -310,8 +393,13 @@ export function gradeGradientCheck(
       });
       if (Rs.some((R) => R === null)) throw new CheckFailure("checkLayerDX never called layer.backward", "call layer.forward(x) then layer.backward(R)");
       const [a, b, c] = Rs as Matrix[];
-      if (a.data.some((v, i) => v !== b.data[i])) throw new CheckFailure("two calls with the same seed drew different R", "draw R from new nn.Rng(seed) made inside checkLayerDX, so a check can be repeated");
-      if (a.data.every((v, i) => v === c.data[i])) throw new CheckFailure("seeds 0 and 1 drew the same R", "draw R from new nn.Rng(seed): the seed is the caller's way to try another R");
+      if (a.data.some((v, i) => v !== b.data[i]))
+        throw new CheckFailure(
+          "two calls with the same seed drew different R",
+          "draw R from new nn.Rng(seed) made inside checkLayerDX, so a check can be repeated",
+        );
+      if (a.data.every((v, i) => v === c.data[i]))
+        throw new CheckFailure("seeds 0 and 1 drew the same R", "draw R from new nn.Rng(seed): the seed is the caller's way to try another R");
       return "repeatable";
     });
     g.checkAfter(after, "checkLayerDX flags a Sigmoid whose backward forgets the factor (1 − y)", () => {

@@ -61,7 +61,10 @@ function learnerLinear(Linear: LinearClass, c: LinearCase): { layer: Layer; weig
 
 export function gradeLinear(Linear: LinearClass, options: GradeOptions = {}): ExerciseReport {
   const cases = linearCases(options.seed ?? 0);
-  const g = new Grader("E1 · Linear", `4 random cases in float64: ${cases.map((c) => c.label).join("; ")}`, { methods: ["Linear.forward", "Linear.backward"], engine: "nn.Linear" });
+  const g = new Grader("E1 · Linear", `4 random cases in float64: ${cases.map((c) => c.label).join("; ")}`, {
+    methods: ["Linear.forward", "Linear.backward"],
+    engine: "nn.Linear",
+  });
   const structureOk = g.check("constructor and params(): weight (in, out), bias (1, out)", () => {
     for (const c of cases) learnerLinear(Linear, c);
     return "as given";
@@ -110,10 +113,22 @@ export function gradeLinear(Linear: LinearClass, options: GradeOptions = {}): Ex
   const dWName = "backward: dW (this.weight.grad)";
   const dbName = "backward: db (this.bias.grad)";
   g.check(dWName, (stats) => {
-    for (const c of squareFirst) expectClose(afterBackward(c).dW, c.dW, stats, { what: "dW", where: c.label, suspects: suspectsFor(LINEAR_MISTAKES, "dW", c), hint: "dW[k][j] = Σ_n x[n][k]·dOut[n][j]" });
+    for (const c of squareFirst)
+      expectClose(afterBackward(c).dW, c.dW, stats, {
+        what: "dW",
+        where: c.label,
+        suspects: suspectsFor(LINEAR_MISTAKES, "dW", c),
+        hint: "dW[k][j] = Σ_n x[n][k]·dOut[n][j]",
+      });
   });
   g.check(dbName, (stats) => {
-    for (const c of cases) expectClose(afterBackward(c).db, c.db, stats, { what: "db", where: c.label, suspects: suspectsFor(LINEAR_MISTAKES, "db", c), hint: "db[j] = Σ_n dOut[n][j]" });
+    for (const c of cases)
+      expectClose(afterBackward(c).db, c.db, stats, {
+        what: "db",
+        where: c.label,
+        suspects: suspectsFor(LINEAR_MISTAKES, "db", c),
+        hint: "db[j] = Σ_n dOut[n][j]",
+      });
   });
   g.checkAfter([dWName, dbName], "backward overwrites the grads (no += across calls)", (stats) => {
     for (const c of cases) {

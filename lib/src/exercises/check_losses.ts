@@ -19,15 +19,20 @@ import type { MseCase, SceCase } from "./check_cases";
 function callLoss(name: string, where: string, f: () => unknown): { loss: number; grad: Matrix } {
   const out = learner(name, f) as { loss?: unknown; grad?: unknown } | null;
   if (out === null || typeof out !== "object" || !("loss" in out) || !("grad" in out)) {
-    throw new CheckFailure(`${where}: ${name} returned ${describeValue(out)}`, "return an object { loss, grad }: the mean loss (a number) and its gradient (a matrix)");
+    throw new CheckFailure(
+      `${where}: ${name} returned ${describeValue(out)}`,
+      "return an object { loss, grad }: the mean loss (a number) and its gradient (a matrix)",
+    );
   }
-  if (typeof out.loss !== "number") throw new CheckFailure(`${where}: ${name}'s loss is ${describeValue(out.loss)}`, "loss must be a number: the mean over the batch");
+  if (typeof out.loss !== "number")
+    throw new CheckFailure(`${where}: ${name}'s loss is ${describeValue(out.loss)}`, "loss must be a number: the mean over the batch");
   return { loss: out.loss, grad: asMatrix(out.grad, `${name}'s grad`, where).clone() };
 }
 
 /** The loss's grad against centred finite differences of the loss itself. */
 function expectNumericLossGradient(loss: () => number, input: Matrix, grad: Matrix, name: string, where: string, stats: ErrorStats): void {
-  if (grad.rows !== input.rows || grad.cols !== input.cols) throw new CheckFailure(`${where}: grad has shape ${grad.shape}, its input ${input.shape}`, "fix the grad's shape first (see above)");
+  if (grad.rows !== input.rows || grad.cols !== input.cols)
+    throw new CheckFailure(`${where}: grad has shape ${grad.shape}, its input ${input.shape}`, "fix the grad's shape first (see above)");
   const numeric = numericalGradient(loss, input);
   expectMatchesNumeric(grad.data, numeric, stats, "grad", where, `the grad ${name} returns is not the derivative of the loss it returns`);
 }
@@ -53,7 +58,10 @@ export function gradeSoftmaxCrossEntropy(fn: SoftmaxCrossEntropyFunction, option
   const name = "softmaxCrossEntropy";
   const rng = new Rng(options.seed ?? 0);
   const cases = [sceCase(3 + rng.int(5), 3 + rng.int(3), 2, rng), sceCase(4 + rng.int(4), 7 + rng.int(4), 2, rng), sceCase(1, 2 + rng.int(3), 2, rng)];
-  const g = new Grader("E3 · softmax cross-entropy", `3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`, { methods: [name], engine: "nn.softmaxCrossEntropy" });
+  const g = new Grader("E3 · softmax cross-entropy", `3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`, {
+    methods: [name],
+    engine: "nn.softmaxCrossEntropy",
+  });
   if (!g.requireFunction(fn, name, "checkSoftmaxCrossEntropy(softmaxCrossEntropy)")) return g.report();
   // The engine's loss on the stack when the logits are read: handed over, also when taken out of nn before the check.
   const probe = (): void => {
@@ -64,21 +72,48 @@ export function gradeSoftmaxCrossEntropy(fn: SoftmaxCrossEntropyFunction, option
   // Probed in the first calls only (the loss and grad checks' cases): code that hands over does so every call.
   let probedCalls = 2 * cases.length;
   // Copies in, so code that overwrites its inputs cannot change the cases (a check below catches it).
-  const run = (c: SceCase): { loss: number; grad: Matrix } => callLoss(name, c.label, () => fn(probedCalls-- > 0 ? probedCopy(c.logits, probe) : c.logits.clone(), c.labels.slice()));
+  const run = (c: SceCase): { loss: number; grad: Matrix } =>
+    callLoss(name, c.label, () => fn(probedCalls-- > 0 ? probedCopy(c.logits, probe) : c.logits.clone(), c.labels.slice()));
   g.check("loss = mean over rows of −log softmax(z)[y]", (stats) => {
-    for (const c of cases) expectCloseNumber(run(c).loss, c.ref.loss, stats, { what: "loss", where: c.label, suspects: numberSuspectsFor(SCE_LOSS_MISTAKES, "loss", c), hint: "loss = (1/N) Σ_n [log Σ_j e^z[n][j] − z[n][y_n]]" });
+    for (const c of cases)
+      expectCloseNumber(run(c).loss, c.ref.loss, stats, {
+        what: "loss",
+        where: c.label,
+        suspects: numberSuspectsFor(SCE_LOSS_MISTAKES, "loss", c),
+        hint: "loss = (1/N) Σ_n [log Σ_j e^z[n][j] − z[n][y_n]]",
+      });
   });
   g.check("grad: d loss / d z (the returned grad)", (stats) => {
-    for (const c of cases) expectClose(run(c).grad, c.ref.grad, stats, { what: "grad", where: c.label, suspects: suspectsFor(SCE_GRAD_MISTAKES, "grad", c), hint: "grad[n][j] = (p[n][j] − [j = y_n]) / N" });
+    for (const c of cases)
+      expectClose(run(c).grad, c.ref.grad, stats, {
+        what: "grad",
+        where: c.label,
+        suspects: suspectsFor(SCE_GRAD_MISTAKES, "grad", c),
+        hint: "grad[n][j] = (p[n][j] − [j = y_n]) / N",
+      });
   });
   g.check("stable at logits of ±1000 and at rows whose maxima differ by more than 1000 (finite loss and grad)", (stats) => {
     const noShift = "softmax without the max shift: e^1000 is Infinity, and Infinity/Infinity is NaN. Subtract each row's max before exponentiating";
-    const logSumExp = "loss is Infinity: p[y] underflowed to 0 and log(0) = −∞. Take the loss as log Σ_j e^(z_j − max) − (z_y − max) (log-sum-exp) instead of −log p_y";
+    const logSumExp =
+      "loss is Infinity: p[y] underflowed to 0 and log(0) = −∞. Take the loss as log Σ_j e^(z_j − max) − (z_y − max) (log-sum-exp) instead of −log p_y";
     const oneMax = ONE_MAX_FOR_THE_BATCH.hint;
-    const spread = Matrix.fromRows([[1000, 998, 999.5], [-1000, -1001, -999], [2, -3, 0.5], [-2000, -2001.5, -1999]], "float64");
+    const spread = Matrix.fromRows(
+      [
+        [1000, 998, 999.5],
+        [-1000, -1001, -999],
+        [2, -3, 0.5],
+        [-2000, -2001.5, -1999],
+      ],
+      "float64",
+    );
     const extremes: SceCase[] = [
       { ...sceCase(4, 5, 1000, new Rng((options.seed ?? 0) + 1)), label: "N=4, C=5, logits ~ ±1000" },
-      { label: "N=4, C=3, row maxima 1000, −999, 2, −1999", logits: spread, labels: Int32Array.from([1, 0, 2, 2]), ref: referenceSce(spread, Int32Array.from([1, 0, 2, 2])) },
+      {
+        label: "N=4, C=3, row maxima 1000, −999, 2, −1999",
+        logits: spread,
+        labels: Int32Array.from([1, 0, 2, 2]),
+        ref: referenceSce(spread, Int32Array.from([1, 0, 2, 2])),
+      },
     ];
     for (const c of extremes) {
       const got = run(c);
@@ -90,7 +125,9 @@ export function gradeSoftmaxCrossEntropy(fn: SoftmaxCrossEntropyFunction, option
           const alone = referenceSce(one, c.labels.slice(i, i + 1));
           try {
             const r = callLoss(name, c.label, () => fn(one.clone(), c.labels.slice(i, i + 1)));
-            return Math.abs(r.loss - alone.loss) <= 1e-8 * Math.max(1, Math.abs(alone.loss)) && r.grad.data.every((v, k) => Math.abs(v - alone.grad.data[k]) <= 1e-8);
+            return (
+              Math.abs(r.loss - alone.loss) <= 1e-8 * Math.max(1, Math.abs(alone.loss)) && r.grad.data.every((v, k) => Math.abs(v - alone.grad.data[k]) <= 1e-8)
+            );
           } catch {
             return false;
           }
@@ -120,13 +157,20 @@ export function gradeSoftmaxCrossEntropy(fn: SoftmaxCrossEntropyFunction, option
 export function gradeMeanSquaredError(fn: MseFunction, options: GradeOptions = {}): ExerciseReport {
   const name = "meanSquaredError";
   const rng = new Rng(options.seed ?? 0);
-  const shapes = [[3 + rng.int(5), 2 + rng.int(3)], [2 + rng.int(5), 1], [1, 3 + rng.int(3)]];
+  const shapes = [
+    [3 + rng.int(5), 2 + rng.int(3)],
+    [2 + rng.int(5), 1],
+    [1, 3 + rng.int(3)],
+  ];
   const cases: MseCase[] = shapes.map(([n, d]) => {
     const pred = randomMatrix(n, d, rng);
     const target = randomMatrix(n, d, rng);
     return { label: `N=${n}, D=${d}`, pred, target, ref: referenceMse(pred, target) };
   });
-  const g = new Grader("E3 · mean squared error", `3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`, { methods: [name], engine: "nn.meanSquaredError" });
+  const g = new Grader("E3 · mean squared error", `3 random cases in float64: ${cases.map((c) => c.label).join("; ")}`, {
+    methods: [name],
+    engine: "nn.meanSquaredError",
+  });
   if (!g.requireFunction(fn, name, "checkMeanSquaredError(meanSquaredError)")) return g.report();
   const run = (c: MseCase): { loss: number; grad: Matrix } => callLoss(name, c.label, () => fn(c.pred.clone(), c.target.clone()));
   g.check("loss = Σ (pred − target)² / (N·D)", (stats) => {

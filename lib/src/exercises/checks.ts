@@ -14,7 +14,19 @@ import { gradeAdamW, gradeMomentum, gradeRMSProp } from "./check_update_rules";
 import { SetupFunction, TrainFunction, gradeBatchNormClassifier, gradeCurveRegressor, gradeSpiralClassifier } from "./check_networks";
 import { gradeBeforeTraining } from "./check_before_training";
 import { GradientCheckTools, gradeGradientCheck } from "./check_gradcheck";
-import type { ActivationClass, AdamWClass, BatchNormClass, DropoutClass, LinearClass, MomentumClass, MseFunction, MyLayers, RMSPropClass, SGDClass, SoftmaxCrossEntropyFunction } from "./learner_api";
+import type {
+  ActivationClass,
+  AdamWClass,
+  BatchNormClass,
+  DropoutClass,
+  LinearClass,
+  MomentumClass,
+  MseFunction,
+  MyLayers,
+  RMSPropClass,
+  SGDClass,
+  SoftmaxCrossEntropyFunction,
+} from "./learner_api";
 
 /** E0: the learner's gradient checker (numericGradient, relativeError, checkLayerDX). */
 export function checkGradientCheck(

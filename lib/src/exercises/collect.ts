@@ -50,7 +50,9 @@ export function collectSources(notebooks: ReadonlyArray<{ file: string; names: r
     const code = cells.map((c) => `// ---- ${file}, cell ${nbgraderOf(c)?.grade_id ?? "?"} ----\n${cellSource(c).trimEnd()}`).join("\n\n");
     for (const name of names) {
       if (!declares(code, name)) {
-        throw new DataError(`${file}: its solution cells declare no top-level class or function ${name}; E6 imports it by that name, so keep the name the exercise gives`);
+        throw new DataError(
+          `${file}: its solution cells declare no top-level class or function ${name}; E6 imports it by that name, so keep the name the exercise gives`,
+        );
       }
     }
     const stubs = [...code.matchAll(STUB)].map((m) => m[1] ?? enclosingName(code.slice(0, m.index)));
@@ -120,7 +122,10 @@ function enclosingName(before: string): string {
   const fnLine = lines[fn];
   const fnMatch = FUNCTION_HEADER.exec(fnLine);
   if (fnMatch) return fnMatch[1];
-  const cls = lines.slice(fn + 1).map((l) => CLASS_HEADER.exec(l)).find((m) => m !== null);
+  const cls = lines
+    .slice(fn + 1)
+    .map((l) => CLASS_HEADER.exec(l))
+    .find((m) => m !== null);
   const method = METHOD_HEADER.exec(fnLine)![1];
   return cls ? `${cls[1]}.${method}` : method;
 }

@@ -140,7 +140,17 @@ function targets(): Array<{ owner: Slots; key: string; name: string }> {
     for (const key of Object.keys(mod)) if (typeof mod[key] === "function" && key !== "checkLabels") out.push({ owner: mod, key, name: `nn.${key}` });
   }
   out.push({ owner: sgd as unknown as Slots, key: "l2Penalty", name: "nn.l2Penalty" });
-  const classes: Array<[string, { prototype: object }]> = [["Linear", Linear], ["ReLU", ReLU], ["Sigmoid", Sigmoid], ["BatchNorm1d", BatchNorm1d], ["SGD", sgd.SGD], ["Dropout", Dropout], ["Momentum", Momentum], ["RMSProp", RMSProp], ["Adam", Adam]];
+  const classes: Array<[string, { prototype: object }]> = [
+    ["Linear", Linear],
+    ["ReLU", ReLU],
+    ["Sigmoid", Sigmoid],
+    ["BatchNorm1d", BatchNorm1d],
+    ["SGD", sgd.SGD],
+    ["Dropout", Dropout],
+    ["Momentum", Momentum],
+    ["RMSProp", RMSProp],
+    ["Adam", Adam],
+  ];
   for (const [name, cls] of classes) {
     const proto = cls.prototype as Slots;
     for (const key of Object.getOwnPropertyNames(proto)) {
@@ -162,7 +172,10 @@ function install(): () => void {
     const gemm = dispatch.activeGemm.apply(this, args) as AnyFunction;
     if (!recording()) return gemm;
     // The transpose flags tell which of the matrix multiplies was called.
-    return (...a: unknown[]): unknown => (note(a[0] ? "nn.kernels.matmulTransA" : a[1] ? "nn.kernels.matmulTransB" : "nn.kernels.gemm (or matmul)"), gemm(...a));
+    return (...a: unknown[]): unknown => (
+      note(a[0] ? "nn.kernels.matmulTransA" : a[1] ? "nn.kernels.matmulTransB" : "nn.kernels.gemm (or matmul)"),
+      gemm(...a)
+    );
   };
   slots.acceleratedFloat32 = function (this: unknown, ...args: unknown[]): unknown {
     if (recording()) note(`nn.kernels.${args[0] === "mse" ? "meanSquaredDiff" : String(args[0])}`);

@@ -39,7 +39,7 @@ export function testFunctions(rng: Rng, rows: number, cols: number): TestFunctio
         for (let i = 0; i < n; i++) {
           const next = (i + 1) % n;
           const prev = (i - 1 + n) % n;
-          g.data[i] = Math.cos(x.data[i]) * Math.exp(x.data[next] / 2) + Math.sin(x.data[prev]) * Math.exp(x.data[i] / 2) / 2;
+          g.data[i] = Math.cos(x.data[i]) * Math.exp(x.data[next] / 2) + (Math.sin(x.data[prev]) * Math.exp(x.data[i] / 2)) / 2;
         }
         return g;
       },
@@ -62,7 +62,11 @@ export function testFunctions(rng: Rng, rows: number, cols: number): TestFunctio
 /** The engine's centred differences of f at a float64 copy of x (x itself untouched). */
 export function referenceGradient(f: (x: Matrix) => number, x: Matrix, h = 1e-5): Matrix {
   const copy = x.astype("float64");
-  return new Matrix(x.rows, x.cols, numericalGradient(() => f(copy), copy, h));
+  return new Matrix(
+    x.rows,
+    x.cols,
+    numericalGradient(() => f(copy), copy, h),
+  );
 }
 
 /** A layer that passes every call to `inner` and records what checkLayerDX did with it. */
@@ -74,7 +78,10 @@ export class Spy implements Layer {
   readonly backwards: Array<{ dOut: Matrix; after: Matrix | null }> = [];
 
   /** @param onForward called at every forward (E0's grader looks there for the engine's helpers on the stack) */
-  constructor(readonly inner: Layer, private readonly onForward?: () => void) {
+  constructor(
+    readonly inner: Layer,
+    private readonly onForward?: () => void,
+  ) {
     this.label = inner.label;
   }
 

@@ -6,14 +6,20 @@ import { EngineUses, inLearnerCode, watchEngine } from "./engine_watch";
 
 /** Fails the current check with what went wrong and, when known, the likely cause. */
 export class CheckFailure extends Error {
-  constructor(readonly detail: string, readonly hint?: string) {
+  constructor(
+    readonly detail: string,
+    readonly hint?: string,
+  ) {
     super(detail);
   }
 }
 
 /** Something the learner's code threw, with the method it came from. */
 export class LearnerThrew extends Error {
-  constructor(readonly where: string, readonly thrown: unknown) {
+  constructor(
+    readonly where: string,
+    readonly thrown: unknown,
+  ) {
     super(`${where} threw ${describeThrown(thrown)}`);
   }
 }
@@ -74,7 +80,11 @@ export class Grader {
   private readonly seen: EngineUses = { uses: new Map() };
 
   /** With `handWritten`, every check watches those methods for calls to the engine's layers, losses, SGD and kernels. */
-  constructor(readonly title: string, readonly cases: string, private readonly handWritten?: HandWritten) {}
+  constructor(
+    readonly title: string,
+    readonly cases: string,
+    private readonly handWritten?: HandWritten,
+  ) {}
 
   /** Runs one named check; it passes unless `body` throws. Its return value, if any, is the detail line. */
   check(name: string, body: (stats: ErrorStats) => string | void): boolean {
@@ -112,7 +122,12 @@ export class Grader {
   requireFunction(value: unknown, name: string, call: string): boolean {
     if (typeof value === "function") return true;
     const got = value === null || value === undefined ? String(value) : `${typeof value} ${String(value)}`;
-    this.results.push({ name: `${name} is a ${/^[A-Z]/.test(name) ? "class" : "function"}`, passed: false, detail: `got ${got}`, hint: `pass it itself: ${call}` });
+    this.results.push({
+      name: `${name} is a ${/^[A-Z]/.test(name) ? "class" : "function"}`,
+      passed: false,
+      detail: `got ${got}`,
+      hint: `pass it itself: ${call}`,
+    });
     return false;
   }
 

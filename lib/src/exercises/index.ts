@@ -1,7 +1,25 @@
 // The exercise track's grader (nn.exercises): one check per exercise, comparing the
 // learner's code with the engine's and with finite differences, and naming the likely
 // mistake when a check fails. check* print and throw; grade* return the report.
-export { checkGradientCheck, checkLinear, checkReLU, checkSigmoid, checkSoftmaxCrossEntropy, checkMeanSquaredError, checkBatchNorm, checkSGD, checkDropout, checkMomentum, checkRMSProp, checkAdamW, checkBeforeTraining, checkSpiralClassifier, checkBatchNormClassifier, checkCurveRegressor, checkAll } from "./checks";
+export {
+  checkGradientCheck,
+  checkLinear,
+  checkReLU,
+  checkSigmoid,
+  checkSoftmaxCrossEntropy,
+  checkMeanSquaredError,
+  checkBatchNorm,
+  checkSGD,
+  checkDropout,
+  checkMomentum,
+  checkRMSProp,
+  checkAdamW,
+  checkBeforeTraining,
+  checkSpiralClassifier,
+  checkBatchNormClassifier,
+  checkCurveRegressor,
+  checkAll,
+} from "./checks";
 export type { NetworkCheckOptions } from "./checks";
 export { selfCheck } from "./self_check";
 export type { Expect, SelfCheckOptions } from "./self_check";
@@ -24,7 +42,14 @@ export { gradeBeforeTraining, INITIAL_LOSS_TOLERANCE, OVERFIT } from "./check_be
 export { gradeSpiralClassifier, gradeBatchNormClassifier, gradeCurveRegressor, spiralData, curveData, curveNoiseFloor } from "./check_networks";
 export type { TrainValData, Trained, TrainFunction, NetworkSetup, SetupFunction, NetworkReport } from "./check_networks";
 export type { MyLayers, LinearClass, ActivationClass, SoftmaxCrossEntropyFunction, MseFunction, BatchNormClass, SGDClass, DropoutClass } from "./learner_api";
-export type { MomentumClass, RMSPropClass, AdamWClass, MomentumOptions as LearnerMomentumOptions, RMSPropOptions as LearnerRMSPropOptions, AdamWOptions } from "./learner_api";
+export type {
+  MomentumClass,
+  RMSPropClass,
+  AdamWClass,
+  MomentumOptions as LearnerMomentumOptions,
+  RMSPropOptions as LearnerRMSPropOptions,
+  AdamWOptions,
+} from "./learner_api";
 export { ExerciseError, formatReport } from "./report";
 export type { CheckResult, ExerciseReport } from "./report";
 export type { CheckOptions, GradeOptions } from "./grader";

@@ -28,7 +28,10 @@ export function construct<T extends Layer>(name: string, build: () => T): T {
 export function paramsOf(layer: Layer, name: string): Param[] {
   const params = learner(`${name}.params`, () => layer.params());
   if (!Array.isArray(params) || params.some((p) => !(p?.value instanceof Matrix) || !(p?.grad instanceof Matrix))) {
-    throw new CheckFailure(`${name}.params() returned ${describeValue(params)}`, "return the list of nn.Param objects the constructor made, e.g. [this.weight, this.bias]");
+    throw new CheckFailure(
+      `${name}.params() returned ${describeValue(params)}`,
+      "return the list of nn.Param objects the constructor made, e.g. [this.weight, this.bias]",
+    );
   }
   return params;
 }
@@ -49,7 +52,11 @@ export function backwardCopy(layer: Layer, name: string, dOut: Matrix, where: st
 /** Fails unless forward(x) leaves x as it was (a layer must not overwrite its input). */
 export function expectInputKept(layer: Layer, name: string, x: Matrix, training: boolean, where: string): void {
   const input = x.clone();
-  asMatrix(learner(`${name}.forward`, () => layer.forward(input, { training })), `the output of ${name}.forward`, where);
+  asMatrix(
+    learner(`${name}.forward`, () => layer.forward(input, { training })),
+    `the output of ${name}.forward`,
+    where,
+  );
   for (let i = 0; i < x.data.length; i++) {
     if (!Object.is(input.data[i], x.data[i])) {
       throw new CheckFailure(
@@ -65,11 +72,23 @@ export function expectInputKept(layer: Layer, name: string, x: Matrix, training:
  * random R, f = Σ forward(x)·R has ∂f/∂x = backward(R) and ∂f/∂θ = θ.grad.
  * `names` labels the params in order, e.g. ["dW", "db"].
  */
-export function expectNumericGradients(layer: Layer, name: string, x: Matrix, training: boolean, names: readonly string[], where: string, stats: ErrorStats): void {
+export function expectNumericGradients(
+  layer: Layer,
+  name: string,
+  x: Matrix,
+  training: boolean,
+  names: readonly string[],
+  where: string,
+  stats: ErrorStats,
+): void {
   const y = forwardCopy(layer, name, x, training, where);
   const upstream = randomMatrix(y.rows, y.cols, new Rng(7));
   const f = (): number => {
-    const out = asMatrix(learner(`${name}.forward`, () => layer.forward(x, { training })), `the output of ${name}.forward`, where);
+    const out = asMatrix(
+      learner(`${name}.forward`, () => layer.forward(x, { training })),
+      `the output of ${name}.forward`,
+      where,
+    );
     let s = 0;
     for (let i = 0; i < out.data.length; i++) s += out.data[i] * upstream.data[i];
     return s;
@@ -80,10 +99,16 @@ export function expectNumericGradients(layer: Layer, name: string, x: Matrix, tr
   paramsOf(layer, name).forEach((p, i) => targets.push({ label: names[i] ?? p.name, value: p.value, grad: p.grad.data.slice() }));
   for (const t of targets) {
     if (t.value.dtype !== "float64") {
-      throw new CheckFailure(`${where}: ${t.label}'s param is ${t.value.dtype}`, "create params with the dtype the constructor is given; the checks run in float64");
+      throw new CheckFailure(
+        `${where}: ${t.label}'s param is ${t.value.dtype}`,
+        "create params with the dtype the constructor is given; the checks run in float64",
+      );
     }
     if (t.grad.length !== t.value.data.length) {
-      throw new CheckFailure(`${where}: ${t.label} has ${t.grad.length} values for ${t.value.data.length} inputs, so it cannot be compared`, "fix its shape first (see the check above)");
+      throw new CheckFailure(
+        `${where}: ${t.label} has ${t.grad.length} values for ${t.value.data.length} inputs, so it cannot be compared`,
+        "fix its shape first (see the check above)",
+      );
     }
     const numeric = numericalGradient(f, t.value);
     if (firstNonFiniteIndex(numeric) >= 0) throw new CheckFailure(`${where}: the forward pass gives non-finite values near these inputs`);

@@ -32,11 +32,19 @@ export function loadMyLayers(nnfs: object, file: string = path.join(projectRoot(
   }
   const shown = path.relative(projectRoot(), file) || file;
   if (!fs.existsSync(file)) {
-    return { layers: null, file, reason: `Optional: ${shown} is not there yet. Do the exercise track (notebooks/exercises/E1–E6) and run E6, which writes it; this section then runs with your own layers.` };
+    return {
+      layers: null,
+      file,
+      reason: `Optional: ${shown} is not there yet. Do the exercise track (notebooks/exercises/E1–E6) and run E6, which writes it; this section then runs with your own layers.`,
+    };
   }
   const source = fs.readFileSync(file, "utf8");
   if (STUB.test(source)) {
-    return { layers: null, file, reason: `Optional: ${shown} still has "not implemented" stubs. Finish E1–E5, save them and run E6 again; this section then runs with your own layers.` };
+    return {
+      layers: null,
+      file,
+      reason: `Optional: ${shown} still has "not implemented" stubs. Finish E1–E5, save them and run E6 again; this section then runs with your own layers.`,
+    };
   }
   // Loaded lazily: typescript is large, and only this section needs it.
   const ts = require("typescript") as typeof import("typescript");

@@ -7,7 +7,8 @@ import { CheckFailure, Grader } from "./grader";
 import { describeValue } from "./answer_comparison";
 import type { MyLayers } from "./learner_api";
 
-export const SGD_HINT = "give nn.fit your optimiser: optimizer: new SGD({ lr, weightDecay }) with SGD imported from ./my_layers (nn.fit's own lr option, and new nn.SGD, use the engine's)";
+export const SGD_HINT =
+  "give nn.fit your optimiser: optimizer: new SGD({ lr, weightDecay }) with SGD imported from ./my_layers (nn.fit's own lr option, and new nn.SGD, use the engine's)";
 
 /**
  * Whether `mine` holds the learner's classes and functions rather than the engine's; if not,
@@ -15,8 +16,13 @@ export const SGD_HINT = "give nn.fit your optimiser: optimizer: new SGD({ lr, we
  */
 export function ownClasses(g: Grader, mine: MyLayers): boolean {
   const engine: Record<keyof MyLayers, unknown> = {
-    Linear, ReLU, Sigmoid, BatchNorm1d, SGD: EngineSGD,
-    softmaxCrossEntropy: engineSoftmaxCrossEntropy, meanSquaredError: engineMeanSquaredError,
+    Linear,
+    ReLU,
+    Sigmoid,
+    BatchNorm1d,
+    SGD: EngineSGD,
+    softmaxCrossEntropy: engineSoftmaxCrossEntropy,
+    meanSquaredError: engineMeanSquaredError,
   };
   const names = Object.keys(engine) as (keyof MyLayers)[];
   const wrong = names.filter((k) => typeof mine?.[k] !== "function" || mine[k] === engine[k]);
@@ -32,12 +38,19 @@ export function ownClasses(g: Grader, mine: MyLayers): boolean {
 export function checkOwnLayers(g: Grader, layers: readonly Layer[], mine: MyLayers): void {
   g.check("built only from your own layers", () => {
     const engine = layers.findIndex((l) => l instanceof Linear || l instanceof BatchNorm1d || l instanceof ReLU || l instanceof Sigmoid);
-    if (engine >= 0) throw new CheckFailure(`layer ${engine} is the engine's ${layers[engine].label}`, "build the network from your classes (imported from ./my_layers), not nn.Linear and friends");
+    if (engine >= 0)
+      throw new CheckFailure(
+        `layer ${engine} is the engine's ${layers[engine].label}`,
+        "build the network from your classes (imported from ./my_layers), not nn.Linear and friends",
+      );
     const ownClass = [mine.Linear, mine.ReLU, mine.Sigmoid, mine.BatchNorm1d];
     const other = layers.findIndex((l) => !ownClass.some((C) => l instanceof C));
     if (other >= 0) {
       const l = layers[other] as Layer | null;
-      throw new CheckFailure(`layer ${other} (${l?.label ?? describeValue(l)}) is not an instance of your Linear, ReLU, Sigmoid or BatchNorm1d`, "build the network from your classes (imported from ./my_layers): the point of E6 is that every forward and backward is yours");
+      throw new CheckFailure(
+        `layer ${other} (${l?.label ?? describeValue(l)}) is not an instance of your Linear, ReLU, Sigmoid or BatchNorm1d`,
+        "build the network from your classes (imported from ./my_layers): the point of E6 is that every forward and backward is yours",
+      );
     }
     return `${layers.length} layers: ${layers.map((l) => l.label ?? l.constructor.name).join(" → ")}`;
   });
@@ -51,7 +64,10 @@ export function checkOwnLoss(g: Grader, model: object, loss: unknown, engineLoss
     if (used === engineLoss) throw new CheckFailure(`the model's loss is the engine's ${name}`, `${how}; without a loss, ${modelClass} uses the engine's`);
     if (used !== loss) {
       const called = typeof used === "function" ? (used.name ? `function ${used.name}` : "an anonymous function") : describeValue(used);
-      throw new CheckFailure(`the model's loss is ${called}, not your ${name}`, `${how}: pass the function itself, not a wrapper (a wrapper around yours cannot be told from one around the engine's)`);
+      throw new CheckFailure(
+        `the model's loss is ${called}, not your ${name}`,
+        `${how}: pass the function itself, not a wrapper (a wrapper around yours cannot be told from one around the engine's)`,
+      );
     }
     return `${name} from ./my_layers`;
   });

@@ -64,7 +64,9 @@ export function formatReport(report: ExerciseReport): string {
 export function summaryLine(report: ExerciseReport): string {
   const failed = report.results.filter((r) => !r.passed).length;
   const time = `${report.seconds.toFixed(2)} s`;
-  return failed === 0 ? `${report.title}: all ${report.results.length} checks passed (${time})` : `${report.title}: ${failed} of ${report.results.length} checks failed (${time})`;
+  return failed === 0
+    ? `${report.title}: all ${report.results.length} checks passed (${time})`
+    : `${report.title}: ${failed} of ${report.results.length} checks failed (${time})`;
 }
 
 function failureMessage(report: ExerciseReport): string {

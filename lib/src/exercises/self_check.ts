@@ -50,7 +50,11 @@ function matches(got: unknown, expected: number | number[][]): boolean {
 
 function show(v: unknown): string {
   if (typeof v === "number") return num(v);
-  if (v instanceof Matrix) return `[${v.toRows().map((r) => `[${r.map(num).join(", ")}]`).join(", ")}]`;
+  if (v instanceof Matrix)
+    return `[${v
+      .toRows()
+      .map((r) => `[${r.map(num).join(", ")}]`)
+      .join(", ")}]`;
   if (Array.isArray(v) && v.every(Array.isArray)) return `[${(v as number[][]).map((r) => `[${r.map(num).join(", ")}]`).join(", ")}]`;
   return v === undefined || v === null ? String(v) : `${typeof v} (not an nn.Matrix)`;
 }

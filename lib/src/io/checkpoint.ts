@@ -66,10 +66,14 @@ export function loadCheckpoint(file: string): { model: Autoencoder; metadata: Re
   const { tensors, metadata, checksum } = decodeSafetensors(readFile(file), file);
   if (checksum === "absent" && !noted.has(file)) {
     noted.add(file);
-    console.warn(`note: ${file} carries no checksum (written before nnfs recorded one); it loads, but damage to it would go unnoticed. Save it again to add one.`);
+    console.warn(
+      `note: ${file} carries no checksum (written before nnfs recorded one); it loads, but damage to it would go unnoticed. Save it again to add one.`,
+    );
   }
   if (metadata.format !== CHECKPOINT_FORMAT) {
-    throw new DataError(`${file}: format ${JSON.stringify(metadata.format)}, expected ${JSON.stringify(CHECKPOINT_FORMAT)}; not an nnfs autoencoder checkpoint`);
+    throw new DataError(
+      `${file}: format ${JSON.stringify(metadata.format)}, expected ${JSON.stringify(CHECKPOINT_FORMAT)}; not an nnfs autoencoder checkpoint`,
+    );
   }
   if (metadata.version !== CHECKPOINT_VERSION) {
     throw new DataError(`${file}: checkpoint version ${JSON.stringify(metadata.version)} is not supported (this nnfs reads version ${CHECKPOINT_VERSION})`);
@@ -85,7 +89,9 @@ export function loadCheckpoint(file: string): { model: Autoencoder; metadata: Re
   const needed = linearWeights(config);
   const held = [...tensors.values()].reduce((sum, t) => sum + t.data.length, 0);
   if (needed > held) {
-    throw new DataError(`${file}: the stored model config needs at least ${needed} weights but the file holds ${held} values; its metadata is damaged: train it again or restore a copy`);
+    throw new DataError(
+      `${file}: the stored model config needs at least ${needed} weights but the file holds ${held} values; its metadata is damaged: train it again or restore a copy`,
+    );
   }
   const model = new Autoencoder(config);
   const expected = namedState(model);

@@ -82,7 +82,9 @@ export function decodeNpy(bytes: Uint8Array, name: string): NpyArray {
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
-    throw new DataError(`${name}: unreadable .npy header ${JSON.stringify(header.trim().slice(0, QUOTE_LIMIT))}; expected a dict with 'descr', 'fortran_order' and 'shape'`);
+    throw new DataError(
+      `${name}: unreadable .npy header ${JSON.stringify(header.trim().slice(0, QUOTE_LIMIT))}; expected a dict with 'descr', 'fortran_order' and 'shape'`,
+    );
   }
   if (fortran === "True") throw new DataError(`${name}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray`);
   const shape = parseShape(shapeText);

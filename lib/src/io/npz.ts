@@ -59,7 +59,7 @@ export function loadNpz(file: string, producer = "the notebook that writes it"):
 export function npzMatrix(arrays: Record<string, NpyArray>, name: string, file: string): Matrix {
   const a = arrays[name];
   if (a === undefined) throw new DataError(`${file}: has no array ${JSON.stringify(name)} (it has ${Object.keys(arrays).join(", ")})`);
-  if (a.shape.length !== 2 || !(a.data instanceof Float32Array)) throw new DataError(`${file}: ${name} is ${a.dtype} of shape (${a.shape}), expected a 2-D float32 array`);
+  if (a.shape.length !== 2 || !(a.data instanceof Float32Array))
+    throw new DataError(`${file}: ${name} is ${a.dtype} of shape (${a.shape}), expected a 2-D float32 array`);
   return new Matrix(a.shape[0], a.shape[1], a.data);
 }
-

@@ -118,6 +118,9 @@ export function decodeSafetensors(bytes: Uint8Array, file: string): SafetensorsF
   const recorded = metadata[DATA_SHA256];
   if (recorded === undefined) return { tensors, metadata, checksum: "absent" };
   const actual = createHash("sha256").update(bytes.subarray(dataStart)).digest("hex");
-  if (actual !== recorded) fail(`the tensor data does not match the SHA-256 recorded in the file (${recorded.slice(0, 12)}…, got ${actual.slice(0, 12)}…): the file is damaged; train it again or restore a copy`);
+  if (actual !== recorded)
+    fail(
+      `the tensor data does not match the SHA-256 recorded in the file (${recorded.slice(0, 12)}…, got ${actual.slice(0, 12)}…): the file is damaged; train it again or restore a copy`,
+    );
   return { tensors, metadata, checksum: "verified" };
 }

@@ -141,11 +141,13 @@ export function loadTrainingCheckpoint(
     }
   };
   const kind = optimizer.constructor.name;
-  if (metadata.optimizer !== kind) fail(`written by a run with ${metadata.optimizer}; it cannot continue with ${kind}. Build a ${metadata.optimizer} with the same settings`);
+  if (metadata.optimizer !== kind)
+    fail(`written by a run with ${metadata.optimizer}; it cannot continue with ${kind}. Build a ${metadata.optimizer} with the same settings`);
   const saved = parse<Record<string, number | boolean>>("optimizerConfig");
   const current = optimizer.config();
   for (const key of new Set([...Object.keys(saved), ...Object.keys(current)])) {
-    if (saved[key] !== current[key]) fail(`written by a run with ${kind} ${key}=${saved[key]}, this ${kind} has ${key}=${current[key]}; build it with the checkpoint's settings`);
+    if (saved[key] !== current[key])
+      fail(`written by a run with ${kind} ${key}=${saved[key]}, this ${kind} has ${key}=${current[key]}; build it with the checkpoint's settings`);
   }
   const layout = parse<Layout>("layout");
   const read = (name: string): FloatArray => {
@@ -164,7 +166,9 @@ export function loadTrainingCheckpoint(
   const values = expected.map(({ name, value }, i) => {
     const entry = layout[storedModel[i]];
     if (storedModel[i] !== name || entry.shape[0] !== value.rows || entry.shape[1] !== value.cols || entry.dtype !== value.dtype) {
-      fail(`model tensor ${i} is ${storedModel[i]} (${entry.dtype} [${entry.shape}]), this model has ${name} (${value.dtype} [${value.rows}, ${value.cols}]); it was written for another model`);
+      fail(
+        `model tensor ${i} is ${storedModel[i]} (${entry.dtype} [${entry.shape}]), this model has ${name} (${value.dtype} [${value.rows}, ${value.cols}]); it was written for another model`,
+      );
     }
     return read(name);
   });
@@ -172,7 +176,9 @@ export function loadTrainingCheckpoint(
   const generators = model.generators?.() ?? [];
   const savedGenerators = parse<Array<Array<number | null>>>("generators");
   if (!Array.isArray(savedGenerators) || savedGenerators.length !== generators.length) {
-    fail(`holds the state of ${Array.isArray(savedGenerators) ? savedGenerators.length : "no"} random generators (Dropout layers), this model has ${generators.length}; it was written for another model`);
+    fail(
+      `holds the state of ${Array.isArray(savedGenerators) ? savedGenerators.length : "no"} random generators (Dropout layers), this model has ${generators.length}; it was written for another model`,
+    );
   }
 
   const checkpoint: TrainingCheckpoint = { run: parse<TrainingRun>("run"), history: parse<History>("history") };

@@ -10,7 +10,10 @@ import * as zlib from "zlib";
 /** Why bytes are not a readable archive; `tooLarge` when entries would inflate past the cap or their declared size. */
 export class ZipError extends Error {
   override name = "ZipError";
-  constructor(message: string, readonly tooLarge = false) {
+  constructor(
+    message: string,
+    readonly tooLarge = false,
+  ) {
     super(message);
   }
 }
@@ -90,7 +93,8 @@ export function readZipDirectory(bytes: Uint8Array): ZipDirectory {
     directoryLimit = record;
   }
   const directoryEnd = directoryStart + directorySize;
-  if (directoryEnd > directoryLimit) throw new ZipError(`the central directory (${directorySize} bytes at byte ${directoryStart}) runs past the end of the archive (truncated?)`);
+  if (directoryEnd > directoryLimit)
+    throw new ZipError(`the central directory (${directorySize} bytes at byte ${directoryStart}) runs past the end of the archive (truncated?)`);
   if (count * 46 > directorySize) throw new ZipError(`${count} entries do not fit in a ${directorySize}-byte central directory`);
 
   const entries: ZipRecord[] = [];
@@ -107,7 +111,8 @@ export function readZipDirectory(bytes: Uint8Array): ZipDirectory {
     const nameBytes = bytes.subarray(nameStart, extraStart);
     const name = decodeName(nameBytes, flags);
     const sizes = { compressed: u32(at + 20), size: u32(at + 24), local: u32(at + 42) };
-    if (sizes.size === IN_ZIP64 || sizes.compressed === IN_ZIP64 || sizes.local === IN_ZIP64) readZip64Extra(view, extraStart, extraEnd, sizes, `entry ${name}`);
+    if (sizes.size === IN_ZIP64 || sizes.compressed === IN_ZIP64 || sizes.local === IN_ZIP64)
+      readZip64Extra(view, extraStart, extraEnd, sizes, `entry ${name}`);
     if (names.has(name)) throw new ZipError(`two entries are named ${name}`);
     names.add(name);
     const { local, compressed, size } = sizes;
@@ -128,7 +133,12 @@ function decodeName(nameBytes: Uint8Array, flags: number): string {
  * Checks the local header of an entry against its central-directory record (a reader that
  * goes by either must see the same entry); the offset of its data.
  */
-function checkLocalHeader(bytes: Uint8Array, view: DataView, entry: { name: string; nameBytes: Uint8Array; method: number; compressed: number; size: number; local: number }, directoryStart: number): number {
+function checkLocalHeader(
+  bytes: Uint8Array,
+  view: DataView,
+  entry: { name: string; nameBytes: Uint8Array; method: number; compressed: number; size: number; local: number },
+  directoryStart: number,
+): number {
   const { name, local } = entry;
   const u16 = (at: number): number => view.getUint16(at, true);
   const u32 = (at: number): number => view.getUint32(at, true);
@@ -137,19 +147,23 @@ function checkLocalHeader(bytes: Uint8Array, view: DataView, entry: { name: stri
   const nameStart = local + 30;
   const extraStart = nameStart + u16(local + 26);
   const dataStart = extraStart + u16(local + 28);
-  if (dataStart + entry.compressed > directoryStart) throw new ZipError(`entry ${name}: ${entry.compressed} bytes at byte ${dataStart} run past the entries (truncated?)`);
+  if (dataStart + entry.compressed > directoryStart)
+    throw new ZipError(`entry ${name}: ${entry.compressed} bytes at byte ${dataStart} run past the entries (truncated?)`);
   const localName = bytes.subarray(nameStart, extraStart);
   if (Buffer.compare(localName, entry.nameBytes) !== 0) {
     throw new ZipError(`entry ${name}: its local header names it ${decodeName(localName, flags)} (damaged)`);
   }
   const method = u16(local + 8);
-  if (method !== entry.method) throw new ZipError(`entry ${name}: compression method ${entry.method} in the central directory, ${method} in its local header (damaged)`);
+  if (method !== entry.method)
+    throw new ZipError(`entry ${name}: compression method ${entry.method} in the central directory, ${method} in its local header (damaged)`);
   // Bit 3: the sizes follow the data (a streaming writer's data descriptor); the header holds zeros.
   if (flags & 0x8) return dataStart;
   const sizes = { compressed: u32(local + 18), size: u32(local + 22), local: 0 };
   if (sizes.size === IN_ZIP64 || sizes.compressed === IN_ZIP64) readZip64Extra(view, extraStart, dataStart, sizes, `entry ${name}'s local header`);
   if (sizes.compressed !== entry.compressed || sizes.size !== entry.size) {
-    throw new ZipError(`entry ${name}: the central directory gives ${entry.compressed} bytes stored and ${entry.size} inflated, its local header ${sizes.compressed} and ${sizes.size} (damaged)`);
+    throw new ZipError(
+      `entry ${name}: the central directory gives ${entry.compressed} bytes stored and ${entry.size} inflated, its local header ${sizes.compressed} and ${sizes.size} (damaged)`,
+    );
   }
   return dataStart;
 }

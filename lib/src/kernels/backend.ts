@@ -16,8 +16,19 @@ export const BACKEND_NAMES = ["auto", "blas", "wasm", "js"] as const;
 
 /** C = alpha·op(A)·op(B) + beta·C on row-major arrays, as cblas_?gemm(CblasRowMajor, ...). */
 export type GemmFunction = (
-  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-  A: FloatArray, lda: number, B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  A: FloatArray,
+  lda: number,
+  B: FloatArray,
+  ldb: number,
+  beta: number,
+  C: FloatArray,
+  ldc: number,
 ) => void;
 
 export interface BackendStatus {
@@ -92,10 +103,18 @@ function choose(requested: string, loaders: BackendLoaders = LOADERS): Active {
     const info = loaded.addon.info();
     const threads = info.threads > 0 ? `, ${info.threads} thread${info.threads === 1 ? "" : "s"}` : "";
     const kernel = info.core ? { core: info.core, source: loaded.core?.source ?? "detected", note: loaded.core?.note ?? "chosen by OpenBLAS" } : undefined;
-    const library = { source: info.source, version: /^OpenBLAS (\S+)/.exec(info.library)?.[1], path: info.path === undefined ? undefined : path.resolve(info.path) };
+    const library = {
+      source: info.source,
+      version: /^OpenBLAS (\S+)/.exec(info.library)?.[1],
+      path: info.path === undefined ? undefined : path.resolve(info.path),
+    };
     const from = info.source === "scipy-openblas32" ? `scipy-openblas32 from the project venv: ${info.library}` : `system: ${info.library}`;
     const detail = `${from}${threads}${kernel ? `; kernel ${kernel.core} (${kernel.note})` : ""}`;
-    return { gemm: loaded.addon.gemm, accelerated: loaded.addon, status: { name: "blas", detail, kernel, threads: info.threads > 0 ? info.threads : undefined, library } };
+    return {
+      gemm: loaded.addon.gemm,
+      accelerated: loaded.addon,
+      status: { name: "blas", detail, kernel, threads: info.threads > 0 ? info.threads : undefined, library },
+    };
   }
   return wasmBackend(loaded.reason, loaders);
 }

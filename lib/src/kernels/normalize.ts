@@ -10,7 +10,13 @@ import { acceleratedFloat32 } from "./backend";
  */
 export function normalizeColumns(x: Matrix, mean: Matrix, invStd: Matrix, gamma: Matrix, beta: Matrix, xHat: Matrix, y: Matrix): void {
   const d = x.cols;
-  for (const [m, what] of [[mean, "mean"], [invStd, "invStd"], [gamma, "gamma"], [beta, "beta"]] as const) assertShape(m, 1, d, what);
+  for (const [m, what] of [
+    [mean, "mean"],
+    [invStd, "invStd"],
+    [gamma, "gamma"],
+    [beta, "beta"],
+  ] as const)
+    assertShape(m, 1, d, what);
   assertSameShape(x, xHat, "normalizeColumns(x, xHat)");
   assertSameShape(x, y, "normalizeColumns(x, y)");
   const accelerated = acceleratedFloat32("normalizeColumns", x.data, mean.data, invStd.data, gamma.data, beta.data, xHat.data, y.data);
@@ -36,13 +42,26 @@ export function normalizeColumns(x: Matrix, mean: Matrix, invStd: Matrix, gamma:
  * @param dOut, xHat (N, D) @param gamma, invStd (1, D) @param dGamma, dBeta (1, D), dX (N, D) written
  */
 export function normalizeColumnsBackward(
-  dOut: Matrix, xHat: Matrix, gamma: Matrix, invStd: Matrix, training: boolean, dGamma: Matrix, dBeta: Matrix, dX: Matrix,
+  dOut: Matrix,
+  xHat: Matrix,
+  gamma: Matrix,
+  invStd: Matrix,
+  training: boolean,
+  dGamma: Matrix,
+  dBeta: Matrix,
+  dX: Matrix,
 ): void {
   const n = dOut.rows;
   const d = dOut.cols;
   assertSameShape(dOut, xHat, "normalizeColumnsBackward(dOut, xHat)");
   assertSameShape(dOut, dX, "normalizeColumnsBackward(dOut, dX)");
-  for (const [m, what] of [[gamma, "gamma"], [invStd, "invStd"], [dGamma, "dGamma"], [dBeta, "dBeta"]] as const) assertShape(m, 1, d, what);
+  for (const [m, what] of [
+    [gamma, "gamma"],
+    [invStd, "invStd"],
+    [dGamma, "dGamma"],
+    [dBeta, "dBeta"],
+  ] as const)
+    assertShape(m, 1, d, what);
   const accelerated = acceleratedFloat32("normalizeColumnsBackward", dOut.data, xHat.data, gamma.data, invStd.data, dGamma.data, dBeta.data, dX.data);
   if (accelerated) {
     accelerated(...f32(dOut), n, d, ...f32(xHat, gamma, invStd), training, ...f32(dGamma, dBeta, dX));

@@ -36,7 +36,10 @@ export class BatchNorm1d implements Layer {
   private out: Matrix | null = null;
   private dX: Matrix | null = null;
 
-  constructor(readonly numFeatures: number, options: BatchNormOptions = {}) {
+  constructor(
+    readonly numFeatures: number,
+    options: BatchNormOptions = {},
+  ) {
     const dtype = options.dtype ?? "float32";
     const name = options.name ?? "batchnorm";
     this.momentum = options.momentum ?? 0.9;

@@ -30,7 +30,11 @@ export class Linear implements Layer {
   private out: Matrix | null = null;
   private dX: Matrix | null = null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, options: LinearOptions) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions,
+  ) {
     const dtype = options.dtype ?? "float32";
     const name = options.name ?? "linear";
     this.label = `Linear(${inFeatures} → ${outFeatures})`;

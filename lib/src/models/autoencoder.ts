@@ -86,7 +86,16 @@ export class Autoencoder implements TrainableModel<Matrix> {
     const config = resolveAutoencoderConfig(options);
     this.config = config;
     const rng = new Rng(config.seed);
-    const block = { activation: config.activation, init: config.init, batchNorm: config.useBatchNorm, bnMomentum: config.bnMomentum, dtype: config.dtype, rng, dropout: config.dropout, seed: config.seed };
+    const block = {
+      activation: config.activation,
+      init: config.init,
+      batchNorm: config.useBatchNorm,
+      bnMomentum: config.bnMomentum,
+      dtype: config.dtype,
+      rng,
+      dropout: config.dropout,
+      seed: config.seed,
+    };
     const enc = hiddenBlocks(config.inputDim, config.encDims, 0, block);
     const dec = hiddenBlocks(enc.width, config.decDims, config.encDims.length, block);
     const last = config.encDims.length + config.decDims.length;

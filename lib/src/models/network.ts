@@ -18,7 +18,11 @@ export abstract class Network<Y extends Targets> implements TrainableModel<Y> {
   readonly net: Sequential;
   abstract readonly metricName: string;
 
-  protected constructor(layers: readonly Layer[], readonly lossFunction: LossFunction<Y>, what: string) {
+  protected constructor(
+    layers: readonly Layer[],
+    readonly lossFunction: LossFunction<Y>,
+    what: string,
+  ) {
     if (!Array.isArray(layers) || layers.length === 0) {
       throw new ConfigError(`${what} needs a non-empty list of layers (got ${Array.isArray(layers) ? "[]" : String(layers)})`);
     }
@@ -129,5 +133,5 @@ export class Regressor extends Network<Matrix> {
 function describe(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   const label = (value as { label?: unknown }).label;
-  return typeof label === "string" ? label : (value as object).constructor?.name ?? typeof value;
+  return typeof label === "string" ? label : ((value as object).constructor?.name ?? typeof value);
 }

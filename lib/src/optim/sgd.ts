@@ -58,7 +58,13 @@ export class SGD implements Optimizer {
   /** Accepts only the empty state that state() gives. */
   loadState(state: OptimizerState): void {
     const keys = Object.keys(state);
-    if (keys.length > 0) throw new ConfigError(`SGD.loadState: plain SGD keeps no state, got ${keys.slice(0, 3).map((k) => JSON.stringify(k)).join(", ")}`);
+    if (keys.length > 0)
+      throw new ConfigError(
+        `SGD.loadState: plain SGD keeps no state, got ${keys
+          .slice(0, 3)
+          .map((k) => JSON.stringify(k))
+          .join(", ")}`,
+      );
   }
 }
 

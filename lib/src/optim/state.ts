@@ -36,7 +36,10 @@ interface Slot {
 export class ParamState {
   private slots: Slot[] | null = null;
 
-  constructor(private readonly owner: string, private readonly kinds: readonly string[]) {}
+  constructor(
+    private readonly owner: string,
+    private readonly kinds: readonly string[],
+  ) {}
 
   /** Whether a step has created (or loadState has set) the buffers. */
   get started(): boolean {
@@ -83,7 +86,9 @@ export class ParamState {
       if (seen.has(key)) continue;
       const match = /^([^/]+)\/(\d+)\/(.+)$/.exec(key);
       if (match === null || !this.kinds.includes(match[1])) {
-        throw new ConfigError(`${this.owner}.loadState: unexpected key ${JSON.stringify(key)} (expected ${this.kinds.map((k) => `"${k}/<index>/<param name>"`).join(" or ")}${counters.length > 0 ? ` or ${counters.map((c) => JSON.stringify(c)).join(", ")}` : ""})`);
+        throw new ConfigError(
+          `${this.owner}.loadState: unexpected key ${JSON.stringify(key)} (expected ${this.kinds.map((k) => `"${k}/<index>/<param name>"`).join(" or ")}${counters.length > 0 ? ` or ${counters.map((c) => JSON.stringify(c)).join(", ")}` : ""})`,
+        );
       }
       const value = state[key];
       if (typeof value === "number") throw new ConfigError(`${this.owner}.loadState: ${key} must be a Float32Array or Float64Array, got a number`);

@@ -22,9 +22,11 @@ export interface PointImages {
  * @param images the N points' images, shown beside the chart for the hovered point
  */
 export function embeddingScatter(points: Matrix, labels: Int32Array, classNames: string[], title: string, index?: Int32Array, images?: PointImages): Figure {
-  if (points.cols !== 2 || labels.length !== points.rows) throw new ShapeError(`embeddingScatter: need (N, 2) points and N labels, got ${points.shape} and ${labels.length}`);
+  if (points.cols !== 2 || labels.length !== points.rows)
+    throw new ShapeError(`embeddingScatter: need (N, 2) points and N labels, got ${points.shape} and ${labels.length}`);
   if (index !== undefined && index.length !== points.rows) throw new ShapeError(`embeddingScatter: ${index.length} indices for ${points.rows} points`);
-  if (images !== undefined && images.pixels.rows !== points.rows) throw new ShapeError(`embeddingScatter: ${images.pixels.rows} images for ${points.rows} points`);
+  if (images !== undefined && images.pixels.rows !== points.rows)
+    throw new ShapeError(`embeddingScatter: ${images.pixels.rows} images for ${points.rows} points`);
   const data: Trace[] = classNames.map((name, c) => {
     const x: number[] = [];
     const y: number[] = [];
@@ -60,7 +62,12 @@ export function barChart(categories: string[], values: number[], title: string, 
 }
 
 /** Box plots of values per class, one colour per series (e.g. per model), grouped. */
-export function boxesByClass(series: Array<{ name: string; values: ArrayLike<number>; labels: Int32Array }>, classNames: string[], title: string, valueLabel: string): Figure {
+export function boxesByClass(
+  series: Array<{ name: string; values: ArrayLike<number>; labels: Int32Array }>,
+  classNames: string[],
+  title: string,
+  valueLabel: string,
+): Figure {
   const data: Trace[] = series.map((s, k) => ({
     type: "box",
     name: s.name,
@@ -71,7 +78,12 @@ export function boxesByClass(series: Array<{ name: string; values: ArrayLike<num
   }));
   return {
     data,
-    layout: { title: { text: title }, boxmode: "group", xaxis: { categoryorder: "array", categoryarray: classNames }, yaxis: { ...axis(valueLabel), type: "log" } },
+    layout: {
+      title: { text: title },
+      boxmode: "group",
+      xaxis: { categoryorder: "array", categoryarray: classNames },
+      yaxis: { ...axis(valueLabel), type: "log" },
+    },
   };
 }
 
@@ -81,7 +93,8 @@ export function boxesByClass(series: Array<{ name: string; values: ArrayLike<num
  * @param images (count, width·height)
  */
 export function imageTilesFigure(images: Matrix, captions: string[], columns: number, width: number, height: number, title: string): Figure {
-  if (images.cols !== width * height || captions.length !== images.rows) throw new ShapeError(`imageTilesFigure: ${images.shape} images, ${captions.length} captions, ${width}×${height} tiles`);
+  if (images.cols !== width * height || captions.length !== images.rows)
+    throw new ShapeError(`imageTilesFigure: ${images.shape} images, ${captions.length} captions, ${width}×${height} tiles`);
   const gap = 2;
   const data: Trace[] = [];
   for (let t = 0; t < images.rows; t++) {
@@ -96,7 +109,10 @@ export function imageTilesFigure(images: Matrix, captions: string[], columns: nu
       dy: 1,
       zmin: 0,
       zmax: 1,
-      colorscale: [[0, "#000000"], [1, "#ffffff"]],
+      colorscale: [
+        [0, "#000000"],
+        [1, "#ffffff"],
+      ],
       showscale: false,
       hovertemplate: `${captions[t].replace(/</g, "&lt;")}<extra></extra>`,
     });
@@ -117,23 +133,36 @@ export function imageTilesFigure(images: Matrix, captions: string[], columns: nu
 /** A confusion matrix as a heat map, rows = true class, columns = predicted, counts written in. */
 export function confusionHeatmap(cm: number[][], classNames: string[], title: string): Figure {
   return {
-    data: [{
-      type: "heatmap",
-      name: "count",
-      z: cm,
-      x: classNames,
-      y: classNames,
-      colorscale: "Blues",
-      text: cm.map((row) => row.map(String)),
-      texttemplate: "%{text}",
-      hovertemplate: "true %{y}, predicted %{x}: %{z}<extra></extra>",
-    }],
-    layout: { title: { text: title }, xaxis: { title: { text: "predicted" }, tickangle: -30 }, yaxis: { title: { text: "true" }, autorange: "reversed" }, margin: { l: 110, b: 110 } },
+    data: [
+      {
+        type: "heatmap",
+        name: "count",
+        z: cm,
+        x: classNames,
+        y: classNames,
+        colorscale: "Blues",
+        text: cm.map((row) => row.map(String)),
+        texttemplate: "%{text}",
+        hovertemplate: "true %{y}, predicted %{x}: %{z}<extra></extra>",
+      },
+    ],
+    layout: {
+      title: { text: title },
+      xaxis: { title: { text: "predicted" }, tickangle: -30 },
+      yaxis: { title: { text: "true" }, autorange: "reversed" },
+      margin: { l: 110, b: 110 },
+    },
   };
 }
 
 /** Lines of means with ± error bars (e.g. over seeds), one per series. */
-export function errorBarChart(series: Array<{ name: string; x: number[]; mean: number[]; std: number[] }>, title: string, xLabel: string, yLabel: string, logX = false): Figure {
+export function errorBarChart(
+  series: Array<{ name: string; x: number[]; mean: number[]; std: number[] }>,
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  logX = false,
+): Figure {
   const data: Trace[] = series.map((s, k) => ({
     type: "scatter",
     mode: "lines+markers",
@@ -151,7 +180,13 @@ export function errorBarChart(series: Array<{ name: string; x: number[]; mean: n
  * points where `marked` is true (a difference beyond its error bar) are drawn filled and
  * larger, the others hollow. A dashed line marks zero: no difference.
  */
-export function differenceChart(series: Array<{ name: string; x: number[]; y: number[]; error: number[]; marked: boolean[] }>, title: string, xLabel: string, yLabel: string, logX = true): Figure {
+export function differenceChart(
+  series: Array<{ name: string; x: number[]; y: number[]; error: number[]; marked: boolean[] }>,
+  title: string,
+  xLabel: string,
+  yLabel: string,
+  logX = true,
+): Figure {
   const data: Trace[] = series.map((s, k) => ({
     type: "scatter",
     mode: "lines+markers",
@@ -160,7 +195,11 @@ export function differenceChart(series: Array<{ name: string; x: number[]; y: nu
     y: s.y,
     error_y: { type: "data", array: s.error, visible: true, thickness: 1 },
     line: { color: CLASS_COLORS[k % CLASS_COLORS.length], width: 1.5 },
-    marker: { size: s.marked.map((m) => (m ? 11 : 7)), symbol: s.marked.map((m) => (m ? "circle" : "circle-open")), color: CLASS_COLORS[k % CLASS_COLORS.length] },
+    marker: {
+      size: s.marked.map((m) => (m ? 11 : 7)),
+      symbol: s.marked.map((m) => (m ? "circle" : "circle-open")),
+      color: CLASS_COLORS[k % CLASS_COLORS.length],
+    },
   }));
   return {
     data,

@@ -92,7 +92,19 @@ export function decisionRegions(grid: Grid, x: Matrix, y: Int32Array, title: str
     [(k + 1) / classes, CLASS_COLORS[k % CLASS_COLORS.length]],
   ]).flat();
   const data: Trace[] = [
-    { type: "heatmap", name: "prediction", x: grid.xs, y: grid.ys, z: grid.z, zmin: -0.5, zmax: classes - 0.5, colorscale, opacity: 0.3, showscale: false, hoverinfo: "skip" },
+    {
+      type: "heatmap",
+      name: "prediction",
+      x: grid.xs,
+      y: grid.ys,
+      z: grid.z,
+      zmin: -0.5,
+      zmax: classes - 0.5,
+      colorscale,
+      opacity: 0.3,
+      showscale: false,
+      hoverinfo: "skip",
+    },
   ];
   for (let k = 0; k < classes; k++) {
     const px: number[] = [];
@@ -103,7 +115,14 @@ export function decisionRegions(grid: Grid, x: Matrix, y: Int32Array, title: str
         py.push(x.get(i, 1));
       }
     }
-    data.push({ type: "scatter", mode: "markers", name: names[k], x: px, y: py, marker: { color: CLASS_COLORS[k % CLASS_COLORS.length], size: 5, line: { width: 0.5, color: "white" } } });
+    data.push({
+      type: "scatter",
+      mode: "markers",
+      name: names[k],
+      x: px,
+      y: py,
+      marker: { color: CLASS_COLORS[k % CLASS_COLORS.length], size: 5, line: { width: 0.5, color: "white" } },
+    });
   }
   return {
     data,

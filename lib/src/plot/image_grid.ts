@@ -55,7 +55,11 @@ export function stackTiles(blocks: readonly Matrix[]): Matrix {
   const cols = blocks[0].cols;
   const bad = blocks.findIndex((b) => b.cols !== cols);
   if (bad >= 0) throw new ShapeError(`stackTiles: blocks[${bad}] has images of ${blocks[bad].cols} pixels, blocks[0] of ${cols}`);
-  const stacked = new Matrix(blocks.reduce((n, b) => n + b.rows, 0), cols, "float32");
+  const stacked = new Matrix(
+    blocks.reduce((n, b) => n + b.rows, 0),
+    cols,
+    "float32",
+  );
   let offset = 0;
   for (const b of blocks) {
     stacked.data.set(b.data, offset);

@@ -26,7 +26,14 @@ export function liveCurves(which: "loss" | "metric", title: string, height = 380
   const runs: Record<string, History> = {};
   const update = (history: History, name = "run"): void => {
     // A copy: fit keeps appending to the same history object.
-    runs[name] = { ...history, epoch: [...history.epoch], trainLoss: [...history.trainLoss], trainMetric: [...history.trainMetric], valLoss: [...history.valLoss], valMetric: [...history.valMetric] };
+    runs[name] = {
+      ...history,
+      epoch: [...history.epoch],
+      trainLoss: [...history.trainLoss],
+      trainMetric: [...history.trainMetric],
+      valLoss: [...history.valLoss],
+      valMetric: [...history.valMetric],
+    };
     display.html(figureHtml(learningCurves(runs, which, title), height));
   };
   return {
@@ -39,7 +46,11 @@ export function liveCurves(which: "loss" | "metric", title: string, height = 380
  * An onEpoch that calls `draw` after the first and the last epoch, and in between only when
  * `minSeconds` have passed since the last call (`clock` in seconds; exported for tests).
  */
-export function throttledEpochs(draw: (history: History) => void, minSeconds: number, clock = () => performance.now() / 1000): (history: History, progress: EpochProgress) => void {
+export function throttledEpochs(
+  draw: (history: History) => void,
+  minSeconds: number,
+  clock = () => performance.now() / 1000,
+): (history: History, progress: EpochProgress) => void {
   let drawnAt = -Infinity;
   return (history, progress) => {
     const now = clock();

@@ -15,8 +15,6 @@ export function htmlTable(rows: ReadonlyArray<Record<string, string | number>>):
   if (rows.length === 0) return "<p>(no rows)</p>";
   const columns = Object.keys(rows[0]);
   const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("");
-  const body = rows
-    .map((row) => `<tr>${columns.map((c) => `<td>${c in row ? formatCell(row[c]) : ""}</td>`).join("")}</tr>`)
-    .join("\n");
+  const body = rows.map((row) => `<tr>${columns.map((c) => `<td>${c in row ? formatCell(row[c]) : ""}</td>`).join("")}</tr>`).join("\n");
   return `<table class="nnfs-table">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }

@@ -10,7 +10,18 @@
 import type { LabsProfile } from "../profile";
 import type { AeRunConfig } from "./grid_search";
 
-const BASE = { inputDim: 784, encDims: [256, 128], decDims: [256], activation: "relu", init: "he", useBatchNorm: false, batchSize: 128, weightDecay: 0, dropout: 0, seed: 0 } as const;
+const BASE = {
+  inputDim: 784,
+  encDims: [256, 128],
+  decDims: [256],
+  activation: "relu",
+  init: "he",
+  useBatchNorm: false,
+  batchSize: 128,
+  weightDecay: 0,
+  dropout: 0,
+  seed: 0,
+} as const;
 
 /**
  * Eleven runs covering BatchNorm on/off, learning rate, depth and width, latent size,

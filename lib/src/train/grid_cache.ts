@@ -64,7 +64,11 @@ export function dataChecksum(...matrices: Matrix[]): string {
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }
@@ -75,7 +79,11 @@ export class GridCache<Row extends ResultRow = ResultRow> {
   /** One subfolder per engine version: runs of an older engine can never be reused, so they are removed. */
   private readonly runsDir: string;
 
-  constructor(private readonly options: GridCacheOptions, train: Matrix, val: Matrix) {
+  constructor(
+    private readonly options: GridCacheOptions,
+    train: Matrix,
+    val: Matrix,
+  ) {
     this.dataHash = dataChecksum(train, val);
     const engine = engineVersion().slice(0, 16);
     this.runsDir = path.join(options.dir, `engine-${engine}`);

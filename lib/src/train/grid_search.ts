@@ -86,7 +86,22 @@ function split(config: AeRunConfig): { model: AutoencoderOptions; train: Pick<Ae
  * @param train (N, 784) pixels in [0, 1]; @param val (M, 784)
  */
 export function runAeGrid(configs: AeRunConfig[], train: Matrix, val: Matrix, options: AeGridOptions = {}): AeGridRun[] {
-  configs.forEach((config, i) => checkKnownKeys(`grid config ${i + 1}`, config, [...TRAIN_KEYS, "inputDim", "encDims", "decDims", "activation", "init", "useBatchNorm", "bnMomentum", "outputActivation", "dropout", "seed", "dtype"]));
+  configs.forEach((config, i) =>
+    checkKnownKeys(`grid config ${i + 1}`, config, [
+      ...TRAIN_KEYS,
+      "inputDim",
+      "encDims",
+      "decDims",
+      "activation",
+      "init",
+      "useBatchNorm",
+      "bnMomentum",
+      "outputActivation",
+      "dropout",
+      "seed",
+      "dtype",
+    ]),
+  );
   // In a notebook: one chart of every run's validation MSE, redrawn after each epoch.
   const live = options.progress === false ? null : liveCurves("metric", "Validation MSE of each run (dashed: training)");
   const cache = options.cache === undefined ? null : new GridCache<AeGridRow>(options.cache, train, val);
@@ -130,19 +145,23 @@ function trainRun(config: AeRunConfig, i: number, label: string, train: Matrix, 
   };
   const started = performance.now();
   try {
-    const history = fit(model, { x: train, y: train }, {
-      epochs: settings.epochs,
-      batchSize: settings.batchSize,
-      lr: settings.lr,
-      weightDecay: settings.weightDecay,
-      seed: model.config.seed,
-      val: { x: val, y: val },
-      earlyStopping: { patience: settings.patience, monitor: "valMetric" },
-      onEpoch: (h) => {
-        progress?.epoch(h);
-        live?.update(h, `run ${i + 1}`);
+    const history = fit(
+      model,
+      { x: train, y: train },
+      {
+        epochs: settings.epochs,
+        batchSize: settings.batchSize,
+        lr: settings.lr,
+        weightDecay: settings.weightDecay,
+        seed: model.config.seed,
+        val: { x: val, y: val },
+        earlyStopping: { patience: settings.patience, monitor: "valMetric" },
+        onEpoch: (h) => {
+          progress?.epoch(h);
+          live?.update(h, `run ${i + 1}`);
+        },
       },
-    });
+    );
     row.trainSeconds = (performance.now() - started) / 1000;
     row.bestEpoch = history.bestEpoch ?? null;
     row.epochsRun = history.epoch.length;

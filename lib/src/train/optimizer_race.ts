@@ -46,7 +46,10 @@ export function optimizerRace(runs: Record<string, History>, target: number): Ra
     return { name, epochs: epochsToTarget(history, target, name), best, trained: history.epoch.length };
   });
   const rank = (e: RaceEntry): number => e.epochs ?? Infinity;
-  return entries.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e) - rank(b.e) || a.i - b.i).map(({ e }) => e);
+  return entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => rank(a.e) - rank(b.e) || a.i - b.i)
+    .map(({ e }) => e);
 }
 
 /** "A", "A and B", "A, B and C". */

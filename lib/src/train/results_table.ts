@@ -8,16 +8,33 @@ import type { AeGridRow, AeGridRun } from "./grid_search";
 
 /** The columns of the results table (and its CSV), in order. */
 export const GRID_COLUMNS: ReadonlyArray<keyof AeGridRow> = [
-  "run", "encDims", "decDims", "latent", "activation", "batchNorm", "lr", "weightDecay", "dropout",
-  "status", "bestEpoch", "epochsRun", "bestValRecon", "worstSpike", "stable", "trainSeconds", "note",
+  "run",
+  "encDims",
+  "decDims",
+  "latent",
+  "activation",
+  "batchNorm",
+  "lr",
+  "weightDecay",
+  "dropout",
+  "status",
+  "bestEpoch",
+  "epochsRun",
+  "bestValRecon",
+  "worstSpike",
+  "stable",
+  "trainSeconds",
+  "note",
 ];
 
 /** One row per run, in run order, the columns in GRID_COLUMNS' order (a row without dropout has 0). */
 export function gridResultsTable(runs: AeGridRun[]): ColumnTable {
-  return aq.from(runs.map((r) => {
-    const row: Record<string, unknown> = { ...r.row, dropout: r.row.dropout ?? 0 };
-    return Object.fromEntries(GRID_COLUMNS.map((c) => [c, row[c]]));
-  }));
+  return aq.from(
+    runs.map((r) => {
+      const row: Record<string, unknown> = { ...r.row, dropout: r.row.dropout ?? 0 };
+      return Object.fromEntries(GRID_COLUMNS.map((c) => [c, row[c]]));
+    }),
+  );
 }
 
 /** Writes a table as CSV, atomically. */

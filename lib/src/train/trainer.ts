@@ -169,16 +169,24 @@ function setLr(optimizer: Optimizer, lr: number): void {
   } catch {
     // a getter without a setter throws in strict code; the check below says what happened
   }
-  if (optimizer.lr !== lr) throw new ConfigError(`fit: lrSchedule sets optimizer.lr before every epoch, but this optimizer's lr cannot be set (a readonly getter?)`);
+  if (optimizer.lr !== lr)
+    throw new ConfigError(`fit: lrSchedule sets optimizer.lr before every epoch, but this optimizer's lr cannot be set (a readonly getter?)`);
 }
 
 /** The checkpoint and resume files of fit's options, checked, and the optimiser they need; null when neither is given. */
-function checkpointFiles<Y extends Targets>(options: FitOptions<Y>, optimizer: Optimizer): { checkpoint?: string; resume?: string; optimizer: Optimizer & ResumableOptimizer } | null {
+function checkpointFiles<Y extends Targets>(
+  options: FitOptions<Y>,
+  optimizer: Optimizer,
+): { checkpoint?: string; resume?: string; optimizer: Optimizer & ResumableOptimizer } | null {
   const { checkpoint, resume } = options;
-  for (const [name, file] of [["checkpoint", checkpoint], ["resume", resume]] as const) {
+  for (const [name, file] of [
+    ["checkpoint", checkpoint],
+    ["resume", resume],
+  ] as const) {
     if (file === undefined) continue;
     if (typeof file !== "string" || file === "") throw new ConfigError(`fit: ${name} must be a file path (got ${JSON.stringify(file)})`);
-    if (options.earlyStopping) throw new ConfigError(`fit: ${name} cannot be used with earlyStopping (the best epoch's weights it keeps aside are not in a training checkpoint)`);
+    if (options.earlyStopping)
+      throw new ConfigError(`fit: ${name} cannot be used with earlyStopping (the best epoch's weights it keeps aside are not in a training checkpoint)`);
   }
   if (checkpoint === undefined && resume === undefined) return null;
   if (!isResumable(optimizer)) {
@@ -188,7 +196,13 @@ function checkpointFiles<Y extends Targets>(options: FitOptions<Y>, optimizer: O
 }
 
 /** Loads `file` into model and optimiser after checking that this run continues the checkpoint's; its history. */
-function resumedHistory<Y extends Targets>(file: string, model: TrainableModel<Y>, optimizer: Optimizer & ResumableOptimizer, run: TrainingRun, hasVal: boolean): History {
+function resumedHistory<Y extends Targets>(
+  file: string,
+  model: TrainableModel<Y>,
+  optimizer: Optimizer & ResumableOptimizer,
+  run: TrainingRun,
+  hasVal: boolean,
+): History {
   return loadTrainingCheckpoint(file, model, optimizer, ({ run: saved, history }) => {
     // A constant lr does not depend on the epochs asked for, so such a run may be extended.
     const keys: Array<keyof TrainingRun> = ["seed", "batchSize", "lrSchedule", "trainRows", ...(run.lrSchedule === "constant" ? [] : ["epochs" as const])];
@@ -197,7 +211,7 @@ function resumedHistory<Y extends Targets>(file: string, model: TrainableModel<Y
       const both = differ.map((key) => `${key} ${JSON.stringify(saved[key])} there, ${JSON.stringify(run[key])} here`).join("; ");
       throw new ConfigError(`fit: ${file} is from another run (${both}); resume with the checkpoint's settings`);
     }
-    if ((history.valMetric.length > 0) !== hasVal) {
+    if (history.valMetric.length > 0 !== hasVal) {
       throw new ConfigError(`fit: ${file} was written by a run ${hasVal ? "without" : "with"} val data; resume it the same way`);
     }
     if (history.epoch.length > run.epochs) {
@@ -265,4 +279,3 @@ function checkFinite(x: Matrix, what: string): void {
     throw new ShapeError(`${what} has ${x.data[i]} at row ${row}, column ${i - row * x.cols}; clean or drop such rows before training`);
   }
 }
-

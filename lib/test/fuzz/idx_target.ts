@@ -112,7 +112,12 @@ function damageGzipped(pair: Pair, rng: Rng): { label: string; damaged: Part[] }
     label = `compressed ${m.label}`;
   } else if (s < 0.75) {
     // Method, flags, trailer CRC-32 or length.
-    const field = pick(rng, [["method", 2, 1], ["flags", 3, 1], ["crc32", gz.length - 8, 4], ["isize", gz.length - 4, 4]] as const);
+    const field = pick(rng, [
+      ["method", 2, 1],
+      ["flags", 3, 1],
+      ["crc32", gz.length - 8, 4],
+      ["isize", gz.length - 4, 4],
+    ] as const);
     const value = field[2] === 1 ? rng.int(256) : pick(rng, EDGE_U32);
     pair[part] = field[2] === 1 ? Uint8Array.from(gz, (b, i) => (i === field[1] ? value : b)) : withUint(gz, field[1], value, 4, true);
     label = `gzip ${field[0]} = ${value}`;
@@ -134,7 +139,8 @@ function damageGzipped(pair: Pair, rng: Rng): { label: string; damaged: Part[] }
 
 function checkDataset(data: ImageDataset): void {
   const { x, y, height, width } = data;
-  if (x.rows !== y.length || x.cols !== height * width) throw new InvalidObject(`x is ${x.rows} × ${x.cols} for ${y.length} labels of ${height} × ${width} images`);
+  if (x.rows !== y.length || x.cols !== height * width)
+    throw new InvalidObject(`x is ${x.rows} × ${x.cols} for ${y.length} labels of ${height} × ${width} images`);
   if (!x.data.every((v) => v >= 0 && v <= 1)) throw new InvalidObject("a pixel outside [0, 1]");
   if (!y.every((label) => label >= 0 && label < data.classNames.length)) throw new InvalidObject("a label outside the classes");
 }

@@ -33,7 +33,6 @@ export function randomBytes(rng: Rng, count: number): Uint8Array {
   return out;
 }
 
-
 /** A copy with a 16- or 32-bit integer written at `at` (clipped to the end of the bytes). */
 export function withUint(bytes: Uint8Array, at: number, value: number, width: 2 | 4 | 8, littleEndian: boolean): Uint8Array {
   const out = new Uint8Array(Math.max(bytes.length, at + width));

@@ -51,7 +51,11 @@ interface Layout {
 
 /** A .npy file from header fields, in the version layout given (1: uint16 length, else uint32). */
 function build(p: NpyParts, layout: Layout): Uint8Array {
-  const fields = [["descr", `'${p.descr}'`], ["fortran_order", p.fortran], ["shape", `(${p.shape})`]].filter(([k]) => k !== layout.omit);
+  const fields = [
+    ["descr", `'${p.descr}'`],
+    ["fortran_order", p.fortran],
+    ["shape", `(${p.shape})`],
+  ].filter(([k]) => k !== layout.omit);
   let header = `{${fields.map(([k, v]) => `'${k}': ${v}`).join(", ")}, }`;
   const prefix = layout.major === 1 ? 10 : 12;
   if (layout.pad) header = header.padEnd(Math.ceil((prefix + header.length + 1) / 64) * 64 - prefix - 1, " ");
@@ -66,7 +70,22 @@ function build(p: NpyParts, layout: Layout): Uint8Array {
   return concatBytes(out, p.data);
 }
 
-const SHAPES = ["10000000000000,", "-2, -3", "1.5, 4", "0x10,", "3,,4", "", "2, 3, 0", "4294967296, 4294967296", "99999999999999999999,", "3", "n,", " 1 , 2 ", ",", "1e3,"];
+const SHAPES = [
+  "10000000000000,",
+  "-2, -3",
+  "1.5, 4",
+  "0x10,",
+  "3,,4",
+  "",
+  "2, 3, 0",
+  "4294967296, 4294967296",
+  "99999999999999999999,",
+  "3",
+  "n,",
+  " 1 , 2 ",
+  ",",
+  "1e3,",
+];
 const DESCRS = ["<f4", "<f8", "<i4", "|u1", ">f4", "<U0", "<U1", "<U99999999", "|b1", "O", "<i8", "<f2", "<U-1", "<u4", "<U4294967296", "<U"];
 
 /** An edit of the header dict, the version or the layout; the data kept. */
@@ -77,7 +96,10 @@ function editHeader(bytes: Uint8Array, rng: Rng): Mutation {
   for (let round = 1 + (chance(rng, 0.25) ? 1 : 0); round > 0; round--) {
     const s = rng.uniform();
     if (s < 0.3) {
-      const [r, ...rest] = p.shape.split(",").map((d) => d.trim()).filter((d) => d !== "");
+      const [r, ...rest] = p.shape
+        .split(",")
+        .map((d) => d.trim())
+        .filter((d) => d !== "");
       p.shape = pick(rng, [...SHAPES, [...rest, r].join(", "), r === undefined ? "1," : `${Number(r) * 2}, ${rest.join(", ")}`]);
       labels.push(`shape (${p.shape})`);
     } else if (s < 0.55) {
@@ -141,7 +163,8 @@ export function checkNpy(a: NpyArray): void {
   const unicode = /^<U(\d+)$/.exec(a.dtype);
   if (unicode) {
     const width = Number(unicode[1]);
-    if (!Array.isArray(a.data) || width < 1 || !a.data.every((s) => typeof s === "string" && [...s].length <= width)) throw new InvalidObject(`strings that do not fit ${a.dtype}`);
+    if (!Array.isArray(a.data) || width < 1 || !a.data.every((s) => typeof s === "string" && [...s].length <= width))
+      throw new InvalidObject(`strings that do not fit ${a.dtype}`);
   } else if (types[a.dtype] === undefined || a.data.constructor !== types[a.dtype]) {
     throw new InvalidObject(`dtype ${a.dtype} with a ${a.data.constructor.name}`);
   }

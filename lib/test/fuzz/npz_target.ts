@@ -25,15 +25,42 @@ function randomEntries(rng: Rng): Record<string, Uint8Array> {
 }
 
 type Field = readonly [string, number, 2 | 4];
-const CENTRAL_FIELDS: Field[] = [["signature", 0, 4], ["flags", 8, 2], ["method", 10, 2], ["crc", 16, 4], ["compressed size", 20, 4], ["size", 24, 4], ["name length", 28, 2], ["extra length", 30, 2], ["comment length", 32, 2], ["local offset", 42, 4]];
-const LOCAL_FIELDS: Field[] = [["signature", 0, 4], ["flags", 6, 2], ["method", 8, 2], ["name length", 26, 2], ["extra length", 28, 2]];
-const END_FIELDS: Field[] = [["signature", 0, 4], ["entry count", 10, 2], ["directory size", 12, 4], ["directory offset", 16, 4], ["comment length", 20, 2]];
+const CENTRAL_FIELDS: Field[] = [
+  ["signature", 0, 4],
+  ["flags", 8, 2],
+  ["method", 10, 2],
+  ["crc", 16, 4],
+  ["compressed size", 20, 4],
+  ["size", 24, 4],
+  ["name length", 28, 2],
+  ["extra length", 30, 2],
+  ["comment length", 32, 2],
+  ["local offset", 42, 4],
+];
+const LOCAL_FIELDS: Field[] = [
+  ["signature", 0, 4],
+  ["flags", 6, 2],
+  ["method", 8, 2],
+  ["name length", 26, 2],
+  ["extra length", 28, 2],
+];
+const END_FIELDS: Field[] = [
+  ["signature", 0, 4],
+  ["entry count", 10, 2],
+  ["directory size", 12, 4],
+  ["directory offset", 16, 4],
+  ["comment length", 20, 2],
+];
 
 /** An edit of one field of the central directory, a local header or the end record. */
 function editField(archive: Uint8Array, rng: Rng): Mutation {
   const layout = zipLayout(archive);
   const entry = pick(rng, layout.entries);
-  const [where, base, fields] = pick(rng, [["central", entry.central, CENTRAL_FIELDS], ["local", entry.local, LOCAL_FIELDS], ["end", layout.end, END_FIELDS]] as const);
+  const [where, base, fields] = pick(rng, [
+    ["central", entry.central, CENTRAL_FIELDS],
+    ["local", entry.local, LOCAL_FIELDS],
+    ["end", layout.end, END_FIELDS],
+  ] as const);
   const [name, at, width] = pick(rng, fields);
   const view = new DataView(archive.buffer, archive.byteOffset, archive.byteLength);
   const old = width === 2 ? view.getUint16(base + at, true) : view.getUint32(base + at, true);
@@ -76,26 +103,37 @@ function bomb(entries: RawEntry[], rng: Rng): Mutation {
     case 0:
       return { label: "zip bomb: declares 4 GiB", bytes: writeZip([{ ...e, method: 8, size: 0xffffffff, payload: deflateBomb(1) }, ...entries.slice(1)]) };
     case 1:
-      return { label: "zip bomb: declares 2^40 bytes (zip64)", bytes: writeZip([{ ...e, method: 8, size: 2 ** 40, payload: deflateBomb(1) }, ...entries.slice(1)], { zip64: ["extra"] }) };
+      return {
+        label: "zip bomb: declares 2^40 bytes (zip64)",
+        bytes: writeZip([{ ...e, method: 8, size: 2 ** 40, payload: deflateBomb(1) }, ...entries.slice(1)], { zip64: ["extra"] }),
+      };
     case 2:
-      return { label: `zip bomb: declares ${e.size} bytes, inflates to 64 MiB`, bytes: writeZip([{ ...e, method: 8, payload: deflateBomb(64) }, ...entries.slice(1)]) };
+      return {
+        label: `zip bomb: declares ${e.size} bytes, inflates to 64 MiB`,
+        bytes: writeZip([{ ...e, method: 8, payload: deflateBomb(64) }, ...entries.slice(1)]),
+      };
     case 3: {
       const big = (name: string): RawEntry => ({ name, method: 8, crc: 0, size: 200 * 2 ** 20, payload: deflateBomb(200) });
       return { label: "zip bomb: three entries of 200 MiB", bytes: writeZip([big("a.npy"), big("b.npy"), big("c.npy")]) };
     }
     default:
       // Not an array: loadNpz skips it without inflating, so the archive loads.
-      return { label: "zip bomb: 1 GiB in an entry named x.bin", bytes: writeZip([...entries, { name: "x.bin", method: 8, crc: 0, size: 2 ** 30, payload: deflateBomb(1024) }]) };
+      return {
+        label: "zip bomb: 1 GiB in an entry named x.bin",
+        bytes: writeZip([...entries, { name: "x.bin", method: 8, crc: 0, size: 2 ** 30, payload: deflateBomb(1024) }]),
+      };
   }
 }
 
 export function npzTarget(): FuzzTarget {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-fuzz-npz-"));
   // Two archives written by saveNpz itself; the other cases are built the same way in memory.
-  const saved = ([
-    { Z: Float32Array.from([1.5, -2, 0.25]), y: Int32Array.from([0, 9, -3]), dataset: "fashion" },
-    { pixels: Uint8Array.from([0, 128, 255]), wide: Float64Array.from([Math.PI]), unicode: "Ankle boot ✓" },
-  ] as Array<Record<string, NpzValue>>).map((arrays, i) => {
+  const saved = (
+    [
+      { Z: Float32Array.from([1.5, -2, 0.25]), y: Int32Array.from([0, 9, -3]), dataset: "fashion" },
+      { pixels: Uint8Array.from([0, 128, 255]), wide: Float64Array.from([Math.PI]), unicode: "Ankle boot ✓" },
+    ] as Array<Record<string, NpzValue>>
+  ).map((arrays, i) => {
     const file = path.join(dir, `base-${i}.npz`);
     saveNpz(file, arrays);
     return new Uint8Array(fs.readFileSync(file));

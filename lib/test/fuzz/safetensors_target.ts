@@ -30,19 +30,50 @@ function join(json: string, data: Uint8Array): Uint8Array {
 
 /** Tensors whose entry an edit can still change (an earlier edit may have replaced it). */
 const tensorNames = (h: Header): string[] =>
-  Object.keys(h).filter((k) => k !== "__metadata__" && typeof h[k] === "object" && h[k] !== null && Array.isArray(h[k].shape) && Array.isArray(h[k].data_offsets));
+  Object.keys(h).filter(
+    (k) => k !== "__metadata__" && typeof h[k] === "object" && h[k] !== null && Array.isArray(h[k].shape) && Array.isArray(h[k].data_offsets),
+  );
 
 /** Edits of one tensor's entry. */
 const TENSOR_EDITS: Array<(h: Header, name: string, rng: Rng) => string> = [
   (h, name, rng) => {
     const shape: number[] = h[name].shape;
-    const value = pick(rng, [[], [0], [1e9, 1e9], [-1, 2], [2.5, 2], ["3", 2], null, "2x3", [2 ** 53, 1], [1e13], [...shape].reverse(), [...shape, 1], [shape[0] + 1, shape[1]], [shape[0] * shape[1]]]);
+    const value = pick(rng, [
+      [],
+      [0],
+      [1e9, 1e9],
+      [-1, 2],
+      [2.5, 2],
+      ["3", 2],
+      null,
+      "2x3",
+      [2 ** 53, 1],
+      [1e13],
+      [...shape].reverse(),
+      [...shape, 1],
+      [shape[0] + 1, shape[1]],
+      [shape[0] * shape[1]],
+    ]);
     h[name].shape = value;
     return `${name}.shape = ${JSON.stringify(value)}`;
   },
   (h, name, rng) => {
     const [b, e]: number[] = h[name].data_offsets;
-    const value = pick(rng, [[b + 4, e + 4], [b - 4, e - 4], [e, b], [0, 0], [b, e + 4], [b, 2 ** 62], [-4, e], [b, e, 0], null, [1.5, e], [b, 1e300], ["0", e], [b, e - 4]]);
+    const value = pick(rng, [
+      [b + 4, e + 4],
+      [b - 4, e - 4],
+      [e, b],
+      [0, 0],
+      [b, e + 4],
+      [b, 2 ** 62],
+      [-4, e],
+      [b, e, 0],
+      null,
+      [1.5, e],
+      [b, 1e300],
+      ["0", e],
+      [b, e - 4],
+    ]);
     h[name].data_offsets = value;
     return `${name}.data_offsets = ${JSON.stringify(value)}`;
   },
@@ -76,9 +107,9 @@ const CONFIG_EDITS: Array<[string, (c: Header) => void]> = [
   ["inputDim 1e9", (c) => (c.inputDim = 1e9)],
   ["inputDim 0", (c) => (c.inputDim = 0)],
   ["encDims []", (c) => (c.encDims = [])],
-  ["decDims \"x\"", (c) => (c.decDims = "x")],
+  ['decDims "x"', (c) => (c.decDims = "x")],
   ["useBatchNorm flipped", (c) => (c.useBatchNorm = !c.useBatchNorm)],
-  ["activation \"nope\"", (c) => (c.activation = "nope")],
+  ['activation "nope"', (c) => (c.activation = "nope")],
   ["seed 1.5", (c) => (c.seed = 1.5)],
   ["an unknown key", (c) => (c.extra = 1)],
   ["a wider encoder", (c) => (c.encDims = c.encDims.map((d: number) => d + 1))],
@@ -100,7 +131,15 @@ const METADATA_EDITS: Array<(m: Header, rng: Rng) => string> = [
     return `delete metadata ${key}`;
   },
   (m, rng) => {
-    const [key, value] = pick(rng, [["version", "2"], ["version", ""], ["format", "pytorch"], ["config", "{"], ["config", "null"], ["config", "[]"], ["config", "5"]]);
+    const [key, value] = pick(rng, [
+      ["version", "2"],
+      ["version", ""],
+      ["format", "pytorch"],
+      ["config", "{"],
+      ["config", "null"],
+      ["config", "[]"],
+      ["config", "5"],
+    ]);
     m[key] = value;
     return `metadata ${key} = ${JSON.stringify(value)}`;
   },
@@ -156,12 +195,27 @@ function editHeader(bytes: Uint8Array, rng: Rng): Mutation {
 function editHeaderText(bytes: Uint8Array, rng: Rng): Mutation {
   const length = Number(Buffer.from(bytes).readBigUInt64LE(0));
   if (chance(rng, 0.5)) {
-    const value = pick(rng, [0, 1, 7, 8, length - 1, length + 1, length + 8, bytes.length, bytes.length - 8, 2 ** 32, 2 ** 53, 2 ** 62, 2 ** 64 - 1, ...EDGE_U32]);
+    const value = pick(rng, [
+      0,
+      1,
+      7,
+      8,
+      length - 1,
+      length + 1,
+      length + 8,
+      bytes.length,
+      bytes.length - 8,
+      2 ** 32,
+      2 ** 53,
+      2 ** 62,
+      2 ** 64 - 1,
+      ...EDGE_U32,
+    ]);
     return { label: `header length ${value}`, bytes: withUint(bytes, 0, value, 8, true) };
   }
   const out = bytes.slice();
   const at = 8 + rng.int(length);
-  const ch = pick(rng, [..."{}[]\",:0123456789-.eE aFnt\\"]);
+  const ch = pick(rng, [...'{}[]",:0123456789-.eE aFnt\\']);
   out[at] = ch.charCodeAt(0);
   return { label: `header byte ${at} = ${JSON.stringify(ch)}`, bytes: out };
 }

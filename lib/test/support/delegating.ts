@@ -1,6 +1,21 @@
 // The correct results computed by the engine's own layer, loss, SGD or kernel: each must fail only
 // the "written by hand" check. Not for wrong results: those are the mutants of mutants.ts.
-import { BatchNorm1d, DType, ForwardOptions, Linear, Matrix, Param, Rng, SGD, Sigmoid, StateBuffer, exercises, kernels, meanSquaredError, softmaxCrossEntropy } from "../../src";
+import {
+  BatchNorm1d,
+  DType,
+  ForwardOptions,
+  Linear,
+  Matrix,
+  Param,
+  Rng,
+  SGD,
+  Sigmoid,
+  StateBuffer,
+  exercises,
+  kernels,
+  meanSquaredError,
+  softmaxCrossEntropy,
+} from "../../src";
 import * as nn from "../../src";
 import type { ExerciseReport } from "../../src/exercises";
 import { KernelLinear, MaskReLU, TwoPassSGD } from "./learner_code";
@@ -88,20 +103,56 @@ export const HANDED_TO_ENGINE = /write the computation yourself with get\/set/;
 /** Correct results by the engine's own code: each must fail only the "written by hand" check, naming what it used. */
 export const DELEGATING: Array<{ exercise: string; grade: () => ExerciseReport; uses: RegExp }> = [
   // (checkLayerDX calls that numericGradient, so it is named too.)
-  { exercise: "E0 numericGradient by nn.gradcheck.numericalGradient", grade: gradeNumeric(engineNumericGradient), uses: /^numericGradient uses the engine's own nn\.gradcheck\.numericalGradient; checkLayerDX uses the engine's own nn\.gradcheck\.numericalGradient$/ },
-  { exercise: "E0 checkLayerDX by numericalGradient destructured from nn.gradcheck", grade: gradeEngineLayerCheck, uses: /^checkLayerDX uses the engine's own nn\.gradcheck\.numericalGradient$/ },
-  { exercise: "E1 wraps nn.Linear", grade: () => exercises.gradeLinear(WrappedLinear), uses: /Linear\.forward uses the engine's own nn\.Linear \(its forward\); Linear\.backward uses the engine's own nn\.Linear \(its backward\)/ },
-  { exercise: "E1 calls nn.kernels", grade: () => exercises.gradeLinear(KernelLinear), uses: /Linear\.forward uses the engine's own nn\.kernels\.fillRows and nn\.kernels\.gemm; Linear\.backward uses the engine's own nn\.kernels\.matmulTransA, nn\.kernels\.sumOverRows and nn\.kernels\.matmulTransB/ },
+  {
+    exercise: "E0 numericGradient by nn.gradcheck.numericalGradient",
+    grade: gradeNumeric(engineNumericGradient),
+    uses: /^numericGradient uses the engine's own nn\.gradcheck\.numericalGradient; checkLayerDX uses the engine's own nn\.gradcheck\.numericalGradient$/,
+  },
+  {
+    exercise: "E0 checkLayerDX by numericalGradient destructured from nn.gradcheck",
+    grade: gradeEngineLayerCheck,
+    uses: /^checkLayerDX uses the engine's own nn\.gradcheck\.numericalGradient$/,
+  },
+  {
+    exercise: "E1 wraps nn.Linear",
+    grade: () => exercises.gradeLinear(WrappedLinear),
+    uses: /Linear\.forward uses the engine's own nn\.Linear \(its forward\); Linear\.backward uses the engine's own nn\.Linear \(its backward\)/,
+  },
+  {
+    exercise: "E1 calls nn.kernels",
+    grade: () => exercises.gradeLinear(KernelLinear),
+    uses: /Linear\.forward uses the engine's own nn\.kernels\.fillRows and nn\.kernels\.gemm; Linear\.backward uses the engine's own nn\.kernels\.matmulTransA, nn\.kernels\.sumOverRows and nn\.kernels\.matmulTransB/,
+  },
   {
     exercise: "E1 calls kernels destructured before the check",
     grade: () => exercises.gradeLinear(DestructuredKernelLinear),
     uses: /Linear\.forward uses the engine's own nn\.kernels\.gemm \(or matmul\); Linear\.backward uses the engine's own nn\.kernels\.matmulTransA, nn\.kernels\.sumOverRows and nn\.kernels\.matmulTransB/,
   },
-  { exercise: "E2 ReLU by nn.kernels.relu destructured before the check", grade: () => exercises.gradeReLU(DestructuredKernelReLU), uses: /ReLU\.forward uses the engine's own nn\.kernels\.relu; ReLU\.backward uses the engine's own nn\.kernels\.reluBackward/ },
-  { exercise: "E2 ReLU by nn.kernels.relu", grade: () => exercises.gradeReLU(KernelReLU), uses: /ReLU\.forward uses the engine's own nn\.kernels\.relu; ReLU\.backward uses the engine's own nn\.kernels\.reluBackward/ },
-  { exercise: "E2 extends nn.Sigmoid", grade: () => exercises.gradeSigmoid(SubclassedSigmoid), uses: /Sigmoid\.forward uses the engine's own nn\.Sigmoid \(its forward\)/ },
-  { exercise: "E3 calls nn.softmaxCrossEntropy", grade: () => exercises.gradeSoftmaxCrossEntropy((logits, labels) => softmaxCrossEntropy(logits, labels)), uses: /softmaxCrossEntropy uses the engine's own nn\.softmaxCrossEntropy/ },
-  { exercise: "E3 calls nn.meanSquaredError", grade: () => exercises.gradeMeanSquaredError((pred, target) => meanSquaredError(pred, target)), uses: /meanSquaredError uses the engine's own nn\.meanSquaredError/ },
+  {
+    exercise: "E2 ReLU by nn.kernels.relu destructured before the check",
+    grade: () => exercises.gradeReLU(DestructuredKernelReLU),
+    uses: /ReLU\.forward uses the engine's own nn\.kernels\.relu; ReLU\.backward uses the engine's own nn\.kernels\.reluBackward/,
+  },
+  {
+    exercise: "E2 ReLU by nn.kernels.relu",
+    grade: () => exercises.gradeReLU(KernelReLU),
+    uses: /ReLU\.forward uses the engine's own nn\.kernels\.relu; ReLU\.backward uses the engine's own nn\.kernels\.reluBackward/,
+  },
+  {
+    exercise: "E2 extends nn.Sigmoid",
+    grade: () => exercises.gradeSigmoid(SubclassedSigmoid),
+    uses: /Sigmoid\.forward uses the engine's own nn\.Sigmoid \(its forward\)/,
+  },
+  {
+    exercise: "E3 calls nn.softmaxCrossEntropy",
+    grade: () => exercises.gradeSoftmaxCrossEntropy((logits, labels) => softmaxCrossEntropy(logits, labels)),
+    uses: /softmaxCrossEntropy uses the engine's own nn\.softmaxCrossEntropy/,
+  },
+  {
+    exercise: "E3 calls nn.meanSquaredError",
+    grade: () => exercises.gradeMeanSquaredError((pred, target) => meanSquaredError(pred, target)),
+    uses: /meanSquaredError uses the engine's own nn\.meanSquaredError/,
+  },
   {
     exercise: "E3 calls softmaxCrossEntropy taken out of nn before the check",
     grade: () => exercises.gradeSoftmaxCrossEntropy((logits, labels) => takenSoftmaxCrossEntropy(logits, labels)),
@@ -112,7 +163,15 @@ export const DELEGATING: Array<{ exercise: string; grade: () => ExerciseReport; 
     grade: () => exercises.gradeMeanSquaredError((pred, target) => takenMeanSquaredError(pred, target)),
     uses: /^meanSquaredError uses the engine's own nn\.kernels\.meanSquaredDiff$/,
   },
-  { exercise: "E4 extends nn.BatchNorm1d", grade: () => exercises.gradeBatchNorm(SubclassedBatchNorm), uses: /BatchNorm1d\.forward uses the engine's own nn\.BatchNorm1d \(its forward\)/ },
+  {
+    exercise: "E4 extends nn.BatchNorm1d",
+    grade: () => exercises.gradeBatchNorm(SubclassedBatchNorm),
+    uses: /BatchNorm1d\.forward uses the engine's own nn\.BatchNorm1d \(its forward\)/,
+  },
   { exercise: "E5 extends nn.SGD", grade: () => exercises.gradeSGD(SubclassedSGD), uses: /SGD\.step uses the engine's own nn\.SGD \(its step\)/ },
-  { exercise: "E5 step by nn.kernels.sgdUpdate", grade: () => exercises.gradeSGD(KernelStepSGD), uses: /SGD\.step uses the engine's own nn\.kernels\.sgdUpdate/ },
+  {
+    exercise: "E5 step by nn.kernels.sgdUpdate",
+    grade: () => exercises.gradeSGD(KernelStepSGD),
+    uses: /SGD\.step uses the engine's own nn\.kernels\.sgdUpdate/,
+  },
 ];

@@ -13,7 +13,10 @@ export class FlagDropout {
   private keep: Uint8Array | null = null;
   private scale = 1;
 
-  constructor(readonly p: number, options: { seed?: number } = {}) {
+  constructor(
+    readonly p: number,
+    options: { seed?: number } = {},
+  ) {
     if (!(typeof p === "number" && p >= 0 && p < 1)) throw new RangeError(`p must be a probability in [0, 1), got ${p}`);
     this.rng = new Rng(options.seed ?? 0);
   }
@@ -33,7 +36,11 @@ export class FlagDropout {
   backward(dOut: Matrix): Matrix {
     const keep = this.keep;
     if (keep === null) return dOut.clone();
-    return new Matrix(dOut.rows, dOut.cols, Float64Array.from(dOut.data, (g, i) => (keep[i] === 1 ? g * this.scale : 0)));
+    return new Matrix(
+      dOut.rows,
+      dOut.cols,
+      Float64Array.from(dOut.data, (g, i) => (keep[i] === 1 ? g * this.scale : 0)),
+    );
   }
 
   params(): Param[] {

@@ -41,7 +41,12 @@ export function layerCheckWith(numericGradient: NumericGradient, relativeError: 
   return (layer: Layer, x: Matrix, seed = 0): LayerGradientCheck => {
     const rng = new Rng(seed);
     const y0 = layer.forward(x, { training: false });
-    const draw = (): Matrix => new Matrix(y0.rows, y0.cols, Float64Array.from({ length: y0.data.length }, () => (variant === "sum-y" ? 1 : rng.normal())));
+    const draw = (): Matrix =>
+      new Matrix(
+        y0.rows,
+        y0.cols,
+        Float64Array.from({ length: y0.data.length }, () => (variant === "sum-y" ? 1 : rng.normal())),
+      );
     const R = draw();
     const f = (xs: Matrix): number => {
       const y = layer.forward(xs, { training: false });
@@ -66,23 +71,46 @@ export const gradeCorrectGradientCheck = (seed = 0): ExerciseReport =>
 const { numericalGradient } = gradcheck;
 
 /** numericGradient as a call of the engine's own nn.gradcheck.numericalGradient. */
-export const engineNumericGradient: NumericGradient = (f, x, h = 1e-5) => new Matrix(x.rows, x.cols, gradcheck.numericalGradient(() => f(x), x, h));
+export const engineNumericGradient: NumericGradient = (f, x, h = 1e-5) =>
+  new Matrix(
+    x.rows,
+    x.cols,
+    gradcheck.numericalGradient(() => f(x), x, h),
+  );
 
 /** The correct numericGradient, but checkLayerDX takes its numeric gradient from numericalGradient destructured out of nn.gradcheck. */
 export const gradeEngineLayerCheck = (): ExerciseReport =>
-  exercises.gradeGradientCheck(copyNumericGradient, cs231nRelativeError, layerCheckWith((f, x, h = 1e-5) => new Matrix(x.rows, x.cols, numericalGradient(() => f(x), x, h)), cs231nRelativeError));
+  exercises.gradeGradientCheck(
+    copyNumericGradient,
+    cs231nRelativeError,
+    layerCheckWith(
+      (f, x, h = 1e-5) =>
+        new Matrix(
+          x.rows,
+          x.cols,
+          numericalGradient(() => f(x), x, h),
+        ),
+      cs231nRelativeError,
+    ),
+  );
 
 /** A numericGradient with the correct relativeError and a correct checkLayerDX on top, graded. */
-export const gradeNumeric = (numericGradient: NumericGradient): (() => ExerciseReport) => () =>
-  exercises.gradeGradientCheck(numericGradient, cs231nRelativeError, layerCheckWith(numericGradient, cs231nRelativeError));
+export const gradeNumeric =
+  (numericGradient: NumericGradient): (() => ExerciseReport) =>
+  () =>
+    exercises.gradeGradientCheck(numericGradient, cs231nRelativeError, layerCheckWith(numericGradient, cs231nRelativeError));
 
 /** A relativeError with the correct numericGradient and a correct checkLayerDX on top, graded. */
-export const gradeRelative = (relativeError: RelativeError): (() => ExerciseReport) => () =>
-  exercises.gradeGradientCheck(copyNumericGradient, relativeError, layerCheckWith(copyNumericGradient, relativeError));
+export const gradeRelative =
+  (relativeError: RelativeError): (() => ExerciseReport) =>
+  () =>
+    exercises.gradeGradientCheck(copyNumericGradient, relativeError, layerCheckWith(copyNumericGradient, relativeError));
 
 /** A checkLayerDX mistake on the correct tools, graded. */
-export const gradeLayerCheck = (variant: Variant): (() => ExerciseReport) => () =>
-  exercises.gradeGradientCheck(copyNumericGradient, cs231nRelativeError, layerCheckWith(copyNumericGradient, cs231nRelativeError, variant));
+export const gradeLayerCheck =
+  (variant: Variant): (() => ExerciseReport) =>
+  () =>
+    exercises.gradeGradientCheck(copyNumericGradient, cs231nRelativeError, layerCheckWith(copyNumericGradient, cs231nRelativeError, variant));
 
 /** (f(x + h) − f(x)) / h. */
 export const forwardDifferences: NumericGradient = (f, x, h = 1e-5) => {

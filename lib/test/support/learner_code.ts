@@ -14,7 +14,13 @@ export class OuterProductLinear {
   readonly bias: Param;
   protected x: Matrix | null = null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, rng = new Rng(0), dtype: DType = "float64", init: InitName = "he") {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    rng = new Rng(0),
+    dtype: DType = "float64",
+    init: InitName = "he",
+  ) {
     this.label = `Linear(${inFeatures} → ${outFeatures})`;
     this.weight = makeParam("weight", initWeights(init, inFeatures, outFeatures, rng, dtype), true);
     this.bias = makeParam("bias", Matrix.zeros(1, outFeatures, dtype), false);
@@ -71,7 +77,13 @@ export class KernelLinear {
   readonly bias: Param;
   protected x: Matrix | null = null;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, rng = new Rng(0), dtype: DType = "float64", init: InitName = "he") {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    rng = new Rng(0),
+    dtype: DType = "float64",
+    init: InitName = "he",
+  ) {
     this.label = `Linear(${inFeatures} → ${outFeatures})`;
     this.weight = makeParam("weight", initWeights(init, inFeatures, outFeatures, rng, dtype), true);
     this.bias = makeParam("bias", Matrix.zeros(1, outFeatures, dtype), false);
@@ -147,7 +159,11 @@ export class StableSigmoid {
   backward(dOut: Matrix): Matrix {
     const y = this.y!;
     // σ'(x) from the stored output, y·(1 − y), rather than recomputed from x.
-    return new Matrix(dOut.rows, dOut.cols, Float64Array.from(dOut.data, (g, i) => g * y.data[i] * (1 - y.data[i])));
+    return new Matrix(
+      dOut.rows,
+      dOut.cols,
+      Float64Array.from(dOut.data, (g, i) => g * y.data[i] * (1 - y.data[i])),
+    );
   }
 
   params(): Param[] {
@@ -203,7 +219,10 @@ export class StagedBatchNorm {
   readonly runningVar: StateBuffer;
   protected cache: { x: Matrix; mean: number[]; variance: number[]; training: boolean } | null = null;
 
-  constructor(readonly numFeatures: number, options: { momentum?: number; eps?: number; dtype?: DType } = {}) {
+  constructor(
+    readonly numFeatures: number,
+    options: { momentum?: number; eps?: number; dtype?: DType } = {},
+  ) {
     const dtype = options.dtype ?? "float64";
     this.momentum = options.momentum ?? 0.9;
     this.eps = options.eps ?? 1e-5;
@@ -239,7 +258,8 @@ export class StagedBatchNorm {
     this.cache = { x, mean, variance, training: options.training };
     const y = new Matrix(x.rows, x.cols, x.dtype);
     for (let i = 0; i < x.rows; i++) {
-      for (let j = 0; j < x.cols; j++) y.set(i, j, (this.gamma.value.data[j] * (x.get(i, j) - mean[j])) / Math.sqrt(variance[j] + this.eps) + this.beta.value.data[j]);
+      for (let j = 0; j < x.cols; j++)
+        y.set(i, j, (this.gamma.value.data[j] * (x.get(i, j) - mean[j])) / Math.sqrt(variance[j] + this.eps) + this.beta.value.data[j]);
     }
     return y;
   }

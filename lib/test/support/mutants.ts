@@ -11,7 +11,22 @@ import { SGD_MISTAKES } from "../../src/exercises/mistakes/sgd";
 import { RELU_MISTAKES, SIGMOID_MISTAKES } from "../../src/exercises/mistakes/activations";
 import { BATCHNORM_MISTAKES } from "../../src/exercises/mistakes/batchnorm";
 import { MSE_GRAD_MISTAKES, MSE_LOSS_MISTAKES, SCE_GRAD_MISTAKES, SCE_LOSS_MISTAKES } from "../../src/exercises/mistakes/losses";
-import { float32Copy, forwardDifferences, gradeLayerCheck, gradeNumeric, gradeRelative, meanRelativeError, noAbs, noAbsInDenominator, noFloor, notRestored, overAOnly, overH, restoredByArithmetic, tinyH } from "./gradcheck_code";
+import {
+  float32Copy,
+  forwardDifferences,
+  gradeLayerCheck,
+  gradeNumeric,
+  gradeRelative,
+  meanRelativeError,
+  noAbs,
+  noAbsInDenominator,
+  noFloor,
+  notRestored,
+  overAOnly,
+  overH,
+  restoredByArithmetic,
+  tinyH,
+} from "./gradcheck_code";
 import { MaskReLU, OuterProductLinear, StableSigmoid, StagedBatchNorm, TwoPassSGD, logSoftmaxCrossEntropy, rowwiseMse } from "./learner_code";
 import { NETWORK_MUTANTS } from "./network_mutants";
 
@@ -27,7 +42,12 @@ export interface Mutant {
 const exactly = (hint: string): RegExp => new RegExp("^" + hint.replace(/[.*+?^$(){}|[\]\\/]/g, "\\$&") + "$");
 
 /** Every entry of a catalogue of mistakes, made in correct learner code written independently of the grader. */
-function fromCatalogue<I>(catalogue: readonly Pick<Mistake<I, never, string, unknown>, "id" | "exercise" | "hint" | "wrong">[], correct: I, grade: (wrong: I) => ExerciseReport, exercise?: Mutant["exercise"]): Mutant[] {
+function fromCatalogue<I>(
+  catalogue: readonly Pick<Mistake<I, never, string, unknown>, "id" | "exercise" | "hint" | "wrong">[],
+  correct: I,
+  grade: (wrong: I) => ExerciseReport,
+  exercise?: Mutant["exercise"],
+): Mutant[] {
   return catalogue.map((m) => ({ exercise: exercise ?? m.exercise, mistake: m.id, grade: () => grade(m.wrong(correct)), hint: exactly(m.hint) }));
 }
 
@@ -63,7 +83,12 @@ class FirstInputLinear {
   readonly bias: Param;
   private x?: Matrix;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, _rng: Rng, dtype: DType) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    _rng: Rng,
+    dtype: DType,
+  ) {
     this.weight = makeParam("weight", Matrix.zeros(inFeatures, outFeatures, dtype), true);
     this.bias = makeParam("bias", Matrix.zeros(1, outFeatures, dtype), false);
   }
@@ -170,10 +195,18 @@ class AtZeroReLU {
   private x: Matrix | null = null;
   forward(x: Matrix, _options: ForwardOptions): Matrix {
     this.x = x.clone();
-    return new Matrix(x.rows, x.cols, Float64Array.from(x.data, (v) => Math.max(v, 0)));
+    return new Matrix(
+      x.rows,
+      x.cols,
+      Float64Array.from(x.data, (v) => Math.max(v, 0)),
+    );
   }
   backward(dOut: Matrix): Matrix {
-    return new Matrix(dOut.rows, dOut.cols, Float64Array.from(dOut.data, (g, i) => (this.x!.data[i] >= 0 ? g : 0)));
+    return new Matrix(
+      dOut.rows,
+      dOut.cols,
+      Float64Array.from(dOut.data, (g, i) => (this.x!.data[i] >= 0 ? g : 0)),
+    );
   }
   params(): Param[] {
     return [];
@@ -212,7 +245,10 @@ class PlainBatchNorm {
   protected invStd: number[] = [];
   protected training = true;
 
-  constructor(readonly numFeatures: number, options: { momentum?: number; eps?: number; dtype?: DType } = {}) {
+  constructor(
+    readonly numFeatures: number,
+    options: { momentum?: number; eps?: number; dtype?: DType } = {},
+  ) {
     const dtype = options.dtype ?? "float64";
     this.momentum = options.momentum ?? 0.9;
     this.eps = options.eps ?? 1e-5;
@@ -347,7 +383,12 @@ export const CATALOGUE_MUTANTS: Mutant[] = [
   ...fromCatalogue(RELU_MISTAKES, MaskReLU, (R) => exercises.gradeReLU(R)),
   ...fromCatalogue(SIGMOID_MISTAKES, StableSigmoid, (S) => exercises.gradeSigmoid(S)),
   // An activation has no grads; its dX must still be built afresh on a second backward.
-  ...fromCatalogue(SECOND_BACKWARD_MISTAKES.filter((m) => m.shows.includes("dX")), MaskReLU, (R) => exercises.gradeReLU(R), "E2"),
+  ...fromCatalogue(
+    SECOND_BACKWARD_MISTAKES.filter((m) => m.shows.includes("dX")),
+    MaskReLU,
+    (R) => exercises.gradeReLU(R),
+    "E2",
+  ),
   ...fromCatalogue(SCE_LOSS_MISTAKES, logSoftmaxCrossEntropy, (f) => exercises.gradeSoftmaxCrossEntropy(f)),
   ...fromCatalogue(SCE_GRAD_MISTAKES, logSoftmaxCrossEntropy, (f) => exercises.gradeSoftmaxCrossEntropy(f)),
   ...fromCatalogue(MSE_LOSS_MISTAKES, rowwiseMse, (f) => exercises.gradeMeanSquaredError(f)),
@@ -373,16 +414,51 @@ export const MUTANTS: Mutant[] = [
   { exercise: "E0", mistake: "relative error with max(a, b) in the denominator", grade: gradeRelative(noAbsInDenominator), hint: /gradients can be negative/ },
   { exercise: "E0", mistake: "checkLayerDX with f = Σ y", grade: gradeLayerCheck("sum-y"), hint: /f = Σ y, not Σ y·R/ },
   { exercise: "E0", mistake: "checkLayerDX redraws R inside f", grade: gradeLayerCheck("redrawn-r"), hint: /draw R once, before f/ },
-  { exercise: "E0", mistake: "checkLayerDX calls backward after the numeric gradient's forwards", grade: gradeLayerCheck("backward-last"), hint: /cache at the last perturbed x/ },
+  {
+    exercise: "E0",
+    mistake: "checkLayerDX calls backward after the numeric gradient's forwards",
+    grade: gradeLayerCheck("backward-last"),
+    hint: /cache at the last perturbed x/,
+  },
   { exercise: "E2", mistake: "ReLU overwrites its input", grade: () => exercises.gradeReLU(InPlaceReLU), hint: /new matrix/ },
   { exercise: "E3", mistake: "softmax without the max shift", grade: () => exercises.gradeSoftmaxCrossEntropy(noMaxShift), hint: /without the max shift/ },
   { exercise: "E1", mistake: "keeps the input of the first forward (??=)", grade: () => exercises.gradeLinear(FirstInputLinear), hint: /FIRST forward call/ },
-  { exercise: "E2", mistake: "Sigmoid keeps the output of the first forward", grade: () => exercises.gradeSigmoid(FirstOutputSigmoid), hint: /FIRST forward call/ },
-  { exercise: "E2", mistake: "Sigmoid backward recomputes σ'(x) from x (NaN at −1000)", grade: () => exercises.gradeSigmoid(RecomputingSigmoid), hint: /recomputed from the stored x overflows/ },
+  {
+    exercise: "E2",
+    mistake: "Sigmoid keeps the output of the first forward",
+    grade: () => exercises.gradeSigmoid(FirstOutputSigmoid),
+    hint: /FIRST forward call/,
+  },
+  {
+    exercise: "E2",
+    mistake: "Sigmoid backward recomputes σ'(x) from x (NaN at −1000)",
+    grade: () => exercises.gradeSigmoid(RecomputingSigmoid),
+    hint: /recomputed from the stored x overflows/,
+  },
   { exercise: "E2", mistake: "ReLU passes the gradient at x = 0 (x ≥ 0)", grade: () => exercises.gradeReLU(AtZeroReLU), hint: /not x ≥ 0/ },
-  { exercise: "E3", mistake: "one max for the whole batch", grade: () => exercises.gradeSoftmaxCrossEntropy(oneMaxForTheBatch), hint: /one max for the whole batch/ },
-  { exercise: "E4", mistake: "dβ accumulates across backward calls", grade: () => exercises.gradeBatchNorm(AccumulatingBetaBatchNorm), hint: /doubled.*\(\+=\)/ },
-  { exercise: "E4", mistake: "training backward with the running statistics", grade: () => exercises.gradeBatchNorm(RunningStatsBackwardBatchNorm), hint: /uses the running statistics/ },
-  { exercise: "E5", mistake: "decay applied after the step, to the new w", grade: () => exercises.gradeSGD(DecayAfterStepSGD), hint: /decay is applied after the step/ },
+  {
+    exercise: "E3",
+    mistake: "one max for the whole batch",
+    grade: () => exercises.gradeSoftmaxCrossEntropy(oneMaxForTheBatch),
+    hint: /one max for the whole batch/,
+  },
+  {
+    exercise: "E4",
+    mistake: "dβ accumulates across backward calls",
+    grade: () => exercises.gradeBatchNorm(AccumulatingBetaBatchNorm),
+    hint: /doubled.*\(\+=\)/,
+  },
+  {
+    exercise: "E4",
+    mistake: "training backward with the running statistics",
+    grade: () => exercises.gradeBatchNorm(RunningStatsBackwardBatchNorm),
+    hint: /uses the running statistics/,
+  },
+  {
+    exercise: "E5",
+    mistake: "decay applied after the step, to the new w",
+    grade: () => exercises.gradeSGD(DecayAfterStepSGD),
+    hint: /decay is applied after the step/,
+  },
   ...NETWORK_MUTANTS,
 ];

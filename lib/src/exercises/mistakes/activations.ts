@@ -31,7 +31,9 @@ function afterForward(change: (x: Matrix, y: Matrix) => Matrix): (Correct: Activ
 }
 
 /** A correct activation whose dX is replaced by change(dOut, dX, latest, backward), where backward(d) is the correct layer's. */
-function afterBackward(change: (dOut: Matrix, dX: Matrix, latest: Latest, backward: (d: Matrix) => Matrix) => Matrix): (Correct: ActivationClass) => ActivationClass {
+function afterBackward(
+  change: (dOut: Matrix, dX: Matrix, latest: Latest, backward: (d: Matrix) => Matrix) => Matrix,
+): (Correct: ActivationClass) => ActivationClass {
   return (Correct) =>
     class extends (Correct as Mixable<Layer>) {
       private latest: Latest | null = null;
@@ -72,7 +74,14 @@ export const RELU_MISTAKES: readonly ActivationMistake[] = [
   },
   { id: "ReLU forward returns its first output", exercise: "E2", shows: ["y"], hint: FIRST_OUTPUT_HINT, value: (c) => c.decoyY, wrong: withFirstOutput },
   // ---- backward ----
-  { id: "ReLU dX equals dOut", exercise: "E2", shows: ["dX"], hint: "dX equals dOut: the gradient must be 0 wherever x ≤ 0 (the mask x > 0)", value: (c) => c.dOut, wrong: afterBackward((dOut) => dOut.clone()) },
+  {
+    id: "ReLU dX equals dOut",
+    exercise: "E2",
+    shows: ["dX"],
+    hint: "dX equals dOut: the gradient must be 0 wherever x ≤ 0 (the mask x > 0)",
+    value: (c) => c.dOut,
+    wrong: afterBackward((dOut) => dOut.clone()),
+  },
   {
     id: "ReLU mask from dOut",
     exercise: "E2",
@@ -97,7 +106,14 @@ export const RELU_MISTAKES: readonly ActivationMistake[] = [
     value: (c) => mapMatrix(c.dOut, (v, i, j) => (c.x.get(i, j) > 0 ? 0 : v)),
     wrong: afterBackward((dOut, dX) => each(dOut, (g, i) => g - dX.data[i])),
   },
-  { id: "ReLU dX all zeros", exercise: "E2", shows: ["dX"], hint: "dX is all zeros: return dOut masked by x > 0", value: (c) => zerosLike(c.dOut), wrong: afterBackward((_d, dX) => zerosLike(dX)) },
+  {
+    id: "ReLU dX all zeros",
+    exercise: "E2",
+    shows: ["dX"],
+    hint: "dX is all zeros: return dOut masked by x > 0",
+    value: (c) => zerosLike(c.dOut),
+    wrong: afterBackward((_d, dX) => zerosLike(dX)),
+  },
   {
     id: "ReLU mask x ≥ 0",
     exercise: "E2",
@@ -166,7 +182,14 @@ export const SIGMOID_MISTAKES: readonly ActivationMistake[] = [
     value: (c) => times(c.dOut, c.y),
     wrong: afterBackward((dOut, _dX, { y }) => each(dOut, (g, i) => g * y.data[i])),
   },
-  { id: "Sigmoid dX equals dOut", exercise: "E2", shows: ["dX"], hint: "dX equals dOut: multiply by σ'(x) = y·(1 − y)", value: (c) => c.dOut, wrong: afterBackward((dOut) => dOut.clone()) },
+  {
+    id: "Sigmoid dX equals dOut",
+    exercise: "E2",
+    shows: ["dX"],
+    hint: "dX equals dOut: multiply by σ'(x) = y·(1 − y)",
+    value: (c) => c.dOut,
+    wrong: afterBackward((dOut) => dOut.clone()),
+  },
   {
     id: "Sigmoid backward from the first forward's output",
     exercise: "E2",

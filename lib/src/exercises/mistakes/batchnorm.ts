@@ -8,7 +8,18 @@ import type { ForwardOptions, Layer } from "../../layers";
 import type { BatchNormClass } from "../learner_api";
 import type { BatchNormCase } from "../check_cases";
 import { STALE_CACHE_HINT } from "../layer_harness";
-import { CHECK_EPS, CHECK_MOMENTUM, batchNormDx, columnStats, decoyOf, normalizeWith, normalized, runningAfter, runningAfterBatches, runningAfterTwo } from "../batchnorm_math";
+import {
+  CHECK_EPS,
+  CHECK_MOMENTUM,
+  batchNormDx,
+  columnStats,
+  decoyOf,
+  normalizeWith,
+  normalized,
+  runningAfter,
+  runningAfterBatches,
+  runningAfterTwo,
+} from "../batchnorm_math";
 import { mapMatrix, rowMatrix, sumAlong, times, zerosLike } from "../matrix_ops";
 import { Mistake, Mixable } from "./catalogue";
 import { withFirstForwardCache } from "./layers";
@@ -43,7 +54,14 @@ function affine(x: Matrix, mean: readonly number[], scale: readonly number[], ga
 }
 
 /** γ·invStd·(dOut − [mean(dOut)] − [x̂·mean(dOut·x̂)]) with x̂ = (x − mean)·invStd, keeping the paths asked for. */
-function dXWith(dOut: Matrix, x: Matrix, mean: readonly number[], invStd: readonly number[], gamma: Matrix, paths: { mean: boolean; variance: boolean }): Matrix {
+function dXWith(
+  dOut: Matrix,
+  x: Matrix,
+  mean: readonly number[],
+  invStd: readonly number[],
+  gamma: Matrix,
+  paths: { mean: boolean; variance: boolean },
+): Matrix {
   const dX = new Matrix(dOut.rows, dOut.cols, dOut.dtype);
   const n = dOut.rows;
   for (let j = 0; j < dOut.cols; j++) {
@@ -115,7 +133,9 @@ function trainingY(y: (layer: Observed, x: Matrix, s: Stats) => Matrix): (Correc
 }
 
 /** The running statistics after a training forward replaced by update(old, batch, momentum, N) per entry, for the mean and the variance. */
-function runningUpdate(update: (old: number, batch: number, m: number, n: number, which: "mean" | "variance") => number): (Correct: BatchNormClass) => BatchNormClass {
+function runningUpdate(
+  update: (old: number, batch: number, m: number, n: number, which: "mean" | "variance") => number,
+): (Correct: BatchNormClass) => BatchNormClass {
   return (Correct) =>
     class extends observed(Correct) {
       override forward(x: Matrix, options: ForwardOptions): Matrix {
@@ -124,7 +144,10 @@ function runningUpdate(update: (old: number, batch: number, m: number, n: number
         const y = super.forward(x, options);
         if (!options.training) return y;
         const m = this.mistakeMomentum;
-        for (const [which, now] of [["mean", mean], ["variance", variance]] as const) {
+        for (const [which, now] of [
+          ["mean", mean],
+          ["variance", variance],
+        ] as const) {
           // The batch's statistic, from what the correct update wrote: new = m·old + (1 − m)·batch.
           now.data.forEach((v, k, a) => (a[k] = update(old[which].data[k], (v - m * old[which].data[k]) / (1 - m), m, x.rows, which)));
         }
@@ -146,7 +169,10 @@ function trainingDX(dX: (layer: Observed, dOut: Matrix, x: Matrix) => Matrix): (
 }
 
 /** After the correct backward, grad k (0 = dγ, 1 = dβ) replaced by grad(layer, dOut, x, backward), where backward(d) is the correct one's dγ and dβ for d. */
-function afterBackwardGrad(k: 0 | 1, grad: (layer: Observed, dOut: Matrix, x: Matrix, backward: (d: Matrix) => Matrix[]) => ArrayLike<number>): (Correct: BatchNormClass) => BatchNormClass {
+function afterBackwardGrad(
+  k: 0 | 1,
+  grad: (layer: Observed, dOut: Matrix, x: Matrix, backward: (d: Matrix) => Matrix[]) => ArrayLike<number>,
+): (Correct: BatchNormClass) => BatchNormClass {
   return (Correct) =>
     class extends observed(Correct) {
       override backward(dOut: Matrix): Matrix {
@@ -163,7 +189,12 @@ function afterBackwardGrad(k: 0 | 1, grad: (layer: Observed, dOut: Matrix, x: Ma
 }
 
 /** dOut with every row but the first set to 0. */
-const firstRowOnly = (dOut: Matrix): Matrix => new Matrix(dOut.rows, dOut.cols, Float64Array.from(dOut.data, (v, i) => (i < dOut.cols ? v : 0)));
+const firstRowOnly = (dOut: Matrix): Matrix =>
+  new Matrix(
+    dOut.rows,
+    dOut.cols,
+    Float64Array.from(dOut.data, (v, i) => (i < dOut.cols ? v : 0)),
+  );
 
 // ---- the values: what each mistake gives on a case ----
 
@@ -171,9 +202,11 @@ const sqrtEps = (v: number[]): number[] => v.map((q) => Math.sqrt(q + CHECK_EPS)
 const ones = (d: number): Matrix => new Matrix(1, d, new Float64Array(d).fill(1));
 const zeros = (d: number): Matrix => new Matrix(1, d, "float64");
 /** y of the first training batch normalised with mean and scale. */
-const trainingYWith = (c: BatchNormCase, mean: number[], scale: number[], gamma = c.gamma, beta = c.beta): Matrix => normalizeWith(c.batches[0], mean, scale, gamma, beta);
+const trainingYWith = (c: BatchNormCase, mean: number[], scale: number[], gamma = c.gamma, beta = c.beta): Matrix =>
+  normalizeWith(c.batches[0], mean, scale, gamma, beta);
 /** dX of the first batch from x̂ and invStd, with the paths asked for. */
-const dxOf = (c: BatchNormCase, xHat: Matrix, invStd: number[], paths: { mean: boolean; variance: boolean }): Matrix => batchNormDx(c.dOut, xHat, c.gamma, invStd, paths);
+const dxOf = (c: BatchNormCase, xHat: Matrix, invStd: number[], paths: { mean: boolean; variance: boolean }): Matrix =>
+  batchNormDx(c.dOut, xHat, c.gamma, invStd, paths);
 /** x̂ and invStd of the first batch with the running statistics after the decoy and it. */
 function runningNormalized(c: BatchNormCase): { xHat: Matrix; invStd: number[] } {
   const running = runningAfterTwo(c);
@@ -208,15 +241,36 @@ export const BATCHNORM_MISTAKES: readonly BatchNormMistake[] = [
     shows: ["y"],
     hint: "the variance is unbiased (÷(N − 1)); BatchNorm normalises with the biased batch variance (÷N)",
     value: (c) => trainingYWith(c, columnStats(c.batches[0]).mean, sqrtEps(columnStats(c.batches[0]).unbiased)),
-    wrong: trainingY((l, x, s) => affine(x, s.mean, s.variance.map((v) => Math.sqrt((v * x.rows) / (x.rows - 1) + l.mistakeEps)), l.gammaValue(), l.betaValue())),
+    wrong: trainingY((l, x, s) =>
+      affine(
+        x,
+        s.mean,
+        s.variance.map((v) => Math.sqrt((v * x.rows) / (x.rows - 1) + l.mistakeEps)),
+        l.gammaValue(),
+        l.betaValue(),
+      ),
+    ),
   },
   {
     id: "eps added to the standard deviation",
     exercise: "E4",
     shows: ["y"],
     hint: "eps is added to the standard deviation; add it to the variance: √(σ² + eps)",
-    value: (c) => trainingYWith(c, columnStats(c.batches[0]).mean, columnStats(c.batches[0]).variance.map((v) => Math.sqrt(v) + CHECK_EPS)),
-    wrong: trainingY((l, x, s) => affine(x, s.mean, s.variance.map((v) => Math.sqrt(v) + l.mistakeEps), l.gammaValue(), l.betaValue())),
+    value: (c) =>
+      trainingYWith(
+        c,
+        columnStats(c.batches[0]).mean,
+        columnStats(c.batches[0]).variance.map((v) => Math.sqrt(v) + CHECK_EPS),
+      ),
+    wrong: trainingY((l, x, s) =>
+      affine(
+        x,
+        s.mean,
+        s.variance.map((v) => Math.sqrt(v) + l.mistakeEps),
+        l.gammaValue(),
+        l.betaValue(),
+      ),
+    ),
   },
   {
     id: "γ and β not applied",
@@ -224,7 +278,15 @@ export const BATCHNORM_MISTAKES: readonly BatchNormMistake[] = [
     shows: ["y"],
     hint: "γ and β are not applied: y = γ·x̂ + β",
     value: (c) => trainingYWith(c, columnStats(c.batches[0]).mean, sqrtEps(columnStats(c.batches[0]).variance), ones(c.d), zeros(c.d)),
-    wrong: trainingY((l, x, s) => affine(x, s.mean, s.variance.map((v) => Math.sqrt(v + l.mistakeEps)), ones(x.cols), zeros(x.cols))),
+    wrong: trainingY((l, x, s) =>
+      affine(
+        x,
+        s.mean,
+        s.variance.map((v) => Math.sqrt(v + l.mistakeEps)),
+        ones(x.cols),
+        zeros(x.cols),
+      ),
+    ),
   },
   {
     id: "training forward with the running statistics, never updated",
@@ -267,7 +329,13 @@ export const BATCHNORM_MISTAKES: readonly BatchNormMistake[] = [
           const right = super.forward(x, options);
           if (!options.training) return right;
           const s = (this.firstStats ??= statsOf(x));
-          return affine(x, s.mean, s.variance.map((v) => Math.sqrt(v + this.mistakeEps)), this.gammaValue(), this.betaValue());
+          return affine(
+            x,
+            s.mean,
+            s.variance.map((v) => Math.sqrt(v + this.mistakeEps)),
+            this.gammaValue(),
+            this.betaValue(),
+          );
         }
       },
   },
@@ -403,7 +471,11 @@ export const BATCHNORM_MISTAKES: readonly BatchNormMistake[] = [
       for (let i = 0; i < x.rows; i++) for (let j = 0; j < x.cols; j++) xHat.set(i, j, (x.get(i, j) - s.mean[j]) * batchInvStd[j]);
       // dXWith takes x, mean and invStd; x̂ with mean 0 and invStd 1, then scaled by the running invStd.
       const unit = dXWith(dOut, xHat, new Array<number>(x.cols).fill(0), new Array<number>(x.cols).fill(1), l.gammaValue(), { mean: true, variance: true });
-      return new Matrix(unit.rows, unit.cols, Float64Array.from(unit.data, (v, k) => v * runInvStd[k % unit.cols]));
+      return new Matrix(
+        unit.rows,
+        unit.cols,
+        Float64Array.from(unit.data, (v, k) => v * runInvStd[k % unit.cols]),
+      );
     }),
   },
   {
@@ -452,7 +524,14 @@ export const BATCHNORM_MISTAKES: readonly BatchNormMistake[] = [
     value: (c) => rowMatrix(times(c.dOut, normalized(c.batches[0]).xHat), 0),
     wrong: afterBackwardGrad(0, (_l, dOut, _x, backward) => backward(firstRowOnly(dOut))[0].data),
   },
-  { id: "dγ all zeros", exercise: "E4", shows: ["dγ"], hint: "dγ is all zeros: backward must set this.gamma.grad", value: (c) => zeros(c.d), wrong: afterBackwardGrad(0, (_l, dOut) => new Float64Array(dOut.cols)) },
+  {
+    id: "dγ all zeros",
+    exercise: "E4",
+    shows: ["dγ"],
+    hint: "dγ is all zeros: backward must set this.gamma.grad",
+    value: (c) => zeros(c.d),
+    wrong: afterBackwardGrad(0, (_l, dOut) => new Float64Array(dOut.cols)),
+  },
   {
     id: "dγ from x̂ of the running statistics",
     exercise: "E4",
@@ -472,7 +551,14 @@ export const BATCHNORM_MISTAKES: readonly BatchNormMistake[] = [
     value: (c) => rowMatrix(c.dOut, 0),
     wrong: afterBackwardGrad(1, (_l, dOut, _x, backward) => backward(firstRowOnly(dOut))[1].data),
   },
-  { id: "dβ all zeros", exercise: "E4", shows: ["dβ"], hint: "dβ is all zeros: backward must set this.beta.grad", value: (c) => zerosLike(sumAlong(c.dOut, "rows")), wrong: afterBackwardGrad(1, (_l, dOut) => new Float64Array(dOut.cols)) },
+  {
+    id: "dβ all zeros",
+    exercise: "E4",
+    shows: ["dβ"],
+    hint: "dβ is all zeros: backward must set this.beta.grad",
+    value: (c) => zerosLike(sumAlong(c.dOut, "rows")),
+    wrong: afterBackwardGrad(1, (_l, dOut) => new Float64Array(dOut.cols)),
+  },
   // ---- eval backward ----
   {
     id: "mean and variance paths in eval mode",
@@ -482,7 +568,13 @@ export const BATCHNORM_MISTAKES: readonly BatchNormMistake[] = [
     value: (c) => {
       const r = runningAfterBatches(c.batches);
       const invStd = Array.from(r.variance.data, (v) => 1 / Math.sqrt(v + CHECK_EPS));
-      return batchNormDx(c.dOut, mapMatrix(c.evalX, (v, _i, j) => (v - r.mean.data[j]) * invStd[j]), c.gamma, invStd, { mean: true, variance: true });
+      return batchNormDx(
+        c.dOut,
+        mapMatrix(c.evalX, (v, _i, j) => (v - r.mean.data[j]) * invStd[j]),
+        c.gamma,
+        invStd,
+        { mean: true, variance: true },
+      );
     },
     wrong: (Correct) =>
       class extends observed(Correct) {

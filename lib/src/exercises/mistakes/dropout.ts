@@ -79,7 +79,10 @@ function rescaled(k: (p: number) => number): (Correct: DropoutClass) => DropoutC
 
 /** The mask alone (0 or 1/(1 − p)): the correct layer's training forward on ones. */
 function drawMask(forward: (x: Matrix, options: ForwardOptions) => Matrix, like: Matrix): Matrix {
-  return forward(mapMatrix(like, () => 1), { training: true }).clone();
+  return forward(
+    mapMatrix(like, () => 1),
+    { training: true },
+  ).clone();
 }
 
 let ignoredSeed = 1000;

@@ -62,7 +62,14 @@ export const LINEAR_MISTAKES: readonly LinearMistake[] = [
     value: (c) => biasOnFirstRow(c),
     wrong: afterForward((y, b) => y.data.forEach((v, i, a) => (a[i] = i < y.cols ? v : v - b.data[i % y.cols]))),
   },
-  { id: "forward returns its first output", exercise: "E1", shows: ["y"], hint: FIRST_OUTPUT_HINT, value: (c) => linearForward(c.decoy, c), wrong: withFirstOutput },
+  {
+    id: "forward returns its first output",
+    exercise: "E1",
+    shows: ["y"],
+    hint: FIRST_OUTPUT_HINT,
+    value: (c) => linearForward(c.decoy, c),
+    wrong: withFirstOutput,
+  },
   // ---- dX ----
   {
     id: "dX with W, not Wᵀ",
@@ -73,8 +80,22 @@ export const LINEAR_MISTAKES: readonly LinearMistake[] = [
     // Only computable where W is square; elsewhere this learner's dX is right.
     wrong: afterBackward((layer, dOut, dX) => (dX.cols === dOut.cols ? times(dOut, weightOf(layer).value) : dX)),
   },
-  { id: "backward returns dOut", exercise: "E1", shows: ["dX"], hint: "backward returns dOut itself; it must return dX = dOut·Wᵀ", value: (c) => c.dOut, wrong: afterBackward((_l, dOut) => dOut.clone()) },
-  { id: "dX all zeros", exercise: "E1", shows: ["dX"], hint: "dX is all zeros: return dOut·Wᵀ", value: (c) => zerosLike(c.dX), wrong: afterBackward((_l, _d, dX) => zerosLike(dX)) },
+  {
+    id: "backward returns dOut",
+    exercise: "E1",
+    shows: ["dX"],
+    hint: "backward returns dOut itself; it must return dX = dOut·Wᵀ",
+    value: (c) => c.dOut,
+    wrong: afterBackward((_l, dOut) => dOut.clone()),
+  },
+  {
+    id: "dX all zeros",
+    exercise: "E1",
+    shows: ["dX"],
+    hint: "dX is all zeros: return dOut·Wᵀ",
+    value: (c) => zerosLike(c.dX),
+    wrong: afterBackward((_l, _d, dX) => zerosLike(dX)),
+  },
   // ---- dW ----
   {
     id: "dW transposed",
@@ -125,7 +146,14 @@ export const LINEAR_MISTAKES: readonly LinearMistake[] = [
     wrong: withFirstForwardCache,
   },
   // ---- db ----
-  { id: "db missing", exercise: "E1", shows: ["db"], hint: "db is missing: this.bias.grad is all zeros; set it to the column sums of dOut", value: (c) => zerosLike(c.db), wrong: afterBackward((layer) => void biasOf(layer).grad.data.fill(0)) },
+  {
+    id: "db missing",
+    exercise: "E1",
+    shows: ["db"],
+    hint: "db is missing: this.bias.grad is all zeros; set it to the column sums of dOut",
+    value: (c) => zerosLike(c.db),
+    wrong: afterBackward((layer) => void biasOf(layer).grad.data.fill(0)),
+  },
   {
     id: "db of the last row only",
     exercise: "E1",

@@ -22,7 +22,10 @@ function changed<B>(change: (r: LossAndGrad, a: Matrix, b: B) => LossAndGrad): (
     return change({ loss: r.loss, grad: r.grad.clone() }, a, b);
   };
 }
-const withGrad = (r: LossAndGrad, f: (g: number, i: number) => number): LossAndGrad => ({ loss: r.loss, grad: new Matrix(r.grad.rows, r.grad.cols, Float64Array.from(r.grad.data, f)) });
+const withGrad = (r: LossAndGrad, f: (g: number, i: number) => number): LossAndGrad => ({
+  loss: r.loss,
+  grad: new Matrix(r.grad.rows, r.grad.cols, Float64Array.from(r.grad.data, f)),
+});
 
 export const SCE_LOSS_MISTAKES: readonly SceLossMistake[] = [
   {
@@ -33,7 +36,14 @@ export const SCE_LOSS_MISTAKES: readonly SceLossMistake[] = [
     value: (c) => c.ref.loss * c.logits.rows,
     wrong: changed((r, logits) => ({ ...r, loss: r.loss * logits.rows })),
   },
-  { id: "cross-entropy loss with the wrong sign", exercise: "E3", shows: ["loss"], hint: "the loss has the wrong sign: cross-entropy is −log p[y], a positive number", value: (c) => -c.ref.loss, wrong: changed((r) => ({ ...r, loss: -r.loss })) },
+  {
+    id: "cross-entropy loss with the wrong sign",
+    exercise: "E3",
+    shows: ["loss"],
+    hint: "the loss has the wrong sign: cross-entropy is −log p[y], a positive number",
+    value: (c) => -c.ref.loss,
+    wrong: changed((r) => ({ ...r, loss: -r.loss })),
+  },
   {
     id: "cross-entropy loss divided by N·C",
     exercise: "E3",
@@ -95,14 +105,28 @@ export const SCE_GRAD_MISTAKES: readonly SceGradMistake[] = [
     value: (c) => softmax(c.logits),
     wrong: changed((r, logits, labels) => withGrad(r, (g, i) => g * logits.rows + (labels[Math.floor(i / logits.cols)] === i % logits.cols ? 1 : 0))),
   },
-  { id: "cross-entropy grad with the wrong sign", exercise: "E3", shows: ["grad"], hint: "the sign is flipped: grad = (softmax − onehot) / N, not (onehot − softmax) / N", value: (c) => scaled(c.ref.grad, -1), wrong: changed((r) => withGrad(r, (g) => -g)) },
+  {
+    id: "cross-entropy grad with the wrong sign",
+    exercise: "E3",
+    shows: ["grad"],
+    hint: "the sign is flipped: grad = (softmax − onehot) / N, not (onehot − softmax) / N",
+    value: (c) => scaled(c.ref.grad, -1),
+    wrong: changed((r) => withGrad(r, (g) => -g)),
+  },
   ONE_MAX_FOR_THE_BATCH,
 ];
 
 const count = (m: Matrix): number => m.rows * m.cols;
 
 export const MSE_LOSS_MISTAKES: readonly MseLossMistake[] = [
-  { id: "MSE loss summed", exercise: "E3", shows: ["loss"], hint: "the loss is a sum: divide by N·D, the number of values", value: (c) => c.ref.loss * count(c.pred), wrong: changed((r, pred) => ({ ...r, loss: r.loss * count(pred) })) },
+  {
+    id: "MSE loss summed",
+    exercise: "E3",
+    shows: ["loss"],
+    hint: "the loss is a sum: divide by N·D, the number of values",
+    value: (c) => c.ref.loss * count(c.pred),
+    wrong: changed((r, pred) => ({ ...r, loss: r.loss * count(pred) })),
+  },
   {
     id: "MSE loss divided by N only",
     exercise: "E3",
@@ -111,11 +135,25 @@ export const MSE_LOSS_MISTAKES: readonly MseLossMistake[] = [
     value: (c) => c.ref.loss * c.pred.cols,
     wrong: changed((r, pred) => ({ ...r, loss: r.loss * pred.cols })),
   },
-  { id: "MSE loss square-rooted", exercise: "E3", shows: ["loss"], hint: "that is the root of the mean squared error; MSE has no square root", value: (c) => Math.sqrt(c.ref.loss), wrong: changed((r) => ({ ...r, loss: Math.sqrt(r.loss) })) },
+  {
+    id: "MSE loss square-rooted",
+    exercise: "E3",
+    shows: ["loss"],
+    hint: "that is the root of the mean squared error; MSE has no square root",
+    value: (c) => Math.sqrt(c.ref.loss),
+    wrong: changed((r) => ({ ...r, loss: Math.sqrt(r.loss) })),
+  },
 ];
 
 export const MSE_GRAD_MISTAKES: readonly MseGradMistake[] = [
-  { id: "MSE grad without the 2", exercise: "E3", shows: ["grad"], hint: "the factor 2 is missing: d/dp (p − t)² = 2·(p − t)", value: (c) => scaled(c.ref.grad, 0.5), wrong: changed((r) => withGrad(r, (g) => g / 2)) },
+  {
+    id: "MSE grad without the 2",
+    exercise: "E3",
+    shows: ["grad"],
+    hint: "the factor 2 is missing: d/dp (p − t)² = 2·(p − t)",
+    value: (c) => scaled(c.ref.grad, 0.5),
+    wrong: changed((r) => withGrad(r, (g) => g / 2)),
+  },
   {
     id: "MSE grad without 1/(N·D)",
     exercise: "E3",
@@ -124,7 +162,14 @@ export const MSE_GRAD_MISTAKES: readonly MseGradMistake[] = [
     value: (c) => scaled(c.ref.grad, count(c.pred)),
     wrong: changed((r, pred) => withGrad(r, (g) => g * count(pred))),
   },
-  { id: "MSE grad divided by N only", exercise: "E3", shows: ["grad"], hint: "the grad is divided by N only: divide by N·D, like the loss", value: (c) => scaled(c.ref.grad, c.pred.cols), wrong: changed((r, pred) => withGrad(r, (g) => g * pred.cols)) },
+  {
+    id: "MSE grad divided by N only",
+    exercise: "E3",
+    shows: ["grad"],
+    hint: "the grad is divided by N only: divide by N·D, like the loss",
+    value: (c) => scaled(c.ref.grad, c.pred.cols),
+    wrong: changed((r, pred) => withGrad(r, (g) => g * pred.cols)),
+  },
   {
     id: "MSE grad with the wrong sign",
     exercise: "E3",

@@ -22,7 +22,9 @@ export interface SGDCase {
 export type SGDMistake = Mistake<SGDClass, SGDCase, "plain step" | "weights" | "not decayed">;
 
 /** A correct SGD whose step is replaced by `step`, which may use a correct SGD of any lr and weightDecay. */
-function withStep(step: (params: readonly Param[], lr: number, weightDecay: number, correct: (lr: number, weightDecay: number) => Optimizer) => void): (Correct: SGDClass) => SGDClass {
+function withStep(
+  step: (params: readonly Param[], lr: number, weightDecay: number, correct: (lr: number, weightDecay: number) => Optimizer) => void,
+): (Correct: SGDClass) => SGDClass {
   return (Correct) =>
     class extends (Correct as Mixable<Optimizer>) {
       override step(params: readonly Param[]): void {
@@ -48,7 +50,14 @@ export const SGD_MISTAKES: readonly SGDMistake[] = [
     value: (c) => simulate({ ...c, lr: 1 }, () => 0),
     wrong: withStep((params, lr, wd, correct) => correct(1, lr * wd).step(params)),
   },
-  { id: "params unchanged", exercise: "E5", shows: ["plain step"], hint: "the params did not change: step must update p.value.data in place", value: (c) => c.run.start[c.i], wrong: withStep(() => undefined) },
+  {
+    id: "params unchanged",
+    exercise: "E5",
+    shows: ["plain step"],
+    hint: "the params did not change: step must update p.value.data in place",
+    value: (c) => c.run.start[c.i],
+    wrong: withStep(() => undefined),
+  },
   {
     id: "weight decay missing",
     exercise: "E5",

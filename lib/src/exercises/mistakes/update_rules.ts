@@ -58,7 +58,9 @@ class MomentumVariant {
     const f = this.flags;
     if (f.resetEachStep || this.velocity.length === 0) {
       const largest = Math.max(...params.map((p) => p.value.data.length));
-      this.velocity = f.shared ? params.map(() => new Float64Array(0)).fill(new Float64Array(largest)) : params.map((p) => new Float64Array(p.value.data.length));
+      this.velocity = f.shared
+        ? params.map(() => new Float64Array(0)).fill(new Float64Array(largest))
+        : params.map((p) => new Float64Array(p.value.data.length));
     }
     params.forEach((p, k) => {
       const w = p.value.data;
@@ -120,14 +122,45 @@ export const MOMENTUM_MISTAKES: readonly MomentumMistake[] = [
     "the velocity holds lr·g (v = μ·v − lr·g, p := p + v, the CS231n notes' convention): when lr changes, the old steps keep the old lr. The lesson's (PyTorch's) convention keeps lr out of v: v = μ·v + g, p := p − lr·v",
     { lrInVelocity: true },
   ),
-  momentumMistake("lr read once", ["lr changed"], "the step kept the lr of the first step: read this.lr in every step (fit's lrSchedule changes it between epochs)", {}, true),
-  momentumMistake("velocity reset every step", ALL, "the velocity starts from 0 at every step, so this is plain SGD: keep v between steps (in a field of the optimiser), one per param", { resetEachStep: true }),
-  momentumMistake("one velocity shared by every param", ALL, "every param updates the same velocity buffer: keep one velocity per param (e.g. an array of buffers in the order of params)", { shared: true }),
-  momentumMistake("dampened velocity", ALL, "the velocity is an average, v = μ·v + (1 − μ)·g: that is Adam's first moment. Momentum adds the whole gradient: v = μ·v + g", { dampened: true }),
+  momentumMistake(
+    "lr read once",
+    ["lr changed"],
+    "the step kept the lr of the first step: read this.lr in every step (fit's lrSchedule changes it between epochs)",
+    {},
+    true,
+  ),
+  momentumMistake(
+    "velocity reset every step",
+    ALL,
+    "the velocity starts from 0 at every step, so this is plain SGD: keep v between steps (in a field of the optimiser), one per param",
+    { resetEachStep: true },
+  ),
+  momentumMistake(
+    "one velocity shared by every param",
+    ALL,
+    "every param updates the same velocity buffer: keep one velocity per param (e.g. an array of buffers in the order of params)",
+    { shared: true },
+  ),
+  momentumMistake(
+    "dampened velocity",
+    ALL,
+    "the velocity is an average, v = μ·v + (1 − μ)·g: that is Adam's first moment. Momentum adds the whole gradient: v = μ·v + g",
+    { dampened: true },
+  ),
   momentumMistake("Nesterov's step", ALL, "the step goes along g + μ·v (Nesterov's variant): classical momentum steps along v itself", { nesterov: true }),
-  momentumMistake("decay kept out of the velocity", ["weights"], "λ·w is added to the step but not to the velocity: add it to the gradient first (g = grad + λ·w), then update v with that g", { decayOutsideVelocity: true }),
+  momentumMistake(
+    "decay kept out of the velocity",
+    ["weights"],
+    "λ·w is added to the step but not to the velocity: add it to the gradient first (g = grad + λ·w), then update v with that g",
+    { decayOutsideVelocity: true },
+  ),
   momentumMistake("weight decay missing", ["weights"], "weight decay is missing: add λ·w to the gradient of params with decay: true", { noDecay: true }),
-  momentumMistake("L2 applied to biases and γ/β", ["not decayed"], "L2 is applied to a param with decay: false (a bias, γ or β): decay only where p.decay is true", { decayEverywhere: true }),
+  momentumMistake(
+    "L2 applied to biases and γ/β",
+    ["not decayed"],
+    "L2 is applied to a param with decay: false (a bias, γ or β): decay only where p.decay is true",
+    { decayEverywhere: true },
+  ),
 ];
 
 // ---- RMSProp ----
@@ -215,15 +248,40 @@ function rmspropMistake(id: string, shows: RMSPropShows[], hint: string, flags: 
 
 export const RMSPROP_MISTAKES: readonly RMSPropMistake[] = [
   rmspropMistake("ε inside the square root", ALL, "ε is inside the square root: the step divides by √s + ε, not √(s + ε)", { epsInsideSqrt: true }),
-  rmspropMistake("no square root", ALL, "the step divides by s itself: divide by its square root, √s + ε (s averages g², so √s has the units of g)", { noSqrt: true }),
+  rmspropMistake("no square root", ALL, "the step divides by s itself: divide by its square root, √s + ε (s averages g², so √s has the units of g)", {
+    noSqrt: true,
+  }),
   rmspropMistake("(1 − α) missing", ALL, "the new g² is added whole: s is an average, s = α·s + (1 − α)·g²", { noOneMinusAlpha: true }),
   rmspropMistake("α and 1 − α swapped", ALL, "α and 1 − α are swapped: α (0.99) keeps the old average, 1 − α weighs the new g²", { alphaSwapped: true }),
-  rmspropMistake("bias-corrected like Adam", ALL, "s is bias-corrected as in Adam: RMSProp (as PyTorch defines it) has no correction, it divides by √s + ε with s as it is", { biasCorrected: true }),
-  rmspropMistake("average reset every step", ALL, "the average of g² starts from 0 at every step: keep s between steps (in a field of the optimiser), one per param", { resetEachStep: true }),
+  rmspropMistake(
+    "bias-corrected like Adam",
+    ALL,
+    "s is bias-corrected as in Adam: RMSProp (as PyTorch defines it) has no correction, it divides by √s + ε with s as it is",
+    { biasCorrected: true },
+  ),
+  rmspropMistake(
+    "average reset every step",
+    ALL,
+    "the average of g² starts from 0 at every step: keep s between steps (in a field of the optimiser), one per param",
+    { resetEachStep: true },
+  ),
   rmspropMistake("one average shared by every param", ALL, "every param updates the same buffer of g²: keep one per param", { shared: true }),
-  rmspropMistake("lr read once", ["lr changed"], "the step kept the lr of the first step: read this.lr in every step (fit's lrSchedule changes it between epochs)", {}, true),
-  rmspropMistake("weight decay missing", ["weights"], "weight decay is missing: add λ·w to the gradient of params with decay: true (before squaring it)", { noDecay: true }),
-  rmspropMistake("L2 applied to biases and γ/β", ["not decayed"], "L2 is applied to a param with decay: false (a bias, γ or β): decay only where p.decay is true", { decayEverywhere: true }),
+  rmspropMistake(
+    "lr read once",
+    ["lr changed"],
+    "the step kept the lr of the first step: read this.lr in every step (fit's lrSchedule changes it between epochs)",
+    {},
+    true,
+  ),
+  rmspropMistake("weight decay missing", ["weights"], "weight decay is missing: add λ·w to the gradient of params with decay: true (before squaring it)", {
+    noDecay: true,
+  }),
+  rmspropMistake(
+    "L2 applied to biases and γ/β",
+    ["not decayed"],
+    "L2 is applied to a param with decay: false (a bias, γ or β): decay only where p.decay is true",
+    { decayEverywhere: true },
+  ),
 ];
 
 // ---- AdamW ----
@@ -264,7 +322,8 @@ class AdamWVariant {
     const f = this.flags;
     if (f.resetEachStep || this.m.length === 0) {
       const largest = Math.max(...params.map((p) => p.value.data.length));
-      const fresh = (): Float64Array[] => (f.shared ? params.map(() => new Float64Array(0)).fill(new Float64Array(largest)) : params.map((p) => new Float64Array(p.value.data.length)));
+      const fresh = (): Float64Array[] =>
+        f.shared ? params.map(() => new Float64Array(0)).fill(new Float64Array(largest)) : params.map((p) => new Float64Array(p.value.data.length));
       this.m = fresh();
       this.v = fresh();
       if (f.resetEachStep) this.t = 0;
@@ -329,22 +388,43 @@ function adamWMistake(id: string, shows: AdamWShows[], hint: string, flags: Adam
 }
 
 export const ADAMW_MISTAKES: readonly AdamWMistake[] = [
-  adamWMistake("bias correction missing", ALL, "the bias correction is missing: m and v start at 0, so early on they are too small; divide m by (1 − β1^t) and v by (1 − β2^t)", { noBiasCorrection: true }),
+  adamWMistake(
+    "bias correction missing",
+    ALL,
+    "the bias correction is missing: m and v start at 0, so early on they are too small; divide m by (1 − β1^t) and v by (1 − β2^t)",
+    { noBiasCorrection: true },
+  ),
   adamWMistake("bias correction on m only", ALL, "only m is bias-corrected: v needs it too, v̂ = v/(1 − β2^t)", { correctMOnly: true }),
   adamWMistake("bias correction on v only", ALL, "only v is bias-corrected: m needs it too, m̂ = m/(1 − β1^t)", { correctVOnly: true }),
-  adamWMistake("t starting at 0", ALL, "the first step used t = 0, where 1 − β^0 = 0 divides by zero: count the step before using it, so the first step has t = 1", { tFromZero: true }),
+  adamWMistake(
+    "t starting at 0",
+    ALL,
+    "the first step used t = 0, where 1 − β^0 = 0 divides by zero: count the step before using it, so the first step has t = 1",
+    { tFromZero: true },
+  ),
   adamWMistake("ε inside the square root", ALL, "ε is inside the square root: the step divides by √v̂ + ε, not √(v̂ + ε)", { epsInsideSqrt: true }),
   adamWMistake(
     "ε added before the bias correction",
     ALL,
-    "ε is added to √v before the bias correction (the Adam paper's \"efficient\" form, lr·√(1 − β2^t)/(1 − β1^t) · m/(√v + ε)): the lesson, like PyTorch, adds ε to the corrected √v̂",
+    'ε is added to √v before the bias correction (the Adam paper\'s "efficient" form, lr·√(1 − β2^t)/(1 − β1^t) · m/(√v + ε)): the lesson, like PyTorch, adds ε to the corrected √v̂',
     { epsBeforeCorrection: true },
   ),
   adamWMistake("t counted per param", ALL, "t grows once per param instead of once per step: every param of one step shares the same t", { tPerParam: true }),
   adamWMistake("moments shared by every param", ALL, "every param updates the same m and v buffers: keep one m and one v per param", { shared: true }),
-  adamWMistake("state made anew every step", ALL, "m, v and t start from scratch at every step, so every step is a first step: keep them between steps, in fields of the optimiser", { resetEachStep: true }),
+  adamWMistake(
+    "state made anew every step",
+    ALL,
+    "m, v and t start from scratch at every step, so every step is a first step: keep them between steps, in fields of the optimiser",
+    { resetEachStep: true },
+  ),
   adamWMistake("β1 and β2 swapped", ALL, "β1 and β2 are swapped: β1 (0.9) averages g into m, β2 (0.999) averages g² into v", { betasSwapped: true }),
-  adamWMistake("lr read once", ["lr changed"], "the step kept the lr of the first step: read this.lr in every step (fit's lrSchedule changes it between epochs)", {}, true),
+  adamWMistake(
+    "lr read once",
+    ["lr changed"],
+    "the step kept the lr of the first step: read this.lr in every step (fit's lrSchedule changes it between epochs)",
+    {},
+    true,
+  ),
   adamWMistake(
     "decay added to the gradient (Adam's L2)",
     ["weights"],
@@ -352,7 +432,16 @@ export const ADAMW_MISTAKES: readonly AdamWMistake[] = [
     { coupledDecay: true },
   ),
   adamWMistake("decoupled decay without lr", ["weights"], "the decoupled decay is not multiplied by lr: p := p − lr·λ·p", { decayWithoutLr: true }),
-  adamWMistake("decay applied after the step", ["weights"], "the decay shrank the weight after the Adam step: shrink the weight from before the step (p := p − lr·λ·p), then take the Adam step", { decayAfterStep: true }),
-  adamWMistake("decay on biases and γ/β", ["not decayed"], "weight decay is applied to a param with decay: false (a bias, γ or β): decay only where p.decay is true", { decayEverywhere: true }),
+  adamWMistake(
+    "decay applied after the step",
+    ["weights"],
+    "the decay shrank the weight after the Adam step: shrink the weight from before the step (p := p − lr·λ·p), then take the Adam step",
+    { decayAfterStep: true },
+  ),
+  adamWMistake(
+    "decay on biases and γ/β",
+    ["not decayed"],
+    "weight decay is applied to a param with decay: false (a bias, γ or β): decay only where p.decay is true",
+    { decayEverywhere: true },
+  ),
 ];
-

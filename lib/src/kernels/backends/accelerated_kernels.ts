@@ -16,11 +16,26 @@ export interface AcceleratedKernels {
   gatherRows(src: Float32Array, cols: number, idx: Int32Array, start: number, end: number, out: Float32Array): void;
   columnMeanVariance(x: Float32Array, rows: number, cols: number, mean: Float32Array, variance: Float32Array): void;
   normalizeColumns(
-    x: Float32Array, rows: number, cols: number, mean: Float32Array, invStd: Float32Array,
-    gamma: Float32Array, beta: Float32Array, xHat: Float32Array, y: Float32Array,
+    x: Float32Array,
+    rows: number,
+    cols: number,
+    mean: Float32Array,
+    invStd: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    xHat: Float32Array,
+    y: Float32Array,
   ): void;
   normalizeColumnsBackward(
-    dOut: Float32Array, rows: number, cols: number, xHat: Float32Array, gamma: Float32Array, invStd: Float32Array,
-    training: boolean, dGamma: Float32Array, dBeta: Float32Array, dX: Float32Array,
+    dOut: Float32Array,
+    rows: number,
+    cols: number,
+    xHat: Float32Array,
+    gamma: Float32Array,
+    invStd: Float32Array,
+    training: boolean,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
+    dX: Float32Array,
   ): void;
 }

@@ -13,8 +13,19 @@ import type { AcceleratedKernels } from "./accelerated_kernels";
 /** What nnfs_blas.node exports (see lib/native/blas.cc). */
 export interface BlasAddon {
   gemm(
-    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-    a: FloatArray, lda: number, b: FloatArray, ldb: number, beta: number, c: FloatArray, ldc: number,
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: FloatArray,
+    lda: number,
+    b: FloatArray,
+    ldb: number,
+    beta: number,
+    c: FloatArray,
+    ldc: number,
   ): void;
   info(): BlasInfo;
   setThreads(threads: number): void;
@@ -43,7 +54,24 @@ export function blasAddonPath(): string | null {
 }
 
 /** Every function the engine calls on the addon; an addon built from older sources lacks some. */
-const NATIVE_FUNCTIONS = ["gemm", "info", "setThreads", "relu", "reluBackward", "sigmoid", "sigmoidBackward", "sgdUpdate", "mse", "sumOfSquares", "sumOverRows", "firstNonFinite", "gatherRows", "columnMeanVariance", "normalizeColumns", "normalizeColumnsBackward"] as const;
+const NATIVE_FUNCTIONS = [
+  "gemm",
+  "info",
+  "setThreads",
+  "relu",
+  "reluBackward",
+  "sigmoid",
+  "sigmoidBackward",
+  "sgdUpdate",
+  "mse",
+  "sumOfSquares",
+  "sumOverRows",
+  "firstNonFinite",
+  "gatherRows",
+  "columnMeanVariance",
+  "normalizeColumns",
+  "normalizeColumnsBackward",
+] as const;
 
 /** What the loaded addon is, and how its OpenBLAS kernel was chosen (null with Accelerate or elsewhere). */
 export interface LoadedBlas {
@@ -57,7 +85,10 @@ export interface LoadedBlas {
  * would pick by itself; OPENBLAS_CORETYPE is set before the library loads when that one is
  * a generic kernel on a capable CPU.
  */
-export function loadBlasAddon(file: string | null = blasAddonPath(), probe: (file: string, flags: ReadonlySet<string>) => string | null = probeReportedCore): LoadedBlas | { reason: string } {
+export function loadBlasAddon(
+  file: string | null = blasAddonPath(),
+  probe: (file: string, flags: ReadonlySet<string>) => string | null = probeReportedCore,
+): LoadedBlas | { reason: string } {
   if (file === null) return { reason: "lib/native is missing" };
   if (!fs.existsSync(file)) return { reason: "the addon is not built (bash scripts/build-native.sh)" };
   try {
@@ -93,7 +124,10 @@ function decideCore(file: string, probe: (file: string, flags: ReadonlySet<strin
  */
 export function probeReportedCore(file: string, flags: ReadonlySet<string> = cpuFlags()): string | null {
   const cache = path.join(path.dirname(file), "openblas-core.json");
-  const key = `${fs.statSync(file).mtimeMs} ${createHash("sha256").update([...flags].sort().join(" ")).digest("hex").slice(0, 16)}`;
+  const key = `${fs.statSync(file).mtimeMs} ${createHash("sha256")
+    .update([...flags].sort().join(" "))
+    .digest("hex")
+    .slice(0, 16)}`;
   try {
     const cached = JSON.parse(fs.readFileSync(cache, "utf8")) as { key?: string; core?: string | null };
     if (cached.key === key && cached.core !== undefined) return cached.core;
@@ -102,7 +136,11 @@ export function probeReportedCore(file: string, flags: ReadonlySet<string> = cpu
   }
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
-  const out = spawnSync(process.execPath, ["-e", `console.log(require(${JSON.stringify(file)}).info().core ?? "")`], { encoding: "utf8", env, timeout: 30_000 });
+  const out = spawnSync(process.execPath, ["-e", `console.log(require(${JSON.stringify(file)}).info().core ?? "")`], {
+    encoding: "utf8",
+    env,
+    timeout: 30_000,
+  });
   const core = out.status === 0 ? out.stdout.trim() || null : null;
   try {
     fs.writeFileSync(cache, JSON.stringify({ key, core }) + "\n");

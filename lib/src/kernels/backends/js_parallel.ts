@@ -79,8 +79,19 @@ function writeRanges(p: Pool, ranges: Array<[number, number]>, kind: number): vo
 
 /** Same contract as jsGemm; splits the rows of C over this thread and the workers. */
 export function parallelJsGemm(
-  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-  A: FloatArray, lda: number, B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  A: FloatArray,
+  lda: number,
+  B: FloatArray,
+  ldb: number,
+  beta: number,
+  C: FloatArray,
+  ldc: number,
 ): void {
   const p = m >= 16 && m * n * k >= MIN_WORK ? getPool(threadCount()) : null;
   if (p === null) return jsGemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);

@@ -6,7 +6,22 @@
 import * as fs from "fs";
 
 /** OpenBLAS kernels that use none of AVX2, FMA or AVX-512 (x86). */
-const GENERIC_CORES = ["Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom", "Katmai", "Coppermine", "Northwood", "Banias", "Athlon", "Opteron", "Barcelona", "Bobcat"];
+const GENERIC_CORES = [
+  "Prescott",
+  "Core2",
+  "Penryn",
+  "Dunnington",
+  "Nehalem",
+  "Atom",
+  "Katmai",
+  "Coppermine",
+  "Northwood",
+  "Banias",
+  "Athlon",
+  "Opteron",
+  "Barcelona",
+  "Bobcat",
+];
 
 export interface CoreChoice {
   /** The value to put in OPENBLAS_CORETYPE before loading, or null to leave OpenBLAS alone. */
@@ -36,7 +51,11 @@ export function chooseCoretype(input: { userValue?: string; flags: ReadonlySet<s
     return { coretype: input.userValue, source: "user", note: `set by the user's OPENBLAS_CORETYPE${warn}` };
   }
   if (generic(input.reported) && best !== null) {
-    return { coretype: best, source: "corrected", note: `corrected: OpenBLAS would run its generic ${input.reported} kernel, and this CPU has ${best === "SkylakeX" ? "AVX-512" : "AVX2 and FMA"}` };
+    return {
+      coretype: best,
+      source: "corrected",
+      note: `corrected: OpenBLAS would run its generic ${input.reported} kernel, and this CPU has ${best === "SkylakeX" ? "AVX-512" : "AVX2 and FMA"}`,
+    };
   }
   const warn = generic(input.reported) ? "; a generic kernel, as this CPU has neither AVX2 nor AVX-512" : "";
   return { coretype: null, source: "detected", note: `chosen by OpenBLAS${warn}` };
@@ -45,8 +64,18 @@ export function chooseCoretype(input: { userValue?: string; flags: ReadonlySet<s
 /** The CPU's feature flags from /proc/cpuinfo (empty where there is none, e.g. macOS). */
 export function cpuFlags(cpuinfo = "/proc/cpuinfo"): Set<string> {
   try {
-    const line = fs.readFileSync(cpuinfo, "utf8").split("\n").find((l) => /^flags\s*:/.test(l));
-    return new Set(line === undefined ? [] : line.replace(/^flags\s*:/, "").trim().split(/\s+/));
+    const line = fs
+      .readFileSync(cpuinfo, "utf8")
+      .split("\n")
+      .find((l) => /^flags\s*:/.test(l));
+    return new Set(
+      line === undefined
+        ? []
+        : line
+            .replace(/^flags\s*:/, "")
+            .trim()
+            .split(/\s+/),
+    );
   } catch {
     return new Set();
   }

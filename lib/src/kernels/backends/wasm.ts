@@ -17,7 +17,21 @@ import type { AcceleratedKernels } from "./accelerated_kernels";
 /** What lib/wasm/gemm.ts exports (pointers are byte offsets into the shared memory). */
 export interface WasmExports extends WasmElementwiseExports {
   packB(transB: boolean, k: number, n: number, b: number, ldb: number, packed: number): void;
-  gemmRows(transA: boolean, m0: number, m1: number, n: number, k: number, alpha: number, beta: number, a: number, lda: number, packedB: number, c: number, ldc: number, scratch: number): void;
+  gemmRows(
+    transA: boolean,
+    m0: number,
+    m1: number,
+    n: number,
+    k: number,
+    alpha: number,
+    beta: number,
+    a: number,
+    lda: number,
+    packedB: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
 }
 
 const BASE = 1 << 20; // below: the module's own data
@@ -91,8 +105,19 @@ export function wasmWorkerPool(): WorkerPool | null {
 
 /** Same contract as cblas_sgemm (row-major); float64 operands go to the TypeScript kernel. */
 export function wasmGemm(
-  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-  A: FloatArray, lda: number, B: FloatArray, ldb: number, beta: number, C: FloatArray, ldc: number,
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  A: FloatArray,
+  lda: number,
+  B: FloatArray,
+  ldb: number,
+  beta: number,
+  C: FloatArray,
+  ldc: number,
 ): void {
   const r = runtime;
   if (r === null || !(A instanceof Float32Array) || !(B instanceof Float32Array) || !(C instanceof Float32Array)) {

@@ -17,7 +17,18 @@ export interface WasmElementwiseExports {
   sumOverRows(x: number, rows: number, cols: number, out: number): void;
   columnMeanVariance(x: number, rows: number, cols: number, mean: number, variance: number): void;
   normalizeColumns(x: number, rows: number, cols: number, mean: number, invStd: number, gamma: number, beta: number, xHat: number, y: number): void;
-  normalizeColumnsBackward(dOut: number, rows: number, cols: number, xHat: number, gamma: number, invStd: number, training: boolean, dGamma: number, dBeta: number, dX: number): void;
+  normalizeColumnsBackward(
+    dOut: number,
+    rows: number,
+    cols: number,
+    xHat: number,
+    gamma: number,
+    invStd: number,
+    training: boolean,
+    dGamma: number,
+    dBeta: number,
+    dX: number,
+  ): void;
 }
 
 /** The part of WebAssembly.Memory used here (kept structural so the .d.ts needs no WebAssembly types). */
@@ -54,19 +65,23 @@ export function wasmElementwise(memory: GrowableMemory, w: WasmElementwiseExport
   };
   const put = (at: number, a: Float32Array): void => F.set(a, at / 4);
   const get = (at: number, out: Float32Array): void => out.set(F.subarray(at / 4, at / 4 + out.length));
-  const unary = (run: (x: number, y: number, n: number) => void) => (x: Float32Array, y: Float32Array): void => {
-    const [px, py] = place(x.length, y.length);
-    put(px, x);
-    run(px, py, x.length);
-    get(py, y);
-  };
-  const backward = (run: (dOut: number, y: number, dx: number, n: number) => void) => (dOut: Float32Array, y: Float32Array, dx: Float32Array): void => {
-    const [pd, py, px] = place(dOut.length, y.length, dx.length);
-    put(pd, dOut);
-    put(py, y);
-    run(pd, py, px, dOut.length);
-    get(px, dx);
-  };
+  const unary =
+    (run: (x: number, y: number, n: number) => void) =>
+    (x: Float32Array, y: Float32Array): void => {
+      const [px, py] = place(x.length, y.length);
+      put(px, x);
+      run(px, py, x.length);
+      get(py, y);
+    };
+  const backward =
+    (run: (dOut: number, y: number, dx: number, n: number) => void) =>
+    (dOut: Float32Array, y: Float32Array, dx: Float32Array): void => {
+      const [pd, py, px] = place(dOut.length, y.length, dx.length);
+      put(pd, dOut);
+      put(py, y);
+      run(pd, py, px, dOut.length);
+      get(px, dx);
+    };
   return {
     relu: unary((x, y, n) => w.relu(x, y, n)),
     sigmoid: unary((x, y, n) => w.sigmoid(x, y, n)),
@@ -108,14 +123,27 @@ export function wasmElementwise(memory: GrowableMemory, w: WasmElementwiseExport
     },
     normalizeColumns(x, rows, cols, mean, invStd, gamma, beta, xHat, y) {
       const [px, pm, ps, pg, pb, ph, py] = place(x.length, cols, cols, cols, cols, x.length, x.length);
-      for (const [at, a] of [[px, x], [pm, mean], [ps, invStd], [pg, gamma], [pb, beta]] as const) put(at, a);
+      for (const [at, a] of [
+        [px, x],
+        [pm, mean],
+        [ps, invStd],
+        [pg, gamma],
+        [pb, beta],
+      ] as const)
+        put(at, a);
       w.normalizeColumns(px, rows, cols, pm, ps, pg, pb, ph, py);
       get(ph, xHat);
       get(py, y);
     },
     normalizeColumnsBackward(dOut, rows, cols, xHat, gamma, invStd, training, dGamma, dBeta, dX) {
       const [pd, ph, pg, ps, pdg, pdb, px] = place(dOut.length, xHat.length, cols, cols, cols, cols, dX.length);
-      for (const [at, a] of [[pd, dOut], [ph, xHat], [pg, gamma], [ps, invStd]] as const) put(at, a);
+      for (const [at, a] of [
+        [pd, dOut],
+        [ph, xHat],
+        [pg, gamma],
+        [ps, invStd],
+      ] as const)
+        put(at, a);
       w.normalizeColumnsBackward(pd, rows, cols, ph, pg, ps, training, pdg, pdb, px);
       get(pdg, dGamma);
       get(pdb, dBeta);

@@ -51,7 +51,12 @@ export class WorkerPool {
    * Starts threads - 1 workers running `script` (which calls serveJobs); throws when they
    * cannot start. `extra` is added to each worker's workerData.
    */
-  constructor(script: string, threads: number, readonly fields: number, extra: Record<string, unknown> = {}) {
+  constructor(
+    script: string,
+    threads: number,
+    readonly fields: number,
+    extra: Record<string, unknown> = {},
+  ) {
     this.threads = threads;
     this.control = new Int32Array(new SharedArrayBuffer((HEADER + 2 * Math.max(1, threads - 1)) * 4));
     this.jobs = new Float64Array(new SharedArrayBuffer(Math.max(1, threads - 1) * fields * 8));
