@@ -12,7 +12,9 @@ import type { AdamWClass, DropoutClass, ExerciseReport, MomentumClass, RMSPropCl
 import { cellSource } from "../src/exercises/notebook_json";
 import type { Mistake } from "../src/exercises/mistakes/catalogue";
 import { DROPOUT_MISTAKES } from "../src/exercises/mistakes/dropout";
-import { ADAMW_MISTAKES, MOMENTUM_MISTAKES, RMSPROP_MISTAKES } from "../src/exercises/mistakes/update_rules";
+import { MOMENTUM_MISTAKES } from "../src/exercises/mistakes/update_rules_momentum";
+import { RMSPROP_MISTAKES } from "../src/exercises/mistakes/update_rules_rmsprop";
+import { ADAMW_MISTAKES } from "../src/exercises/mistakes/update_rules_adamw";
 import {
   FlagDropout,
   MapMomentum,

@@ -11,7 +11,10 @@ import { CheckFailure, ErrorStats, GradeOptions, Grader, learner } from "./grade
 import { Suspect, describeValue, expectClose, matchSuspect } from "./answer_comparison";
 import { UPDATE_SHAPES, UpdateRun, makeRun, prepareStep, startParams } from "./update_run";
 import { suspectsFor } from "./mistakes/catalogue";
-import { ADAMW_MISTAKES, AdamWShows, MOMENTUM_MISTAKES, MomentumShows, RMSPROP_MISTAKES, RMSPropShows, UpdateRuleCase } from "./mistakes/update_rules";
+import { AdamWShows, MomentumShows, RMSPropShows, UpdateRuleCase } from "./mistakes/update_rules";
+import { MOMENTUM_MISTAKES } from "./mistakes/update_rules_momentum";
+import { RMSPROP_MISTAKES } from "./mistakes/update_rules_rmsprop";
+import { ADAMW_MISTAKES } from "./mistakes/update_rules_adamw";
 import type { ExerciseReport } from "./report";
 import type { AdamWClass, AdamWOptions, MomentumClass, MomentumOptions, RMSPropClass, RMSPropOptions } from "./learner_api";
 
