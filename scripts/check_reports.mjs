@@ -3,8 +3,10 @@
 // hovering a point of a chart with an image panel draws that image, nothing went to the
 // console as an error, nothing asked for the network. Saves one
 // full-page screenshot per report in <folder>/screenshots/ (or the folder given second).
-// Usage: node scripts/check_reports.mjs [outputs/reports] [screenshots folder]   (exit 1 when a report fails)
-// Also checks the chart pages: node scripts/check_reports.mjs graphs_exp outputs/reports/screenshots/graphs_exp
+// Usage: node scripts/check_reports.mjs [outputs/reports] [screenshots folder] [--png]   (exit 1 when a report fails)
+// Also checks the chart pages: node scripts/check_reports.mjs graphs_exp outputs/reports/screenshots/graphs_exp --png
+// --png: also saves each page's first chart as <page>.png beside it, drawn at the size
+// scripts/export_pngs.mjs uses, in the same visit (the labs load each chart page once).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createRequire } from "node:module";
@@ -25,9 +27,11 @@ const FLAGS = [
   "--disable-dev-shm-usage",
 ];
 
-/** Checks one report in an open browser; returns what it found (problems empty when fine). */
-async function checkOne(browser, file, screenshots) {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+const tools = createRequire(import.meta.url)("nnfs-tools");
+
+/** Checks one report in an open browser; returns what it found (problems empty when fine). With `png`, saves its first chart as a PNG beside it. */
+async function checkOne(browser, file, screenshots, png) {
+  const page = await browser.newPage({ viewport: png ? tools.CHART_PNG_SIZE : { width: 1200, height: 900 } });
   const problems = [];
   page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
   page.on("pageerror", (e) => problems.push(`page error: ${e}`));
@@ -46,6 +50,9 @@ async function checkOne(browser, file, screenshots) {
     els.map((e) => ({ svg: !!e.querySelector("svg.main-svg"), traces: e.querySelectorAll("g.trace, g.hm, g.boxlayer path").length })),
   );
   charts.forEach((c, i) => c.traces === 0 && problems.push(`chart ${i + 1} has no data drawn`));
+  // Before hovering, which would draw a hover label into the picture.
+  const pngFile = png ? file.replace(/\.html$/, ".png") : null;
+  if (pngFile) await tools.saveChartPng(page, pngFile).catch((err) => problems.push(`PNG not saved: ${err.message.split("\n")[0]}`));
   const panels = await hoverEveryImagePanel(page);
   panels.forEach((p, i) => !p.drawn && problems.push(`hover image panel ${i + 1}: hovering a point drew nothing (caption "${p.caption}")`));
   const images = await page.$$eval("img", (els) => els.map((e) => e.complete && e.naturalWidth > 0));
@@ -54,7 +61,16 @@ async function checkOne(browser, file, screenshots) {
   const screenshot = path.join(screenshots, `${path.basename(file, ".html")}.png`);
   await page.screenshot({ path: screenshot, fullPage: true });
   await page.close();
-  return { file, charts: charts.length, hoverPanels: panels.length, traces: charts.map((c) => c.traces), images: images.length, screenshot, problems };
+  return {
+    file,
+    charts: charts.length,
+    hoverPanels: panels.length,
+    traces: charts.map((c) => c.traces),
+    images: images.length,
+    screenshot,
+    png: pngFile,
+    problems,
+  };
 }
 
 /**
@@ -94,8 +110,8 @@ async function hoverEveryImagePanel(page) {
   return results;
 }
 
-/** Checks every report (*.html but index.html) in `dir`; screenshots go to `screenshots`. */
-export async function checkReports(dir, screenshots = path.join(dir, "screenshots")) {
+/** Checks every report (*.html but index.html) in `dir`; screenshots go to `screenshots`. `png`: also save each page's chart as a PNG beside it. */
+export async function checkReports(dir, screenshots = path.join(dir, "screenshots"), { png = false } = {}) {
   const { chromium } = createRequire(import.meta.url)("playwright-core");
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
   try {
@@ -103,13 +119,13 @@ export async function checkReports(dir, screenshots = path.join(dir, "screenshot
       .readdirSync(dir)
       .filter((f) => f.endsWith(".html") && f !== "index.html")
       .sort();
-    // Two pages at a time: most of a page's time is the browser parsing plotly.js, which runs in parallel.
+    // A few pages at a time: most of a page's time is the browser parsing plotly.js, which runs in parallel.
     const results = new Array(files.length);
     let next = 0;
     const worker = async () => {
-      for (let i = next++; i < files.length; i = next++) results[i] = await checkOne(browser, path.resolve(dir, files[i]), screenshots);
+      for (let i = next++; i < files.length; i = next++) results[i] = await checkOne(browser, path.resolve(dir, files[i]), screenshots, png);
     };
-    await Promise.all([worker(), worker()]);
+    await Promise.all(Array.from({ length: png ? 4 : 2 }, worker));
     return results;
   } finally {
     await browser.close();
@@ -117,15 +133,16 @@ export async function checkReports(dir, screenshots = path.join(dir, "screenshot
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const dir = process.argv[2] ?? "outputs/reports";
+  const png = process.argv.includes("--png");
+  const [dir = "outputs/reports", screenshots] = process.argv.slice(2).filter((a) => a !== "--png");
   if (!fs.existsSync(CHROMIUM)) {
-    console.log(`reports not checked in a browser: no ${CHROMIUM} (apt-get install chromium)`);
+    console.log(`reports not checked in a browser${png ? ", charts not exported to PNG" : ""}: no ${CHROMIUM} (apt-get install chromium)`);
     process.exit(0);
   }
-  const results = await checkReports(dir, process.argv[3]);
+  const results = await checkReports(dir, screenshots, { png });
   for (const r of results) {
     console.log(
-      `${r.problems.length ? "FAILED" : "ok    "} ${path.basename(r.file)}: ${r.charts} charts, ${r.hoverPanels} hover image panels, ${r.images} images -> ${path.relative(process.cwd(), r.screenshot)}`,
+      `${r.problems.length ? "FAILED" : "ok    "} ${path.basename(r.file)}: ${r.charts} charts, ${r.hoverPanels} hover image panels, ${r.images} images -> ${path.relative(process.cwd(), r.screenshot)}${r.png ? `, ${path.relative(process.cwd(), r.png)}` : ""}`,
     );
     for (const p of r.problems) console.log(`         ${p}`);
   }

@@ -89,7 +89,10 @@ export { runUmap, seededRandom } from "./analysis/umap";
 export type { UmapOptions, UmapResult } from "./analysis/umap";
 export { analyseCheckpoint, comparedModels, comparisonRows, perClassErrorRows, mseComparison } from "./analysis/checkpoint_comparison";
 export type { CheckpointAnalysis, ComparedModel } from "./analysis/checkpoint_comparison";
-export { trainClassifier, rawVsLatentSweep, epochsFor, labelledTrainingSet, sweepRuns } from "./analysis/raw_vs_latent_sweep";
+export { rawVsLatentSweep, sweepRuns } from "./analysis/raw_vs_latent_sweep";
+export { trainClassifier, epochsFor, labelledTrainingSet } from "./analysis/classifier_runs";
+export { runJobs } from "./parallel/job_threads";
+export type { JobHandler, JobOptions, JobRunner } from "./parallel/job_threads";
 export { labelledSubset, noisyLabels, noisySubsetLabels } from "./analysis/label_noise";
 export { noiseRobustness, noiseConclusions } from "./analysis/noise_robustness";
 export type { NoiseRobustness } from "./analysis/noise_robustness";
@@ -101,7 +104,8 @@ export { differencesFromRaw, conclusions } from "./analysis/sweep_conclusions";
 export type { Difference } from "./analysis/sweep_conclusions";
 export { saveSweepCsv, readSweepCsv, summarizeSweep, sweepPivot } from "./analysis/sweep_table";
 export type { SweepRow, SweepSummary, SweepPivotLayout } from "./analysis/sweep_table";
-export type { ClassifierSettings, FeatureSet, Labels, ClassifierRun, ClassifierRunOptions, SweepOptions } from "./analysis/raw_vs_latent_sweep";
+export type { SweepOptions } from "./analysis/raw_vs_latent_sweep";
+export type { ClassifierSettings, FeatureSet, Labels, ClassifierRun, ClassifierRunOptions } from "./analysis/classifier_runs";
 
 // Files, charts, notebooks, testing helpers
 export * as io from "./io";

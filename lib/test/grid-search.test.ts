@@ -13,6 +13,7 @@ import {
   Rng,
   bestRun,
   engineVersion,
+  evaluate,
   gridPicks,
   gridResultsTable,
   progressText,
@@ -261,4 +262,34 @@ test("the cache key includes the BLAS library's version, not only its kernel", (
   };
   assert.notEqual(as("0.3.21"), as("0.3.34.481.3"));
   assert.equal(as("0.3.21"), as("0.3.21"));
+});
+
+test("runs on worker threads give the rows, histories and models of one thread", () => {
+  const configs: AeRunConfig[] = [
+    base,
+    { ...base, lr: 1e7, outputActivation: "linear" },
+    { ...base, useBatchNorm: true },
+    { ...base, dropout: 0.2, epochs: 6 },
+    { ...base, encDims: [12, 2], decDims: [12], weightDecay: 1e-3 },
+  ];
+  const train = images(256, 5);
+  const val = images(64, 6);
+  const here = runAeGrid(configs, train, val, { progress: false, threads: 1 });
+  const threaded = runAeGrid(configs, train, val, { progress: false, threads: 2 });
+  const timeless = (r: AeGridRun) => ({ ...r.row, trainSeconds: 0, history: r.history && { ...r.history, seconds: [] } });
+  assert.deepEqual(threaded.map(timeless), here.map(timeless));
+  assert.equal(threaded[1].model, null, "the diverged run has no model");
+  threaded.forEach((r, i) => {
+    if (r.model === null) return;
+    const mine = [...r.model.params(), ...r.model.buffers()];
+    const theirs = [...here[i].model!.params(), ...here[i].model!.buffers()];
+    assert.deepEqual(
+      mine.map((p) => p.name),
+      theirs.map((p) => p.name),
+    );
+    mine.forEach((p, k) => assert.deepEqual(p.value.data, theirs[k].value.data, `run ${i + 1}: ${p.name}`));
+    assert.deepEqual(r.model.reconstruct(val).data, here[i].model!.reconstruct(val).data, `run ${i + 1} reconstructs the same`);
+    // The model that came back is the one that was trained: it scores its best epoch's validation MSE.
+    assert.equal(evaluate(r.model, { x: val, y: val }).metric, r.row.bestValRecon, `run ${i + 1}: the model's validation MSE`);
+  });
 });

@@ -63,3 +63,24 @@ test("state() and setState() continue a sequence exactly, a cached normal includ
   assert.throws(() => b.setState([1, 2, 3]), /four 32-bit unsigned words/);
   assert.throws(() => b.setState([1, 2, 3, 2 ** 32, Number.NaN]), /four 32-bit unsigned words/);
 });
+
+test("fillMask draws exactly what uniform() would, entry by entry, and leaves the generator where uniform() would", () => {
+  for (const [seed, p, n] of [
+    [0, 0.2, 1000],
+    [12345, 0.5, 777],
+    [2 ** 40 + 3, 0.99, 64],
+  ] as const) {
+    const a = new Rng(seed);
+    const b = new Rng(seed);
+    a.uniform(); // not at the start of the sequence
+    b.uniform();
+    const expected = Float64Array.from({ length: n }, () => (a.uniform() < p ? 0 : 1 / (1 - p)));
+    for (const out of [new Float64Array(n), new Float32Array(n)]) {
+      const c = new Rng(0);
+      c.setState(b.state());
+      c.fillMask(out, p, 1 / (1 - p));
+      assert.deepEqual(Array.from(out), Array.from(out instanceof Float32Array ? Float32Array.from(expected) : expected), `seed ${seed}, p ${p}`);
+      assert.deepEqual(c.state(), a.state(), "the same state after");
+    }
+  }
+});

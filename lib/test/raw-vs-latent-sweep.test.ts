@@ -168,3 +168,29 @@ test("the sweep crosses label noise with the budgets, for a trained classifier o
   );
   assert.ok(rows.filter((r) => r.classifier === "1-NN" && r.labelNoise === 0 && r.labels === 100).every((r) => r.testAccuracy === 1));
 });
+
+test("trained runs on worker threads give the rows of one thread, in the same order", () => {
+  const rng = new Rng(5);
+  const n = 300;
+  const x = new Matrix(n, 12);
+  const y = Int32Array.from({ length: n }, (_, i) => i % 3);
+  for (let i = 0; i < n; i++) for (let j = 0; j < 12; j++) x.set(i, j, rng.normal() + (j % 3 === y[i] ? 1.5 : 0));
+  const sets = [
+    { name: "a", train: x, val: x, test: x },
+    { name: "b", train: x, val: x, test: x },
+  ];
+  const options = {
+    budgets: [30, 100, 1000],
+    seeds: [0, 1],
+    classifiers: { MLP: { ...settings, hiddenDims: [16], epochs: 3, maxEpochs: 6 }, linear: { ...settings, hiddenDims: [], epochs: 3, maxEpochs: 6 } },
+    knn: [1],
+    labelNoise: [0, 0.3],
+    done: [{ features: "b", classifier: "MLP", labels: 30, labelNoise: 0, seed: 1, testAccuracy: 0.5 }],
+    progress: false,
+  };
+  const here = rawVsLatentSweep(sets, { train: y, val: y, test: y }, { ...options, threads: 1 });
+  const threaded = rawVsLatentSweep(sets, { train: y, val: y, test: y }, { ...options, threads: 2 });
+  assert.equal(threaded.length, 2 * (3 * 2 * 2 + 2 * 6 * 2));
+  assert.deepEqual(threaded, here);
+  assert.ok(new Set(threaded.filter((r) => r.classifier === "MLP").map((r) => r.testAccuracy)).size > 3, "the runs differ from each other");
+});

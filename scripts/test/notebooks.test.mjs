@@ -169,12 +169,17 @@ test("the reports and the chart pages draw all their charts and images in a brow
     assert.match(fs.readFileSync(path.join(graphs, page), "utf8"), /<script type="text\/javascript" src="plotly\.min\.js"><\/script>/, page);
   assert.ok(fs.statSync(path.join(graphs, "plotly.min.js")).size > 1e6);
   const screenshots = fs.mkdtempSync(path.join(os.tmpdir(), "nnfs-pages-"));
-  const charts = await checkReports(graphs, screenshots);
+  const charts = await checkReports(graphs, screenshots, { png: true });
   fs.rmSync(screenshots, { recursive: true, force: true });
   assert.deepEqual(charts.map((r) => path.basename(r.file)).sort(), pages.sort());
   for (const r of charts) {
     assert.deepEqual(r.problems, [], path.basename(r.file));
     assert.equal(r.charts, 1, path.basename(r.file));
+    // Its PNG copy, saved in the same visit: a real PNG of the chart (884 × 560 px at the export size; the UMAP is narrower).
+    const png = fs.readFileSync(r.png);
+    assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], r.png);
+    const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    assert.ok(width >= 600 && width <= 900 && height >= 400 && height <= 620, `${path.basename(r.png)}: ${width} × ${height}`);
   }
   assert.equal(charts.find((r) => r.file.endsWith("ae_fashion_umap.html")).hoverPanels, 1);
   const folderBytes = fs.readdirSync(graphs).reduce((sum, f) => sum + fs.statSync(path.join(graphs, f)).size, 0);

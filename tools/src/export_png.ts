@@ -48,14 +48,20 @@ async function launch(): Promise<{ browser: Browser } | { reason: string }> {
   return { browser: await playwright.chromium.launch({ executablePath, args: FLAGS }) };
 }
 
-/** The first chart of a loaded page as PNG bytes. */
-async function chartPng(page: Page): Promise<Uint8Array> {
+/** The viewport a chart page is drawn in for its PNG copy. */
+export const CHART_PNG_SIZE = { width: 900, height: 620 };
+
+/**
+ * Saves the first chart of a loaded chart page as PNG bytes in `file` (atomically). Also used by
+ * scripts/check_reports.mjs, which checks each chart page and saves its PNG in the same visit.
+ */
+export async function saveChartPng(page: Page, file: string): Promise<void> {
   await page.waitForSelector(".nnfs-plot svg.main-svg", { timeout: 30_000 });
-  return page.locator(".nnfs-plot").first().screenshot({ type: "png" });
+  writeFileAtomic(file, await page.locator(".nnfs-plot").first().screenshot({ type: "png" }));
 }
 
 /** Saves each chart page (as saveFigure writes them) next to itself as a PNG, in one browser. */
-export async function exportChartPagesToPng(pages: string[], size = { width: 900, height: 620 }): Promise<{ files: string[]; reason?: string }> {
+export async function exportChartPagesToPng(pages: string[], size = CHART_PNG_SIZE): Promise<{ files: string[]; reason?: string }> {
   if (pages.length === 0) return { files: [] };
   const launched = await launch();
   if ("reason" in launched) return { files: [], reason: launched.reason };
@@ -69,7 +75,7 @@ export async function exportChartPagesToPng(pages: string[], size = { width: 900
       const page = await browser.newPage({ viewport: size });
       await page.goto(`file://${path.resolve(pages[i])}`, { waitUntil: "load" });
       const file = pages[i].replace(/\.html$/, ".png");
-      writeFileAtomic(file, await chartPng(page));
+      await saveChartPng(page, file);
       files[i] = file;
       await page.close();
     }

@@ -12,4 +12,4 @@ export {
   planParameters,
 } from "./lab_parameters";
 export type { LabParameter, Declaration, Injection, ParameterPlan } from "./lab_parameters";
-export { exportChartPagesToPng } from "./export_png";
+export { exportChartPagesToPng, saveChartPng, CHART_PNG_SIZE } from "./export_png";

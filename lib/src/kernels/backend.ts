@@ -146,6 +146,20 @@ export function acceleratedFloat32<K extends keyof AcceleratedKernels>(name: K, 
   return kernel as AcceleratedKernels[K];
 }
 
+/**
+ * With the native backend, sets OpenBLAS's threads (one count for the whole process) to
+ * `threads` and returns a function that puts back the count it had; elsewhere does nothing.
+ * runJobs holds one thread while its workers run jobs side by side.
+ */
+export function holdBlasThreads(threads: number): () => void {
+  const native = current().status.name === "blas" ? blasAddon() : null;
+  if (native === null || !("addon" in native)) return () => undefined;
+  const { addon } = native;
+  const before = addon.info().threads;
+  addon.setThreads(threads);
+  return () => addon.setThreads(before);
+}
+
 /** Which backend is in use and, if it is not the native one, why. */
 export function backendStatus(): BackendStatus {
   return { ...current().status };

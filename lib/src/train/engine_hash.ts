@@ -2,8 +2,8 @@
 // executes and nothing else, so editing a chart, the grader or an analysis keeps every
 // finished Lab 2A run, while editing a layer, a loss, the trainer or a kernel does not.
 // The modules are found by following the compiled require() calls from the grid search
-// (a new import is followed without a list to keep up to date), plus the kernels folder whole
-// (its worker scripts are started by file name, not required).
+// (a new import is followed without a list to keep up to date), plus the kernels and parallel
+// folders whole (their worker scripts are started by file name, not required).
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -11,7 +11,7 @@ import * as path from "path";
 /** Where a training run starts, relative to the compiled engine's root. */
 export const TRAINING_ENTRIES: readonly string[] = ["train/grid_search.js"];
 /** Folders always hashed whole: the hot code, whose worker scripts no require() names. */
-export const ALWAYS_HASHED: readonly string[] = ["kernels/"];
+export const ALWAYS_HASHED: readonly string[] = ["kernels/", "parallel/"];
 /** What the training path imports only to show progress: it cannot change a result. */
 export const DISPLAY_ONLY: readonly string[] = ["plot/", "train/progress.js"];
 

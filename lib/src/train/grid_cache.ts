@@ -13,7 +13,6 @@ import { Matrix } from "../tensor";
 import { DataError } from "../errors";
 import { writeFileAtomic } from "../paths";
 import { backendStatus } from "../kernels/backend";
-import { threadCount } from "../kernels/threads";
 import { loadCheckpoint, saveAutoencoder } from "../io/checkpoint";
 import { trainingCodeHash } from "./engine_hash";
 import type { History } from "../training_history";
@@ -107,7 +106,8 @@ export class GridCache<Row extends ResultRow = ResultRow> {
       backend: backend.name,
       kernel: backend.kernel?.core ?? null,
       blas: backend.library?.version ?? null,
-      threads: threadCount(),
+      // Every run trains with one BLAS thread (runJobs), whatever NNFS_THREADS says.
+      threads: 1,
     };
     return createHash("sha256").update(JSON.stringify(what)).digest("hex").slice(0, 32);
   }
