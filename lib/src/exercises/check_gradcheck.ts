@@ -1,6 +1,7 @@
 // E0's grader: the learner's gradient checker (centred differences, relative error, and a
 // layer's dX through f = Σ y·R) against the engine's own numericalGradient, and on layers
 // the grader brings: correct ones it must pass and broken ones it must flag.
+// A checker that hands its work to nn.gradcheck is noted by gradcheck_engine_probe.ts.
 import { Matrix } from "../tensor";
 import { Rng } from "../random";
 import { Layer, Linear as ReferenceLinear, Sigmoid as ReferenceSigmoid } from "../layers";
@@ -9,7 +10,7 @@ import { CheckFailure, ErrorStats, GradeOptions, Grader, learner, sci } from "./
 import { Suspect, asMatrix, describeValue, expectClose } from "./answer_comparison";
 import { mapMatrix } from "./matrix_ops";
 import { ForgetfulSigmoid, ReversedColumns, Spy, isConstant, referenceGradient, sumYR, testFunctions, total } from "./gradcheck_fixtures";
-import { GRADCHECK_MODULE, engineOnStack, learnerMethodNow } from "./engine_watch";
+import { gradcheckEngineProbe } from "./gradcheck_engine_probe";
 import type { ExerciseReport } from "./report";
 
 /** What checkLayerDX returns: backward(R), the centred differences of f = Σ y·R, and their relative error. */
@@ -235,16 +236,7 @@ export function gradeGradientCheck(
     engine: "nn.gradcheck",
     watchEngine: false,
   });
-  // The functions and layers handed to the learner's checker ask who called them: the engine's
-  // numericalGradient (or checkLayerGradients) on the stack means the checker handed its work over.
-  const probe = (): void => {
-    const helper = engineOnStack(GRADCHECK_MODULE);
-    const method = learnerMethodNow();
-    if (helper !== null && method !== undefined) g.noteEngineUse(method, helper);
-  };
-  const probed =
-    (f: (x: Matrix) => number) =>
-    (m: Matrix): number => (probe(), f(m));
+  const { probe, probed } = gradcheckEngineProbe(g);
   const haveNumeric = g.requireFunction(numericGradient, "numericGradient", CALL);
   const haveRel = g.requireFunction(relativeError, "relativeError", CALL);
   const haveLayer = g.requireFunction(checkLayerDX, "checkLayerDX", CALL);
