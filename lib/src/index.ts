@@ -117,8 +117,15 @@ export type { LabsProfile } from "./profile";
 export { inNotebook } from "./notebook";
 export { projectRoot, projectPath, checkpointPath, writeFileAtomic, removeStaleTemporaries } from "./paths";
 
-import { describeBackend } from "./kernels/backend";
+import { backendStatus, describeBackend } from "./kernels/backend";
+import { otherKernelsNote, registerKernel } from "./kernels/other_kernels";
 import { inNotebook } from "./notebook";
 // In a notebook, say once (in the cell that first imports the engine) which matmul
-// backend runs and, if it is the fallback, why. Scripts and tests stay quiet.
-if (inNotebook()) console.log(describeBackend());
+// backend runs and, if it is the fallback, why; and whether other kernels use nnfs
+// beside this one with several OpenBLAS threads each. Scripts and tests stay quiet.
+if (inNotebook()) {
+  console.log(describeBackend());
+  const status = backendStatus();
+  const note = otherKernelsNote(registerKernel(), status.name === "blas" ? status.threads : undefined, Boolean(process.env.NNFS_THREADS));
+  if (note !== null) console.log(note);
+}

@@ -1,5 +1,5 @@
 // The crash test's child: Lab 2A's grid in the quick profile (the notebook's steps, without
-// the charts): resumable grid with its cache, the three checkpoints and the results CSV,
+// the charts): resumable grid with its cache, the four checkpoints and the results CSV,
 // all under OUT. The parent kills it with SIGKILL at random moments.
 // Usage: node scripts/crash/lab2a_grid.mjs OUT [--runs N] [--epochs E]
 // CRASH_PAUSE_AT=k stops at the k-th step of a file write (half of the bytes written, before
