@@ -115,7 +115,7 @@ export * as exercises from "./exercises";
 export { labsProfile } from "./profile";
 export type { LabsProfile } from "./profile";
 export { inNotebook } from "./notebook";
-export { projectRoot, projectPath, checkpointPath, writeFileAtomic, removeStaleTemporaries } from "./paths";
+export { projectRoot, projectPath, checkpointPath, processedPath, writeFileAtomic, removeStaleTemporaries } from "./paths";
 
 import { backendStatus, describeBackend } from "./kernels/backend";
 import { otherKernelsNote, registerKernel } from "./kernels/other_kernels";

@@ -29,14 +29,26 @@ export function projectPath(...parts: string[]): string {
  * (Lab 2A writes `best`, `best_reg`, `best_dropout` and `k32`; the later labs read them).
  */
 export function checkpointPath(dataset: string, name: string, dir: string = projectPath("saved_models")): string {
-  for (const [what, value] of [
-    ["dataset", dataset],
-    ["name", name],
-  ] as const) {
-    if (typeof value !== "string" || !/^[\w-]+$/.test(value))
-      throw new ConfigError(`checkpointPath: ${what} must be letters, digits, _ or - (got ${JSON.stringify(value)})`);
-  }
+  checkNameParts("checkpointPath", { dataset, name });
   return path.join(dir, `ae_${dataset}_${name}.safetensors`);
+}
+
+/**
+ * The labs' NPZ of a checkpoint's processed test set for `dataset`:
+ * outputs/ae_<dataset>_test_processed.npz (Lab 2B, the best checkpoint) or, with `variant`,
+ * outputs/ae_<dataset>_test_processed_<variant>.npz (Lab 2D: `base`, `reg`, `dropout`).
+ */
+export function processedPath(dataset: string, variant: string | null = null, dir: string = projectPath("outputs")): string {
+  checkNameParts("processedPath", variant === null ? { dataset } : { dataset, variant });
+  return path.join(dir, `ae_${dataset}_test_processed${variant === null ? "" : `_${variant}`}.npz`);
+}
+
+/** File name parts are letters, digits, _ or -: nothing that could leave the folder. */
+function checkNameParts(caller: string, parts: Record<string, string>): void {
+  for (const [what, value] of Object.entries(parts)) {
+    if (typeof value !== "string" || !/^[\w-]+$/.test(value))
+      throw new ConfigError(`${caller}: ${what} must be letters, digits, _ or - (got ${JSON.stringify(value)})`);
+  }
 }
 
 /**

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { Matrix, checkpointPath, plot, projectPath } from "../src";
+import { Matrix, checkpointPath, plot, processedPath, projectPath } from "../src";
 import { ConfigError, ShapeError } from "../src/errors";
 
 test("stackTiles puts the images of each block after the last block's, as float32", () => {
@@ -101,4 +101,11 @@ test("checkpointPath names Lab 2A's checkpoints ae_<dataset>_<name>.safetensors,
       (e: unknown) => e instanceof ConfigError && e.message.includes(`checkpointPath: ${what} must be`),
     );
   }
+});
+
+test("processedPath names the processed test sets ae_<dataset>_test_processed[_<variant>].npz, and refuses a name that is a path", () => {
+  assert.equal(processedPath("fashion"), projectPath("outputs", "ae_fashion_test_processed.npz"));
+  assert.equal(processedPath("mnist", "reg", "/out"), path.join("/out", "ae_mnist_test_processed_reg.npz"));
+  assert.throws(() => processedPath("fashion", "../base"), /processedPath: variant must be letters, digits, _ or - \(got "\.\.\/base"\)/);
+  assert.throws(() => processedPath("fa/shion"), /processedPath: dataset must be/);
 });

@@ -1,10 +1,9 @@
 // Lab 2D's comparison of Lab 2A's checkpoints (base, L2, dropout): each one analysed the
 // same way (test-set codes and reconstructions saved as an NPZ, a UMAP of the codes, the
 // scores of both), then tabulated side by side. Not for training: the models come from 2A.
-import * as path from "path";
 import { Matrix } from "../tensor";
 import { ShapeError } from "../errors";
-import { checkpointPath, projectPath } from "../paths";
+import { checkpointPath, processedPath, projectPath } from "../paths";
 import { loadAutoencoder, readCheckpointMetadata } from "../io/checkpoint";
 import type { Autoencoder } from "../models/autoencoder";
 import { reconstructionScores, ReconstructionScores } from "../train/metrics";
@@ -71,7 +70,7 @@ export function comparedModels(
   const model = (name: string, pick: string, suffix: string, file: string | null = null): ComparedModel => ({
     name,
     checkpoint: file ?? checkpointPath(dataset, pick, models),
-    npz: path.join(outputs, `ae_${dataset}_test_processed_${suffix}.npz`),
+    npz: processedPath(dataset, suffix, outputs),
   });
   return [model("base", "best", "base", base), model("L2", "best_reg", "reg"), model("dropout", "best_dropout", "dropout")];
 }
