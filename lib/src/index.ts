@@ -87,7 +87,7 @@ export { trustworthiness, knnAccuracy, embeddingScores } from "./analysis/embedd
 export type { EmbeddingScores } from "./analysis/embedding_metrics";
 export { runUmap, seededRandom } from "./analysis/umap";
 export type { UmapOptions, UmapResult } from "./analysis/umap";
-export { analyseCheckpoint, comparedModels, comparisonRows, perClassErrorRows, mseComparison } from "./analysis/checkpoint_comparison";
+export { analyseCheckpoint, analyseCheckpoints, comparedModels, comparisonRows, perClassErrorRows, mseComparison } from "./analysis/checkpoint_comparison";
 export type { CheckpointAnalysis, ComparedModel } from "./analysis/checkpoint_comparison";
 export { rawVsLatentSweep, sweepRuns } from "./analysis/raw_vs_latent_sweep";
 export { trainClassifier, epochsFor, labelledTrainingSet } from "./analysis/classifier_runs";

@@ -1,6 +1,7 @@
 // The engine's only link to the tslab kernel: whether it runs inside one, and its
 // display functions. Loaded lazily, so tests and scripts run without a kernel.
 import * as fs from "fs";
+import { countSend } from "./notebook_send_budget";
 
 /** The part of tslab's display API used here. */
 export interface KernelDisplay {
@@ -31,6 +32,7 @@ function tslab(): Tslab {
 function guarded(display: KernelDisplay): KernelDisplay {
   const call = (f: () => void): void => {
     try {
+      countSend();
       f();
     } catch (err) {
       throw new Error(`cannot display: not inside a running tslab notebook cell (${(err as Error).message})`);

@@ -3,7 +3,19 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as path from "path";
-import { Autoencoder, CheckpointAnalysis, comparedModels, comparisonRows, io, mseComparison, perClassErrorRows } from "../src";
+import {
+  Autoencoder,
+  CheckpointAnalysis,
+  Matrix,
+  Rng,
+  analyseCheckpoints,
+  comparedModels,
+  comparisonRows,
+  io,
+  loadProcessed,
+  mseComparison,
+  perClassErrorRows,
+} from "../src";
 import { tempDir } from "./support/temp";
 
 /** What the tables read of an analysis; the rest (model, UMAP layout) is not needed. */
@@ -55,4 +67,41 @@ test("the sentence gives every test MSE and its change from the base", () => {
   assert.equal(mseComparison(results), "Test MSE: base 0.01000; L2 0.01100 (+10.0 % vs base); dropout 0.00900 (−10.0 % vs base).");
   assert.equal(mseComparison(results.slice(0, 1)), "Test MSE: base 0.01000.");
   assert.throws(() => mseComparison([]), /no models to compare/);
+});
+
+test("the checkpoints analysed on worker threads give the analyses, NPZ files and model of one thread", () => {
+  const dir = tempDir("nnfs-compare-");
+  const rng = new Rng(3);
+  const n = 240;
+  const y = Int32Array.from({ length: n }, (_, i) => i % 3);
+  const x = new Matrix(n, 16);
+  for (let i = 0; i < n; i++) for (let j = 0; j < 16; j++) x.set(i, j, Math.min(1, Math.max(0, 0.5 + 0.3 * Math.sin(j + 2 * y[i]) + 0.05 * rng.normal())));
+  const models = ["base", "L2", "dropout"].map((name, s) => {
+    const checkpoint = path.join(dir, `${name}.safetensors`);
+    io.saveAutoencoder(new Autoencoder({ inputDim: 16, encDims: [8, 4], decDims: [8], seed: s }), checkpoint);
+    return { name, checkpoint, npz: path.join(dir, `${name}.npz`) };
+  });
+  const umap = { nNeighbors: 10, nEpochs: 30, seed: 0 };
+  const here = analyseCheckpoints(models, x, y, "toy", umap, { threads: 1, progress: false });
+  // The arrays each NPZ holds (its bytes carry the time it was written).
+  const arrays = (file: string) => {
+    const p = loadProcessed(file);
+    return [p.Z.data, p.Yhat.data, p.mse, p.y, p.dataset];
+  };
+  const npzHere = models.map((m) => arrays(m.npz));
+  const threaded = analyseCheckpoints(models, x, y, "toy", umap, { threads: 2, progress: false });
+  models.forEach((m, i) => {
+    assert.deepEqual(arrays(m.npz), npzHere[i], `${m.name}: the same NPZ`);
+    const [a, b] = [threaded[i], here[i]];
+    assert.equal(a.name, m.name);
+    assert.ok(a.processed.Z instanceof Matrix && a.umap.embedding instanceof Matrix, "matrices again, not their copied fields");
+    assert.deepEqual(a.processed.Z.data, b.processed.Z.data);
+    assert.deepEqual(a.processed.Yhat.data, b.processed.Yhat.data);
+    assert.deepEqual(a.processed.mse, b.processed.mse);
+    assert.deepEqual(a.umap.embedding.data, b.umap.embedding.data);
+    assert.deepEqual(a.reconstruction, b.reconstruction);
+    assert.deepEqual(a.embedding, b.embedding);
+    assert.deepEqual(a.model.encode(x).data, b.processed.Z.data, "the model is the checkpoint's");
+  });
+  assert.notDeepEqual(threaded[0].umap.embedding.data, threaded[1].umap.embedding.data, "each model its own analysis");
 });

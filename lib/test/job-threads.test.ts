@@ -73,6 +73,15 @@ test("the job of a worker thread that died runs here, and every result is still 
   assert.equal(results[3].onWorker, false, "the dead worker's job ran here");
 });
 
+test("a runner that cannot be made on a worker stops runJobs at once, with why", () => {
+  const started = Date.now();
+  assert.throws(
+    () => runJobs({ handler: { ...handler, name: "refusingJobs" }, context: { refuse: true }, jobs, threads: 2 }),
+    /a worker thread could not start: this context is refused/,
+  );
+  assert.ok(Date.now() - started < 20_000, "not after waiting for a silent worker");
+});
+
 test("runJobs names a handler that is not there", () => {
   assert.throws(() => runJobs({ handler: { ...handler, name: "nope" }, context: {}, jobs, threads: 1 }), /has no function "nope"/);
 });

@@ -127,3 +127,27 @@ test("a parameter declared with const is refused before any cell runs: a new val
   assert.match(result.stderr, /-p dataset: fixed\.ipynb declares it with const; a parameter is declared with let/);
   fs.rmSync(root, { recursive: true, force: true });
 });
+
+test("a long synchronous cell with many progress updates keeps its kernel: past the notebook's send budget only final lines go", () => {
+  // zeromq sends at most 512 messages while a cell blocks the event loop; the 513th killed the kernel.
+  const root = scratch();
+  // Inside the project, so that the notebook finds the nnfs package (artifacts still go to the scratch root).
+  fs.mkdirSync(path.join(ROOT, "outputs"), { recursive: true });
+  const here = fs.mkdtempSync(path.join(ROOT, "outputs", ".scratch-"));
+  const nb = path.join(here, "progress.ipynb");
+  const cell = [
+    'import * as nn from "nnfs";',
+    'const h = { epoch: [1], trainLoss: [1], trainMetric: [1], valLoss: [1], valMetric: [1], seconds: [0.1], metricName: "mse" } as any;',
+    'const line = nn.progressLine("busy cell", 2000);',
+    "for (let i = 0; i < 1500; i++) line.epoch(h);",
+    'line.finish("finished after 1500 updates");',
+  ].join("\n");
+  fs.writeFileSync(nb, notebook([cell, 'console.log("the kernel is still there");']));
+  const result = runNotebooks(["--out", path.join(root, "reports"), nb], root);
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  const cells = JSON.parse(fs.readFileSync(path.join(root, "reports", "progress.ipynb"), "utf8")).cells;
+  assert.match(JSON.stringify(cells[0].outputs), /busy cell \| finished after 1500 updates/, "the final line was shown");
+  assert.match(JSON.stringify(cells[1].outputs), /the kernel is still there/);
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.rmSync(here, { recursive: true, force: true });
+});

@@ -1,54 +1,20 @@
 // Lab 2D's comparison of Lab 2A's checkpoints (base, L2, dropout): each one analysed the
 // same way (test-set codes and reconstructions saved as an NPZ, a UMAP of the codes, the
 // scores of both), then tabulated side by side. Not for training: the models come from 2A.
+// The analyses run side by side on worker threads (checkpoint_jobs.ts).
 import { Matrix } from "../tensor";
 import { ShapeError } from "../errors";
 import { checkpointPath, processedPath, projectPath } from "../paths";
 import { loadAutoencoder, readCheckpointMetadata } from "../io/checkpoint";
-import type { Autoencoder } from "../models/autoencoder";
-import { reconstructionScores, ReconstructionScores } from "../train/metrics";
-import { perClassMean, processTestSet, saveProcessed, ProcessedTestSet } from "./processed";
-import { runUmap, UmapOptions, UmapResult } from "./umap";
-import { embeddingScores, EmbeddingScores } from "./embedding_metrics";
+import { liveLine, LiveLine } from "../train/progress";
+import { runJobs } from "../parallel/job_threads";
+import { perClassMean } from "./processed";
+import type { UmapOptions } from "./umap";
+import { CheckpointAnalysis } from "./checkpoint_analysis";
+import { CHECKPOINT_JOB_HANDLER, CheckpointJob, CheckpointJobResult, matrixOf, UmapEpochReport } from "./checkpoint_jobs";
 
-export interface CheckpointAnalysis {
-  name: string;
-  /** The file the model was loaded from. */
-  checkpoint: string;
-  model: Autoencoder;
-  processed: ProcessedTestSet;
-  umap: UmapResult;
-  reconstruction: ReconstructionScores;
-  embedding: EmbeddingScores;
-}
-
-/**
- * Loads `checkpoint`, processes the test images into `npzFile`, embeds the codes with
- * UMAP and scores both. `name` labels the progress line and the result.
- */
-export function analyseCheckpoint(
-  name: string,
-  checkpoint: string,
-  x: Matrix,
-  y: Int32Array,
-  dataset: string,
-  npzFile: string,
-  umap: UmapOptions,
-): CheckpointAnalysis {
-  const model = loadAutoencoder(checkpoint);
-  const processed = processTestSet(model, x, y, dataset, checkpoint);
-  saveProcessed(npzFile, processed);
-  const embedded = runUmap(processed.Z, { ...umap, progress: `UMAP (${name})` });
-  return {
-    name,
-    checkpoint,
-    model,
-    processed,
-    umap: embedded,
-    reconstruction: reconstructionScores(x, processed.Yhat),
-    embedding: embeddingScores(processed.Z, embedded.embedding, y),
-  };
-}
+export { analyseCheckpoint } from "./checkpoint_analysis";
+export type { CheckpointAnalysis } from "./checkpoint_analysis";
 
 /** A model Lab 2D compares: its name in tables and charts, its checkpoint, the NPZ its processed test set goes to. */
 export interface ComparedModel {
@@ -73,6 +39,48 @@ export function comparedModels(
     npz: processedPath(dataset, suffix, outputs),
   });
   return [model("base", "best", "base", base), model("L2", "best_reg", "reg"), model("dropout", "best_dropout", "dropout")];
+}
+
+/**
+ * analyseCheckpoint for each model, `threads` at a time on worker threads (default
+ * NNFS_THREADS, else every core; 1: one after the other, here), with a UMAP progress line
+ * per model. Results in the models' order.
+ */
+export function analyseCheckpoints(
+  models: readonly ComparedModel[],
+  x: Matrix,
+  y: Int32Array,
+  dataset: string,
+  umap: Omit<UmapOptions, "progress" | "onEpoch">,
+  options: { threads?: number; progress?: boolean } = {},
+): CheckpointAnalysis[] {
+  const jobs: CheckpointJob[] = models.map((m) => ({ name: m.name, checkpoint: m.checkpoint, npz: m.npz, dataset, umap }));
+  const lines = new Map<number, LiveLine>();
+  const lineOf = (i: number): LiveLine | null => {
+    if (options.progress === false) return null;
+    if (!lines.has(i)) lines.set(i, liveLine(`UMAP (${jobs[i].name})`));
+    return lines.get(i)!;
+  };
+  const results = runJobs<CheckpointJob, CheckpointJobResult>({
+    handler: CHECKPOINT_JOB_HANDLER,
+    context: { x, y },
+    jobs,
+    threads: options.threads,
+    onReport: (i, report) => {
+      const { epoch, total, msPerEpoch } = report as UmapEpochReport;
+      lineOf(i)?.update(`epoch ${epoch}/${total} | ${msPerEpoch.toFixed(0)} ms/epoch, ETA ${Math.round((msPerEpoch * (total - epoch)) / 1000)} s`);
+    },
+    onResult: (i, r) => lineOf(i)?.finish(`${r.umap.epochs} epochs; ${r.umap.seconds.total.toFixed(1)} s in all`),
+  });
+  return results.map((r, i) => ({
+    name: jobs[i].name,
+    checkpoint: jobs[i].checkpoint,
+    model: loadAutoencoder(jobs[i].checkpoint),
+    processed: { ...r.processed, Z: matrixOf(r.processed.Z), Yhat: matrixOf(r.processed.Yhat) },
+    umap: { ...r.umap, embedding: matrixOf(r.umap.embedding) },
+    reconstruction: r.reconstruction,
+    embedding: r.embedding,
+  }));
 }
 
 /** One row per model: its network, test reconstruction scores and the kNN accuracy of its codes. */

@@ -26,5 +26,5 @@ export interface JobWorkerData {
   port: MessagePort;
 }
 
-/** A worker's message: a report made by a job, its result, or its error. */
+/** A worker's message: a report made by a job, its result, or its error (index -1: the runner could not be made). */
 export type JobReply = { index: number; report: unknown } | { index: number; result: unknown } | { index: number; error: string; stack?: string };

@@ -148,8 +148,10 @@ class JobWorkers {
           got = true;
           const reply = m.message as JobReply;
           if ("error" in reply) {
-            const err = new Error(`job ${reply.index + 1} failed in a worker thread: ${reply.error}`);
-            err.stack = reply.stack ?? err.stack;
+            const what = reply.index < 0 ? "a worker thread could not start" : `job ${reply.index + 1} failed in a worker thread`;
+            const err = new Error(`${what}: ${reply.error}`);
+            // This thread's message, then where it happened in the worker.
+            if (reply.stack) err.stack = `Error: ${err.message}\n${reply.stack.split("\n").slice(1).join("\n")}`;
             throw err;
           }
           if (!("report" in reply)) this.finished[reply.index] = true;

@@ -13,9 +13,16 @@ function post(reply: JobReply): void {
   Atomics.notify(control, 1);
 }
 
-// NOTE: require, not import: the handler is named at run time.
-const run = require(data.handler.module)[data.handler.name](data.context) as (job: unknown, report: (m: unknown) => void) => unknown;
-for (let at = Atomics.add(control, 0, 1); at < data.order.length; at = Atomics.add(control, 0, 1)) {
+const describe = (err: unknown) => ({ error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+
+let run: ((job: unknown, report: (m: unknown) => void) => unknown) | null = null;
+try {
+  // NOTE: require, not import: the handler is named at run time.
+  run = require(data.handler.module)[data.handler.name](data.context);
+} catch (err) {
+  post({ index: -1, ...describe(err) }); // the caller stops at once instead of waiting for a job
+}
+for (let at = Atomics.add(control, 0, 1); run !== null && at < data.order.length; at = Atomics.add(control, 0, 1)) {
   const index = data.order[at];
   Atomics.store(control, HELD, index);
   try {
@@ -24,7 +31,7 @@ for (let at = Atomics.add(control, 0, 1); at < data.order.length; at = Atomics.a
     Atomics.store(control, HELD, -1);
   } catch (err) {
     Atomics.store(control, HELD, -1);
-    post({ index, error: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+    post({ index, ...describe(err) });
     break;
   }
 }

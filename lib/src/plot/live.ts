@@ -2,6 +2,7 @@
 // (like tfjs-vis, but in Jupyter), leaving the final curves in the saved notebook.
 import type { EpochProgress, History } from "../training_history";
 import { inNotebook, updatableOutput } from "../notebook";
+import { progressUpdateAllowed } from "../notebook_send_budget";
 import { learningCurves } from "./charts";
 import { figureHtml } from "./plotly";
 
@@ -34,7 +35,8 @@ export function liveCurves(which: "loss" | "metric", title: string, height = 380
       valLoss: [...history.valLoss],
       valMetric: [...history.valMetric],
     };
-    display.html(figureHtml(learningCurves(runs, which, title), height));
+    // A long synchronous cell can send only so many messages (notebook_send_budget.ts): the chart then stops redrawing.
+    if (progressUpdateAllowed()) display.html(figureHtml(learningCurves(runs, which, title), height));
   };
   return {
     update,

@@ -3,6 +3,7 @@
 // terminal. The final line stays, so saved reports show how each run ended.
 import { inNotebook, terminalLine, updatableOutput, KernelDisplay } from "../notebook";
 import type { History } from "../training_history";
+import { progressUpdateAllowed } from "../notebook_send_budget";
 
 export interface ProgressLine {
   /** Call after every epoch (fits fit's onEpoch). */
@@ -41,7 +42,8 @@ export interface LiveLine {
 export function liveLine(label: string): LiveLine {
   const out = targets();
   const show = (text: string, final: boolean): void => {
-    out.display?.text(`${label} | ${text}`);
+    // A long synchronous cell can send only so many messages (notebook_send_budget.ts): past that, only final lines.
+    if (final || progressUpdateAllowed()) out.display?.text(`${label} | ${text}`);
     if (out.terminal) terminalLine(`${label} | ${text}`, out.inPlace, final);
   };
   return { update: (text) => show(text, false), finish: (text) => show(text, true) };

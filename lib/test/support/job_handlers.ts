@@ -21,3 +21,9 @@ export function scaleJobs(context: { factor: number }): JobRunner<TestJob, { val
     return { value: job.value * context.factor + (spin < 0 ? 1 : 0), onWorker: !isMainThread };
   };
 }
+
+/** A runner that cannot be made: its context is refused. */
+export function refusingJobs(context: { refuse: boolean }): JobRunner<TestJob, number> {
+  if (context.refuse) throw new TypeError("this context is refused");
+  return (job) => job.value;
+}
