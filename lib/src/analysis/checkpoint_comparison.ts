@@ -11,7 +11,8 @@ import { runJobs } from "../parallel/job_threads";
 import { perClassMean } from "./processed";
 import type { UmapOptions } from "./umap";
 import { CheckpointAnalysis } from "./checkpoint_analysis";
-import { CHECKPOINT_JOB_HANDLER, CheckpointJob, CheckpointJobResult, matrixOf, UmapEpochReport } from "./checkpoint_jobs";
+import { CHECKPOINT_JOB_HANDLER, CheckpointJob, CheckpointJobResult, UmapEpochReport } from "./checkpoint_jobs";
+import { matrixOf } from "../parallel/cloned_matrix";
 
 export { analyseCheckpoint } from "./checkpoint_analysis";
 export type { CheckpointAnalysis } from "./checkpoint_analysis";

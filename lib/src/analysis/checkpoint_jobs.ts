@@ -2,7 +2,8 @@
 // thread receives the test images once, then processes a checkpoint's test set into its NPZ,
 // embeds the codes with UMAP (reporting each epoch) and scores both. The model itself is not
 // sent back: the notebook's thread loads it again from its checkpoint.
-import { Matrix } from "../tensor";
+import type { Matrix } from "../tensor";
+import { matrixOf } from "../parallel/cloned_matrix";
 import type { JobHandler, JobRunner } from "../parallel/job_protocol";
 import type { ReconstructionScores } from "../train/metrics";
 import type { ProcessedTestSet } from "./processed";
@@ -39,11 +40,6 @@ export interface UmapEpochReport {
 }
 
 export const CHECKPOINT_JOB_HANDLER: JobHandler = { module: __filename, name: "checkpointJobRunner" };
-
-/** A matrix again after the copy to a worker thread (which keeps its fields, not its class). */
-export function matrixOf(m: Matrix | Pick<Matrix, "rows" | "cols" | "data">): Matrix {
-  return m instanceof Matrix ? m : new Matrix(m.rows, m.cols, m.data);
-}
 
 export function checkpointJobRunner(context: CheckpointJobContext): JobRunner<CheckpointJob, CheckpointJobResult> {
   const x = matrixOf(context.x);

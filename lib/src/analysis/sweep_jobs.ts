@@ -1,6 +1,6 @@
 // The trained runs of the raw-vs-latent sweep as jobs for runJobs (parallel/job_threads.ts):
 // each worker thread receives the feature sets and labels once, then trains run after run.
-import { Matrix } from "../tensor";
+import { matrixOf } from "../parallel/cloned_matrix";
 import type { JobHandler, JobRunner } from "../parallel/job_threads";
 import { ClassifierSettings, epochsFor, FeatureSet, Labels, trainClassifier } from "./classifier_runs";
 
@@ -25,11 +25,6 @@ export interface SweepJobResult {
 }
 
 export const SWEEP_JOB_HANDLER: JobHandler = { module: __filename, name: "sweepJobRunner" };
-
-/** A matrix again after the copy to a worker thread (which keeps its fields, not its class). */
-function matrixOf(m: Matrix | Pick<Matrix, "rows" | "cols" | "data">): Matrix {
-  return m instanceof Matrix ? m : new Matrix(m.rows, m.cols, m.data);
-}
 
 export function sweepJobRunner(context: SweepJobContext): JobRunner<SweepJob, SweepJobResult> {
   const sets = context.featureSets.map((f) => ({ name: f.name, train: matrixOf(f.train), val: matrixOf(f.val), test: matrixOf(f.test) }));

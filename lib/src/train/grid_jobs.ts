@@ -2,7 +2,8 @@
 // thread receives the training and validation images once, trains run after run, reports
 // every epoch's history (the lab's progress lines and live chart) and sends back the row,
 // the history and the trained model's tensors.
-import { Matrix } from "../tensor";
+import type { Matrix } from "../tensor";
+import { matrixOf } from "../parallel/cloned_matrix";
 import { Autoencoder } from "../models/autoencoder";
 import type { History } from "../training_history";
 import type { JobHandler, JobRunner } from "../parallel/job_protocol";
@@ -27,11 +28,6 @@ export interface GridJobResult {
 }
 
 export const GRID_JOB_HANDLER: JobHandler = { module: __filename, name: "gridJobRunner" };
-
-/** A matrix again after the copy to a worker thread (which keeps its fields, not its class). */
-function matrixOf(m: Matrix | Pick<Matrix, "rows" | "cols" | "data">): Matrix {
-  return m instanceof Matrix ? m : new Matrix(m.rows, m.cols, m.data);
-}
 
 export function gridJobRunner(context: GridJobContext): JobRunner<GridJob, GridJobResult> {
   const train = matrixOf(context.train);
