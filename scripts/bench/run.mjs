@@ -15,32 +15,10 @@ import { createRequire } from "node:module";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "..", "..");
-const nn = createRequire(import.meta.url)("nnfs");
+import { AE_ROWS, ROUNDS, SECONDS_PER_SHAPE, SHAPES, TARGETS, UMAP_ROUNDS } from "./settings.mjs";
+import { printAutoencoder, printMatmul, printUmap } from "./print.mjs";
 
-// The three products of a training step of a 784→256 layer with a batch of 128.
-const SHAPES = [
-  { name: "X·W (128×784)·(784×256)", transA: false, transB: false, m: 128, n: 256, k: 784 },
-  { name: "Xᵀ·dY (784×128)·(128×256)", transA: true, transB: false, m: 784, n: 256, k: 128 },
-  { name: "dY·Wᵀ (128×256)·(256×784)", transA: false, transB: true, m: 128, n: 784, k: 256 },
-];
-const ROUNDS = 3;
-const SECONDS_PER_SHAPE = 0.5;
-const AE_ROWS = 60000;
-const UMAP_ROUNDS = 2;
-const TARGETS = {
-  blasVsNumpy: 0.8,
-  aeVsNumpy: 1.0,
-  aeStretch: 0.8,
-  wasmVsNumpy: 5,
-  wasmStretch: 4,
-  wasmGflops: 25,
-  jsGflops: 4,
-  peakRssMb: 1024,
-  umapVsLearn: 1.0,
-  umapStretch: 0.7,
-  umapTrustGap: 0.005,
-  umapPeakRssMb: 400,
-};
+const nn = createRequire(import.meta.url)("nnfs");
 
 const mode = process.argv[2] ?? "all";
 if (!["all", "matmul", "ae", "umap"].includes(mode)) {
@@ -66,10 +44,6 @@ function runJson(command, args, env = process.env) {
 function cpuModel() {
   return os.cpus()[0]?.model?.trim() || "unknown CPU";
 }
-
-const fmt = (v, digits = 1) => (v === undefined || v === null || Number.isNaN(v) ? "n/a" : v.toFixed(digits));
-const pad = (s, n) => String(s).padEnd(n);
-const padLeft = (s, n) => String(s).padStart(n);
 
 // The environment variables that pick OpenBLAS's kernel (ours and NumPy's alike).
 const KERNEL_VARIABLES = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
@@ -218,68 +192,6 @@ function benchUmap() {
     umap_learn: learn,
     ratio_to_umap_learn_warm: learn ? ours.seconds / learn.seconds : null,
   };
-}
-
-function printUmap(u) {
-  console.log(`\nUMAP of ${u.points} points in ${u.dims}-D (15 neighbours, min_dist 0.1; best of ${UMAP_ROUNDS} interleaved rounds); input: ${u.input}`);
-  const p = u.nnfs.phases;
-  console.log(
-    `  nnfs (umap-js 1.4.0, exact kNN): ${fmt(u.nnfs.seconds, 1)} s (neighbours ${fmt(p.neighbors, 1)}, graph ${fmt(p.graph, 1)}, ${u.nnfs.epochs} epochs ${fmt(p.layout, 1)}), peak RSS ${fmt(u.nnfs.peak_rss_mb, 0)} MB, trustworthiness ${fmt(u.nnfs.trustworthiness, 4)}, 5-NN accuracy ${fmt(u.nnfs.knn5_accuracy, 4)}`,
-  );
-  if (u.umap_learn) {
-    const l = u.umap_learn;
-    console.log(
-      `  umap-learn ${l.version}: ${fmt(l.seconds, 1)} s warm (${fmt(l.first_seconds, 1)} s first call), peak RSS ${fmt(l.peak_rss_mb, 0)} MB, trustworthiness ${fmt(l.trustworthiness, 4)}, 5-NN accuracy ${fmt(l.knn5_accuracy, 4)}`,
-    );
-    console.log(
-      `  ratio nnfs / umap-learn warm: ${fmt(u.ratio_to_umap_learn_warm, 2)}×; trustworthiness gap ${fmt(Math.abs(u.nnfs.trustworthiness - l.trustworthiness), 4)}  (targets ≤ ${TARGETS.umapVsLearn}×, stretch ≤ ${TARGETS.umapStretch}×; gap ≤ ${TARGETS.umapTrustGap}; RSS < ${TARGETS.umapPeakRssMb} MB)`,
-    );
-  } else {
-    console.log("  umap-learn: not installed (bash scripts/setup.sh puts it in the project venv), so no ratio");
-  }
-}
-
-function printMatmul(rows, condition) {
-  const runners = Object.keys(rows[0].gflops);
-  console.log(`\nMatmul, float32, GFLOP/s (best of ${ROUNDS} interleaved rounds of ${SECONDS_PER_SHAPE} s per shape); ${condition.title}`);
-  console.log(
-    pad("shape", 30) +
-      runners.map((r) => padLeft(r, 9)).join("") +
-      (rows[0].ratio_to_numpy
-        ? runners
-            .filter((r) => r !== "numpy")
-            .map((r) => padLeft(`${r}/numpy`, 12))
-            .join("")
-        : ""),
-  );
-  for (const row of rows) {
-    const ratios = row.ratio_to_numpy
-      ? runners
-          .filter((r) => r !== "numpy")
-          .map((r) => padLeft(fmt(row.ratio_to_numpy[r], 2) + "×", 12))
-          .join("")
-      : "";
-    console.log(pad(row.shape, 30) + runners.map((r) => padLeft(fmt(row.gflops[r]), 9)).join("") + ratios);
-  }
-  for (const [name, detail] of Object.entries(rows[0].details)) console.log(`  ${name}: ${detail}`);
-  console.log(`  targets: blas ≥ ${TARGETS.blasVsNumpy}× NumPy; wasm ≥ ${TARGETS.wasmGflops} GFLOP/s; js ≥ ${TARGETS.jsGflops} GFLOP/s`);
-}
-
-function printAutoencoder(ae, condition) {
-  console.log(`\nAutoencoder epoch (784-256-128-256-784, ${ae.rows} rows, batch ${ae.batch}; best of ${ROUNDS} interleaved rounds); ${condition.title}`);
-  for (const backend of condition.backends) {
-    const r = ae[backend];
-    const ratio = ae.numpy ? `, ${fmt(ae.ratios_to_numpy[backend], 2)}× NumPy` : "";
-    console.log(`  ${pad(backend, 5)} ${fmt(r.seconds, 2)} s${ratio}, peak RSS ${fmt(r.peak_rss_mb, 0)} MB  (${r.detail})`);
-  }
-  if (ae.numpy) {
-    console.log(`  numpy ${fmt(ae.numpy.seconds, 2)} s, peak RSS ${fmt(ae.numpy.peak_rss_mb, 0)} MB  (${ae.numpy.detail ?? `NumPy ${ae.numpy.numpy}`})`);
-    console.log(
-      `  targets: the default backend ≤ ${TARGETS.aeVsNumpy}× NumPy (stretch ≤ ${TARGETS.aeStretch}×); wasm ≤ ${TARGETS.wasmVsNumpy}× (stretch ≤ ${TARGETS.wasmStretch}×); peak RSS < ${TARGETS.peakRssMb} MB`,
-    );
-  } else {
-    console.log("  NumPy: not available (no python3 with numpy), so no ratio");
-  }
 }
 
 function writeAtomic(file, text) {

@@ -1,7 +1,8 @@
 // E0's grader: the learner's gradient checker (centred differences, relative error, and a
 // layer's dX through f = Σ y·R) against the engine's own numericalGradient, and on layers
 // the grader brings: correct ones it must pass and broken ones it must flag.
-// A checker that hands its work to nn.gradcheck is noted by gradcheck_engine_probe.ts.
+// A checker that hands its work to nn.gradcheck is noted by gradcheck_engine_probe.ts; the
+// wrong numeric gradients it is compared with are in gradcheck_mistakes.ts.
 import { Matrix } from "../tensor";
 import { Rng } from "../random";
 import { Layer, Linear as ReferenceLinear, Sigmoid as ReferenceSigmoid } from "../layers";
@@ -11,6 +12,7 @@ import { Suspect, asMatrix, describeValue, expectClose } from "./answer_comparis
 import { mapMatrix } from "./matrix_ops";
 import { ForgetfulSigmoid, ReversedColumns, Spy, isConstant, referenceGradient, sumYR, testFunctions, total } from "./gradcheck_fixtures";
 import { gradcheckEngineProbe } from "./gradcheck_engine_probe";
+import { H, ROUND_OFF_HINT, describeChange, numericSuspects } from "./gradcheck_mistakes";
 import type { ExerciseReport } from "./report";
 
 /** What checkLayerDX returns: backward(R), the centred differences of f = Σ y·R, and their relative error. */
@@ -35,60 +37,6 @@ const NUMERIC_MATCH_TOL = 1e-7;
 /** Below this the learner's checker must rate a correct layer; above BROKEN_REL it must rate a broken one. */
 const CORRECT_REL = 1e-6;
 const BROKEN_REL = 1e-2;
-/** The step numericGradient takes by default, as in the engine. */
-const H = 1e-5;
-
-const FORWARD_DIFF_HINT =
-  "these are forward differences, (f(x + h) − f(x)) / h: their error is O(h), about 1e-5 on a curved function; centred differences (f(x + h) − f(x − h)) / 2h are O(h²)";
-const ROUND_OFF_HINT =
-  'round-off: the step h is lost when x is float32 (a float32 copy of x, or new nn.Matrix(rows, cols) without "float64") or when h is far below 1e-5 in float64; perturb x itself in float64 with h ≈ 1e-5';
-
-/** A numeric gradient on a `dtype` copy of x with step H; `quotient` (from f(x + h), f(x − h), f(x)) makes it right or wrong. */
-function variantGradient(
-  f: (x: Matrix) => number,
-  x: Matrix,
-  dtype: "float64" | "float32",
-  quotient: (fPlus: () => number, fMinus: () => number, f0: () => number) => number,
-): Matrix {
-  const copy = x.astype(dtype);
-  const g = new Matrix(x.rows, x.cols, "float64");
-  for (let i = 0; i < copy.data.length; i++) {
-    const old = copy.data[i];
-    g.data[i] = quotient(
-      () => ((copy.data[i] = old + H), f(copy)),
-      () => ((copy.data[i] = old - H), f(copy)),
-      () => ((copy.data[i] = old), f(copy)),
-    );
-    copy.data[i] = old;
-  }
-  return g;
-}
-
-/** The classic wrong numeric gradients of f at x (default h), as suspects. */
-function numericSuspects(f: (x: Matrix) => number, x: Matrix): Suspect[] {
-  const suspects: Suspect[] = [
-    { hint: FORWARD_DIFF_HINT, value: () => variantGradient(f, x, "float64", (plus, _minus, f0) => (plus() - f0()) / H) },
-    {
-      hint: FORWARD_DIFF_HINT.replace("forward differences, (f(x + h) − f(x)) / h", "backward differences, (f(x) − f(x − h)) / h"),
-      value: () => variantGradient(f, x, "float64", (_plus, minus, f0) => (f0() - minus()) / H),
-    },
-    {
-      hint: "the difference is divided by h instead of 2h: x + h and x − h are 2h apart, (f(x + h) − f(x − h)) / 2h",
-      value: () => variantGradient(f, x, "float64", (plus, minus) => (plus() - minus()) / H),
-    },
-    {
-      hint: `${ROUND_OFF_HINT} (this matches centred differences on a float32 copy of x)`,
-      value: () => variantGradient(f, x, "float32", (plus, minus) => (plus() - minus()) / (2 * H)),
-    },
-  ];
-  for (const h of [1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13]) {
-    suspects.push({
-      hint: "h is too small (far below 1e-5): f(x + h) − f(x − h) keeps only a few digits, a round-off of about 1e-16·|f| / h; use h ≈ 1e-5 in float64",
-      value: () => referenceGradient(f, x, h),
-    });
-  }
-  return suspects;
-}
 
 /** The learner's numericGradient at x (a copy the grader keeps); returns the result and x afterwards. */
 function callNumeric(tools: GradientCheckTools, f: (x: Matrix) => number, x: Matrix, h?: number): Matrix {
@@ -101,33 +49,6 @@ function callNumeric(tools: GradientCheckTools, f: (x: Matrix) => number, x: Mat
     );
   }
   return m;
-}
-
-/** How x changed, in words with the likely cause, or null when every entry is as it was. */
-function describeChange(before: Matrix, after: Matrix, h: number): { detail: string; hint: string } | null {
-  let changed = 0;
-  let byH = 0;
-  let tiny = 0;
-  for (let i = 0; i < before.data.length; i++) {
-    const d = after.data[i] - before.data[i];
-    if (d === 0 || Object.is(after.data[i], before.data[i])) continue;
-    changed++;
-    if (Math.abs(Math.abs(d) - h) <= 1e-9 * h) byH++;
-    else if (Math.abs(d) <= 1e-12 * Math.max(1, Math.abs(before.data[i]))) tiny++;
-  }
-  if (changed === 0) return null;
-  const detail = `${changed} of ${before.data.length} entries of x differ afterwards`;
-  if (byH === changed)
-    return {
-      detail: `${detail}, each by ±h`,
-      hint: "x[i] is not restored: after evaluating f(x + h) and f(x − h), put the old value back (x[i] = old), or the next entries are differentiated at a shifted point",
-    };
-  if (tiny === changed)
-    return {
-      detail: `${detail}, by round-off (about 1e-16)`,
-      hint: "x[i] drifts by round-off: x[i] + h − 2h + h is not exactly x[i]; save the old value and put it back (x[i] = old)",
-    };
-  return { detail, hint: "numericGradient must leave x as it found it: perturb one entry, evaluate f, and put the old value back before the next" };
 }
 
 /** The learner's checkLayerDX on a spied layer, with everything it returned checked for type. */
